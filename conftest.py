@@ -1,0 +1,65 @@
+"""Test infrastructure shared by every package's tests.
+
+One embedded PostgreSQL server per version per test session, in a temporary directory
+(never the developer's own .puckdb/), and a fresh database per test. Tests that take
+``pg_server`` or ``database_url`` run on PostgreSQL 18 and 16 both; set
+PUCKDB_TEST_PG=18 (or 16) to run one version only while iterating.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+from puckdb.server.embedded import EmbeddedServer
+
+
+def _versions() -> list[int]:
+    raw = os.environ.get("PUCKDB_TEST_PG", "18,16")
+    return [int(part) for part in raw.split(",") if part.strip()]
+
+
+# Durability buys nothing in a throwaway cluster and costs most of the time of DDL tests.
+_FAST_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session", params=_versions(), ids=lambda version: f"pg{version}")
+def pg_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EmbeddedServer]:
+    """A running embedded server of one PostgreSQL version, shared by the session."""
+    version: int = request.param
+    state_dir = tmp_path_factory.mktemp(f"pg{version}") / ".puckdb"
+    server = EmbeddedServer(state_dir, version, settings=_FAST_SETTINGS)
+    server.ensure_running()
+    yield server
+    server.stop()
+
+
+def create_database(server: EmbeddedServer, template: str = "template0") -> str:
+    """Create a uniquely named database on ``server`` (a copy of ``template``); its URL."""
+    name = f"test_{os.getpid()}_{next(_counter)}"
+    with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+        )
+    return server.url(name)
+
+
+def drop_database(server: EmbeddedServer, url: str) -> None:
+    name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(str(name))))
+
+
+@pytest.fixture
+def database_url(pg_server: EmbeddedServer) -> Iterator[str]:
+    """The URL of a fresh, empty database for this test, dropped afterwards."""
+    url = create_database(pg_server)
+    yield url
+    drop_database(pg_server, url)

@@ -1,0 +1,5 @@
+"""``python -m puckdb`` runs the command line."""
+
+from puckdb.cli.app import main
+
+main()

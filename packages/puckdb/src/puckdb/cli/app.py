@@ -1,0 +1,91 @@
+"""The ``puckdb`` command: argument parsing and output only; the work is in the library."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from puckdb import __version__
+from puckdb.cli import db, output
+from puckdb.errors import NotYetAvailableError, PuckdbError
+
+app = typer.Typer(
+    name="puckdb",
+    help=(
+        "Schema-as-code migrations for PostgreSQL + pgvector: generate, apply, check, push, "
+        "branch and browse your database."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+
+
+def _version(value: bool) -> None:
+    if value:
+        output.stdout.print(f"puckdb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """puckdb: the database workflow for PostgreSQL + pgvector projects."""
+
+
+# Commands of DESIGN.md whose implementation has not landed yet. They are listed so that
+# `puckdb --help` shows the whole workflow, and they say plainly that they are not there.
+_NOT_YET: dict[str, str] = {
+    "generate": "Write a SQL migration from the difference between the migrations and the code.",
+    "apply": "Apply pending migrations in order, each in its own transaction.",
+    "status": "List applied, pending, modified and unknown migrations of the database.",
+    "check": "Exit 0 only when code, migrations and database agree.",
+    "push": "Make a development database match the code without a migration.",
+    "protect": "Mark the database as protected (production).",
+    "drop": "Delete the newest (or a named) migration that is not applied.",
+    "down": "Roll back the newest migration with its down file.",
+    "pull": "Write a SQLAlchemy schema module from an existing database.",
+    "lint": "Report the hazards of migration SQL.",
+    "adopt": "Take over a drizzle-kit migrations folder and its applied history.",
+    "baseline": "Record migrations up to NNNN as applied without running them.",
+    "mark-applied": "Record one migration as applied without running it.",
+    "studio": "Open the web studio to browse and edit the database.",
+    "branch": "Database branches for feature work and backups.",
+}
+
+
+def _register_not_yet(name: str, summary: str) -> None:
+    def command(ctx: typer.Context) -> None:
+        raise NotYetAvailableError(
+            f"`puckdb {name}` is not yet available in puckdb {__version__}: it is designed "
+            "(see DESIGN.md) but its implementation has not landed. Until then use the commands "
+            "listed by `puckdb --help` that do not say 'not yet available'."
+        )
+
+    app.command(
+        name=name,
+        help=f"{summary} (not yet available)",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    )(command)
+
+
+for _name, _summary in _NOT_YET.items():
+    _register_not_yet(_name, _summary)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; turns puckdb's errors into a paragraph and an exit code.
+
+    Typer (in standalone mode) already handles usage errors (exit 2) and --help; puckdb's
+    own errors carry their message and exit code.
+    """
+    try:
+        app(args=argv, prog_name="puckdb")
+    except PuckdbError as error:
+        output.error(error.message)
+        sys.exit(error.exit_code)

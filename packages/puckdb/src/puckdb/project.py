@@ -1,0 +1,84 @@
+"""A project: its configuration, its database target and its schema code, in one place.
+
+Every command starts from a :class:`Project`. Nothing here connects or starts a server
+until a database is actually needed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from puckdb.config import Config, load_config
+from puckdb.loading import LoadedSchema, load_schema
+from puckdb.server.embedded import DEFAULT_DATABASE, EmbeddedServer
+from puckdb.urls import UrlChoice, choose_url
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """The database a command works on."""
+
+    url: str
+    source: str
+    """Where the URL came from: "--url", an environment variable, a .env file, or the
+    embedded server."""
+    embedded: bool
+
+
+@dataclass
+class Project:
+    """Configuration plus lazily resolved database and schema."""
+
+    config: Config
+    explicit_url: str | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+
+    @classmethod
+    def load(
+        cls,
+        config_path: Path | None = None,
+        url: str | None = None,
+        cwd: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Project:
+        """Find the configuration (``--config`` or upward from ``cwd``) and check ``url``."""
+        cwd = (cwd or Path.cwd()).resolve()
+        project = cls(
+            config=load_config(config_path, cwd),
+            explicit_url=url,
+            cwd=cwd,
+            environ=dict(os.environ if environ is None else environ),
+        )
+        project.url_choice()  # validate an explicit or configured URL early
+        return project
+
+    @property
+    def server(self) -> EmbeddedServer:
+        """The embedded development server of this project (not started by this call)."""
+        return EmbeddedServer(self.config.state_dir, self.config.postgres_version)
+
+    def url_choice(self) -> UrlChoice | None:
+        """The configured URL, or None when the embedded server serves."""
+        return choose_url(self.explicit_url, self.config.database_url_env, self.cwd, self.environ)
+
+    def target(self) -> DatabaseTarget:
+        """The database to work on; starts the embedded server when no URL is configured."""
+        choice = self.url_choice()
+        if choice is not None:
+            return DatabaseTarget(url=choice.url, source=choice.source, embedded=False)
+        server = self.server
+        server.ensure_running()
+        server.ensure_database(DEFAULT_DATABASE)
+        return DatabaseTarget(
+            url=server.url(DEFAULT_DATABASE),
+            source=f"the embedded PostgreSQL {server.version} server in {server.data_dir}",
+            embedded=True,
+        )
+
+    def load_schema(self) -> LoadedSchema:
+        """Import the schema code named by the configuration."""
+        return load_schema(self.config.schema, self.config.root)

@@ -1,0 +1,102 @@
+"""Which database a command talks to, and how its URL is checked and shown.
+
+Precedence (DESIGN.md): ``--url`` > the configured environment variable > the nearest
+``.env`` file upward > the embedded server. Resolution never connects; it only decides.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from dotenv import dotenv_values
+
+from puckdb.errors import DatabaseUrlError
+
+_SCHEMES = ("postgresql", "postgres")
+
+
+@dataclass(frozen=True)
+class UrlChoice:
+    """A URL chosen from configuration, with where it came from (for messages)."""
+
+    url: str
+    source: str
+
+
+def find_dotenv(start: Path) -> Path | None:
+    """The nearest ``.env`` file at or above ``start``."""
+    for directory in (start, *start.parents):
+        candidate = directory / ".env"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def choose_url(
+    explicit: str | None,
+    env_var: str,
+    cwd: Path,
+    environ: Mapping[str, str] | None = None,
+) -> UrlChoice | None:
+    """The configured database URL, or None when the embedded server should serve.
+
+    The URL is validated and normalized to a plain libpq URL (a SQLAlchemy driver suffix
+    such as ``postgresql+psycopg://`` is accepted and dropped).
+    """
+    environ = os.environ if environ is None else environ
+    if explicit:
+        return UrlChoice(normalize_url(explicit, "--url"), "--url")
+    from_env = environ.get(env_var, "").strip()
+    if from_env:
+        source = f"the environment variable {env_var}"
+        return UrlChoice(normalize_url(from_env, source), source)
+    dotenv = find_dotenv(cwd)
+    if dotenv is not None:
+        value = (dotenv_values(dotenv).get(env_var) or "").strip()
+        if value:
+            source = f"{env_var} in {dotenv}"
+            return UrlChoice(normalize_url(value, source), source)
+    return None
+
+
+def normalize_url(url: str, source: str) -> str:
+    """Check that ``url`` is a PostgreSQL URL libpq accepts and return it without a
+    SQLAlchemy driver suffix. ``source`` names where it came from, for the error."""
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import conninfo_to_dict
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+", 1)[0]
+    if scheme not in _SCHEMES:
+        raise DatabaseUrlError(
+            f"The database URL from {source} ({redact(url)}) is not a PostgreSQL URL: it must start "
+            "with postgresql:// (for example postgresql://user:password@localhost:5432/studypuck)."
+        )
+    plain = urlunsplit(("postgresql", *parts[1:]))
+    try:
+        conninfo_to_dict(plain)
+    except ProgrammingError as error:
+        raise DatabaseUrlError(
+            f"The database URL from {source} ({redact(url)}) is invalid: {error}. "
+            "Fix it; the form is postgresql://user:password@host:port/database."
+        ) from error
+    return plain
+
+
+def redact(url: str) -> str:
+    """``url`` with its password replaced, safe to print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = (parts.username or "") + ":***"
+    return urlunsplit((parts.scheme, f"{user}@{netloc[-1]}", parts.path, parts.query, parts.fragment))
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The SQLAlchemy form of a libpq URL, using the psycopg 3 driver."""
+    return "postgresql+psycopg" + url[url.index("://") :]

@@ -6,9 +6,25 @@ server (:mod:`puckdb.server`), schema-as-code objects (:mod:`puckdb.objects`) an
 loader that finds a project's MetaData (:mod:`puckdb.loading`).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from puckdb.errors import PuckdbError
-from puckdb.objects import View, views_of
+
+if TYPE_CHECKING:
+    from puckdb.objects import View, views_of
 
 __version__ = "0.1.0"
 
 __all__ = ["PuckdbError", "View", "__version__", "views_of"]
+
+
+def __getattr__(name: str) -> Any:
+    # SQLAlchemy takes half a second to import; commands that never touch schema code
+    # (db start, status, --help) should not pay for it.
+    if name in ("View", "views_of"):
+        from puckdb import objects
+
+        return getattr(objects, name)
+    raise AttributeError(f"module 'puckdb' has no attribute {name!r}")

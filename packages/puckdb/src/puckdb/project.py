@@ -10,11 +10,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from puckdb.config import Config, load_config
-from puckdb.loading import LoadedSchema, load_schema
 from puckdb.server.embedded import DEFAULT_DATABASE, EmbeddedServer
 from puckdb.urls import UrlChoice, choose_url
+
+if TYPE_CHECKING:
+    from puckdb.loading import LoadedSchema
 
 
 @dataclass(frozen=True)
@@ -81,4 +84,6 @@ class Project:
 
     def load_schema(self) -> LoadedSchema:
         """Import the schema code named by the configuration."""
+        from puckdb.loading import load_schema
+
         return load_schema(self.config.schema, self.config.root)

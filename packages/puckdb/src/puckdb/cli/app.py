@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 
 import typer
 
 from puckdb import __version__
 from puckdb.cli import db, output
+from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import NotYetAvailableError, PuckdbError
+from puckdb.project import Project
 
 app = typer.Typer(
     name="puckdb",
@@ -36,6 +39,28 @@ def _root(
     ),
 ) -> None:
     """puckdb: the database workflow for PostgreSQL + pgvector projects."""
+
+
+@app.command()
+def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption = False) -> None:
+    """Show the configuration, the schema code and the database puckdb would use."""
+    from puckdb.info import info as project_info
+
+    details = project_info(Project.load(config, url))
+    if as_json:
+        output.emit_json(asdict(details))
+        return
+    rows = [
+        ("config", details.config_file),
+        ("schema", f"{details.schema_origin} ({details.tables} tables, {details.views} views)"),
+        ("migrations", details.migrations_dir),
+        ("database", details.database_url),
+        ("  from", details.database_source),
+        ("  server", f"PostgreSQL {details.server_version}"),
+        ("  extensions", ", ".join(details.extensions) or "none"),
+    ]
+    for label, value in rows:
+        output.stdout.print(f"[bold]{label:<12}[/bold] {value}", markup=True)
 
 
 # Commands of DESIGN.md whose implementation has not landed yet. They are listed so that

@@ -131,6 +131,7 @@ class EmbeddedServer:
             if self._running_pid() is not None:
                 return False
             self._initialise_if_needed()
+            self._clear_stale_pid_file()
             self._start()
             return True
 
@@ -177,12 +178,8 @@ class EmbeddedServer:
         if len(lines) < 8 or not lines[0].strip().isdigit():
             return None
         pid = int(lines[0])
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _process_alive(pid):
             return None
-        except PermissionError:
-            pass  # alive, but owned by the server user while we are someone else
         if lines[7].strip() != "ready":
             return None
         socket_file = Path(lines[4].strip()) / f".s.PGSQL.{lines[3].strip()}"
@@ -209,6 +206,37 @@ class EmbeddedServer:
             str(staging),
         )
         staging.rename(self.data_dir)
+
+    def _clear_stale_pid_file(self) -> None:
+        """Remove postmaster.pid left by a postmaster that was killed and never reaped.
+
+        PostgreSQL itself refuses to start while the pid in that file exists, and a killed
+        postmaster whose parent does not reap it (a container without an init process)
+        exists forever as a zombie. The file is only removed once no process is attached
+        to the old server's shared memory any more, which is PostgreSQL's own interlock
+        against two servers on one data directory.
+        """
+        pid_file = self.data_dir / "postmaster.pid"
+        try:
+            lines = pid_file.read_text().splitlines()
+        except OSError:
+            return
+        if not lines or not lines[0].strip().isdigit() or not _is_zombie(int(lines[0])):
+            return
+        shm_id = lines[6].split()[-1] if len(lines) > 6 and lines[6].split() else None
+        deadline = time.monotonic() + 10
+        while shm_id is not None and _shared_memory_attachments(shm_id) > 0:
+            if time.monotonic() > deadline:
+                raise EmbeddedServerError(
+                    f"The embedded server in {self.data_dir} was killed, and some of its processes "
+                    "still hold its shared memory. Wait for them to exit (or end them) and run the "
+                    "command again."
+                )
+            time.sleep(0.1)
+        # The socket's lock file names the same dead pid and would stop the new server too.
+        socket_lock = self.socket_dir / f".s.PGSQL.{_PORT}.lock"
+        socket_lock.unlink(missing_ok=True)
+        pid_file.unlink(missing_ok=True)
 
     def _start(self) -> None:
         socket_dir = self.socket_dir
@@ -295,6 +323,40 @@ class EmbeddedServer:
             mode = parent.stat().st_mode
             if not mode & 0o001:
                 parent.chmod(mode | 0o001)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # The state letter follows the parenthesised command name, which may contain spaces.
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
+
+
+def _shared_memory_attachments(shm_id: str) -> int:
+    """How many processes are attached to System V shared memory segment ``shm_id``."""
+    try:
+        rows = Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    except OSError:
+        return 0
+    for row in rows:
+        fields = row.split()
+        if len(fields) > 6 and fields[1] == shm_id:
+            return int(fields[6])
+    return 0
+
+
+def _process_alive(pid: int) -> bool:
+    """True when ``pid`` runs. A postmaster killed with SIGKILL stays a zombie until its
+    parent reaps it, and kill(pid, 0) still succeeds on a zombie, so /proc is asked too."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, but owned by the server user while we are someone else
+    return not _is_zombie(pid)
 
 
 def _server_user() -> str | None:

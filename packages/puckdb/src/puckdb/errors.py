@@ -53,3 +53,9 @@ class NotYetAvailableError(PuckdbError):
     """A command of DESIGN.md whose implementation has not landed yet."""
 
     exit_code = 2
+
+
+class SchemaCodeError(PuckdbError):
+    """PostgreSQL rejected the DDL compiled from the schema code."""
+
+    exit_code = 2

@@ -18,6 +18,8 @@ from puckdb.urls import UrlChoice, choose_url
 
 if TYPE_CHECKING:
     from puckdb.loading import LoadedSchema
+    from puckdb.model import Schema
+    from puckdb.normalize.scratch import DevServer
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,36 @@ class Project:
             url=server.url(DEFAULT_DATABASE),
             source=f"the embedded PostgreSQL {server.version} server in {server.data_dir}",
             embedded=True,
+        )
+
+    def dev_server(self) -> DevServer:
+        """The server that hosts scratch and shadow databases: the embedded one, started on
+        first use (a cached normalization never starts it)."""
+        from puckdb.normalize.scratch import DevServer
+
+        server = self.server
+
+        def admin_url() -> str:
+            server.ensure_running()
+            return server.url("postgres")
+
+        return DevServer(cache_key=f"embedded-pg{server.version}", admin_url=admin_url)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.config.state_dir / "cache"
+
+    def normalized_code(self) -> Schema:
+        """The schema code as PostgreSQL understands it (cached by content)."""
+        from puckdb.normalize import normalize
+
+        loaded = self.load_schema()
+        return normalize(
+            loaded.metadata,
+            self.dev_server(),
+            schemas=self.config.schemas,
+            extensions=self.config.extensions,
+            cache_dir=self.cache_dir / "normalize",
         )
 
     def load_schema(self) -> LoadedSchema:

@@ -114,7 +114,7 @@ class EmbeddedServer:
 
     def url(self, database: str = DEFAULT_DATABASE) -> str:
         """The libpq URL of ``database`` on this server (it need not be running)."""
-        host = quote(str(self.socket_dir), safe="")
+        host = quote(str(self.socket_dir), safe="/")
         return f"postgresql://{SUPERUSER}@/{quote(database, safe='')}?host={host}&port={_PORT}"
 
     # -- lifecycle ------------------------------------------------------------------------

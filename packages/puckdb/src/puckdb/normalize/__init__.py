@@ -1,0 +1,109 @@
+"""normalize: the model of the schema code, as PostgreSQL understands it.
+
+The MetaData (plus puckdb's views and the extensions it needs) is compiled to DDL, run in a
+scratch database on a development server, and inspected back. PostgreSQL, not string
+handling, decides what a default, a CHECK expression or a view body canonically is, so code
+and databases compare without false differences. The result is cached under
+``.puckdb/cache/normalize`` by a hash of the DDL, the managed schemas and the server, so an
+unchanged schema costs no database work at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psycopg
+from sqlalchemy import MetaData
+
+from puckdb import __version__
+from puckdb.connect import connect
+from puckdb.errors import SchemaCodeError
+from puckdb.normalize.ddl import compile_metadata
+from puckdb.normalize.scratch import DevServer, scratch_database
+from puckdb.sqlerrors import describe_statement_error
+
+if TYPE_CHECKING:
+    from puckdb.model import Schema
+
+__all__ = ["DevServer", "compile_metadata", "normalize", "normalize_ddl"]
+
+
+def normalize(
+    metadata: MetaData,
+    server: DevServer,
+    *,
+    schemas: Sequence[str] = ("public",),
+    extensions: Sequence[str] = (),
+    cache_dir: Path | None = None,
+) -> Schema:
+    """The :class:`Schema` that ``metadata`` creates, as PostgreSQL on ``server`` reads it."""
+    statements = compile_metadata(metadata, schemas, extensions)
+    return normalize_ddl(statements, server, schemas=schemas, cache_dir=cache_dir, origin="the schema code")
+
+
+def normalize_ddl(
+    statements: Sequence[str],
+    server: DevServer,
+    *,
+    schemas: Sequence[str],
+    cache_dir: Path | None = None,
+    origin: str = "the schema code",
+) -> Schema:
+    """Run ``statements`` in a scratch database on ``server`` and inspect the result.
+
+    ``origin`` names the statements' source in error messages.
+    """
+    from puckdb.inspect import inspect_schema
+
+    key = _cache_key(statements, schemas, server)
+    cached = _read_cache(cache_dir, key)
+    if cached is not None:
+        return cached
+    with scratch_database(server) as url, connect(url, autocommit=True) as conn:
+        for number, statement in enumerate(statements, start=1):
+            try:
+                conn.execute(statement.encode())  # bytes: run as written, no %-placeholders
+            except psycopg.Error as error:
+                where = f"statement {number} of the DDL compiled from {origin}"
+                raise SchemaCodeError(
+                    describe_statement_error(error, statement, where)
+                    + "\nFix the schema code (the statement above is what SQLAlchemy compiled from it)."
+                ) from error
+        schema = inspect_schema(conn, schemas)
+    _write_cache(cache_dir, key, schema)
+    return schema
+
+
+def _cache_key(statements: Sequence[str], schemas: Sequence[str], server: DevServer) -> str:
+    payload = json.dumps(
+        {"puckdb": __version__, "server": server.cache_key, "schemas": list(schemas), "ddl": list(statements)}
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _read_cache(cache_dir: Path | None, key: str) -> Schema | None:
+    from puckdb.model import Schema
+
+    if cache_dir is None:
+        return None
+    try:
+        return Schema.from_json((cache_dir / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        # A missing, truncated or outdated cache entry is recomputed, never trusted.
+        return None
+
+
+def _write_cache(cache_dir: Path | None, key: str, schema: Schema) -> None:
+    if cache_dir is None:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    final = cache_dir / f"{key}.json"
+    # Write then rename: a concurrent reader sees the old entry or the whole new one.
+    partial = cache_dir / f".{key}.{os.getpid()}.tmp"
+    partial.write_text(schema.to_json(), encoding="utf-8")
+    partial.replace(final)

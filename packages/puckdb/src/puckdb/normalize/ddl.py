@@ -1,0 +1,122 @@
+"""Schema code → the DDL that creates it, compiled by SQLAlchemy's own PostgreSQL compiler.
+
+The statements are what a fresh database needs, in order: schemas, extensions, then
+everything ``MetaData.create_all`` emits (types, sequences, tables in foreign-key order,
+indexes, comments), then puckdb's own objects (views in declaration order). They are both
+executed in the scratch database and hashed as the cache key of the normalized model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ARRAY, Index, MetaData, create_mock_engine
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex
+from sqlalchemy.sql.type_api import TypeEngine
+
+from puckdb.objects import View, views_of
+
+# Index methods that exist only once an extension is installed.
+_EXTENSION_OF_INDEX_METHOD = {"hnsw": "vector", "ivfflat": "vector"}
+
+
+def compile_metadata(
+    metadata: MetaData,
+    schemas: Sequence[str],
+    extensions: Iterable[str] = (),
+) -> tuple[str, ...]:
+    """The DDL statements that create ``metadata`` (plus its views) in an empty database.
+
+    ``schemas`` are the managed schemas (created unless ``public``); ``extensions`` are
+    created beyond those inferred from the types and index methods in use.
+    """
+    statements: list[str] = []
+    for schema in schemas:
+        if schema != "public":
+            statements.append(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
+    for extension in sorted(set(extensions) | inferred_extensions(metadata)):
+        statements.append(f"CREATE EXTENSION IF NOT EXISTS {_quote(extension)}")
+    statements.extend(_create_all_statements(metadata))
+    for view in views_of(metadata):
+        statements.extend(view_statements(view))
+    return tuple(statements)
+
+
+def inferred_extensions(metadata: MetaData) -> set[str]:
+    """Extensions the schema needs because of the column types and index methods it uses."""
+    from pgvector.sqlalchemy import HALFVEC, SPARSEVEC, VECTOR
+
+    needed: set[str] = set()
+    for table in metadata.tables.values():
+        for column in table.columns:
+            kind = _element_type(column.type)
+            if isinstance(kind, VECTOR | HALFVEC | SPARSEVEC):
+                needed.add("vector")
+            elif isinstance(kind, postgresql.CITEXT):
+                needed.add("citext")
+        for index in table.indexes:
+            method = _index_method(index)
+            if method in _EXTENSION_OF_INDEX_METHOD:
+                needed.add(_EXTENSION_OF_INDEX_METHOD[method])
+    return needed
+
+
+def view_statements(view: View) -> list[str]:
+    """CREATE (MATERIALIZED) VIEW for ``view``, and its comment."""
+    kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
+    name = _qualified(view.schema, view.name)
+    statements = [f"CREATE {kind} {name} AS {view.sql()}"]
+    if view.comment is not None:
+        statements.append(f"COMMENT ON {kind} {name} IS {_literal(view.comment)}")
+    return statements
+
+
+def _create_all_statements(metadata: MetaData) -> list[str]:
+    captured: list[Any] = []
+    engine = create_mock_engine(
+        "postgresql+psycopg://",
+        lambda statement, *args, **kwargs: captured.append(statement),
+    )
+    metadata.create_all(engine, checkfirst=False)  # type: ignore[arg-type]
+    return [str(element.compile(dialect=engine.dialect)).strip() for element in _stable_order(captured)]
+
+
+def _stable_order(elements: list[Any]) -> list[Any]:
+    """create_all emits a table's indexes in set order, which changes from one process to
+    the next; the DDL is a cache key, so each run of CREATE INDEX is sorted by name."""
+    ordered: list[Any] = []
+    run: list[Any] = []
+    for element in elements:
+        if isinstance(element, CreateIndex):
+            run.append(element)
+            continue
+        ordered.extend(sorted(run, key=lambda e: str(e.element.name)))
+        run = []
+        ordered.append(element)
+    ordered.extend(sorted(run, key=lambda e: str(e.element.name)))
+    return ordered
+
+
+def _element_type(kind: TypeEngine[Any]) -> TypeEngine[Any]:
+    while isinstance(kind, ARRAY):
+        kind = kind.item_type
+    return kind
+
+
+def _index_method(index: Index) -> str | None:
+    method = index.dialect_options["postgresql"].get("using")
+    return str(method).lower() if method else None
+
+
+def _quote(identifier: str) -> str:
+    return postgresql.dialect().identifier_preparer.quote(identifier)  # type: ignore[no-untyped-call]
+
+
+def _qualified(schema: str | None, name: str) -> str:
+    return f"{_quote(schema)}.{_quote(name)}" if schema else _quote(name)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DevServer", "compile_metadata", "normalize", "normalize_ddl"]
 
+_FIXED_POINT_PASSES = 3
+
 
 def normalize(
     metadata: MetaData,
@@ -58,12 +60,33 @@ def normalize_ddl(
 
     ``origin`` names the statements' source in error messages.
     """
-    from puckdb.inspect import inspect_schema
+    from puckdb.engine import migration_plan
+    from puckdb.model import Schema
 
     key = _cache_key(statements, schemas, server)
     cached = _read_cache(cache_dir, key)
     if cached is not None:
         return cached
+    schema = _create_and_inspect(statements, server, schemas, origin)
+    # PostgreSQL's printed form of an expression is not always a fixed point: re-parsing
+    # `ARRAY['a'::varchar]::text[]` prints `ARRAY['a'::varchar::text]`. A database built by
+    # puckdb's own migrations holds the re-parsed form, so the model of the code is taken
+    # where printing and re-parsing agree (one more pass almost always suffices).
+    for _ in range(_FIXED_POINT_PASSES):
+        rebuilt = [statement.sql for statement in migration_plan(Schema(), schema).statements]
+        again = _create_and_inspect(rebuilt, server, schemas, "puckdb's rendering of " + origin)
+        if again == schema:
+            break
+        schema = again
+    _write_cache(cache_dir, key, schema)
+    return schema
+
+
+def _create_and_inspect(
+    statements: Sequence[str], server: DevServer, schemas: Sequence[str], origin: str
+) -> Schema:
+    from puckdb.inspect import inspect_schema
+
     with scratch_database(server) as url, connect(url, autocommit=True) as conn:
         for number, statement in enumerate(statements, start=1):
             try:
@@ -74,9 +97,7 @@ def normalize_ddl(
                     describe_statement_error(error, statement, where)
                     + "\nFix the schema code (the statement above is what SQLAlchemy compiled from it)."
                 ) from error
-        schema = inspect_schema(conn, schemas)
-    _write_cache(cache_dir, key, schema)
-    return schema
+        return inspect_schema(conn, schemas)
 
 
 def _cache_key(statements: Sequence[str], schemas: Sequence[str], server: DevServer) -> str:

@@ -1,0 +1,145 @@
+"""Renames: what the user says was renamed, applied to the source model before comparing.
+
+A diff cannot tell a rename from a drop plus an add; only the user can. Once told, the
+source schema is rewritten as if the rename had already happened, so the rest of the diff
+compares like with like, and the rename itself becomes an operation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from puckdb.diff.operations import Operation, RenameColumn, RenameEnumValue, RenameTable
+from puckdb.errors import PuckdbError
+from puckdb.model import Schema, Table
+
+
+class RenameError(PuckdbError):
+    """A rename names a table or column that does not exist on the side it should."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Renames:
+    """``tables``: (schema, old) → new; ``columns``: (schema, table, old) → new, where
+    ``table`` is the table's name in the target; ``enum_values``: (schema, enum, old) → new."""
+
+    tables: dict[tuple[str, str], str] = field(default_factory=dict)
+    columns: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    enum_values: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.tables or self.columns or self.enum_values)
+
+
+def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Schema, list[Operation]]:
+    """``source`` with the renames already made, and the operations that make them."""
+    operations: list[Operation] = []
+    tables = {(t.schema, t.name): t for t in source.tables}
+    target_tables = {(t.schema, t.name) for t in target.tables}
+
+    for (schema, old), new in renames.tables.items():
+        if (schema, old) not in tables:
+            raise RenameError(
+                f"The rename {schema}.{old} → {new} names a table {schema}.{old} that the current "
+                "state does not have. Check the --rename flag."
+            )
+        if (schema, new) not in target_tables:
+            raise RenameError(
+                f"The rename {schema}.{old} → {new} names a table {schema}.{new} that the schema code "
+                "does not have. Check the --rename flag."
+            )
+        table = tables.pop((schema, old))
+        tables[(schema, new)] = replace(table, name=new)
+        operations.append(RenameTable(schema=schema, old=old, new=new))
+        # Foreign keys elsewhere follow the table, as they do in PostgreSQL.
+        for key, other in tables.items():
+            tables[key] = replace(
+                other,
+                foreign_keys=tuple(
+                    replace(fk, ref_table=new) if (fk.ref_schema, fk.ref_table) == (schema, old) else fk
+                    for fk in other.foreign_keys
+                ),
+            )
+
+    for (schema, table_name, old), new in renames.columns.items():
+        table = tables.get((schema, table_name))
+        if table is None or all(column.name != old for column in table.columns):
+            raise RenameError(
+                f"The rename {schema}.{table_name}.{old} → {new} names a column that the current state "
+                "does not have. Check the --rename flag (columns are written table.old=new)."
+            )
+        tables[(schema, table_name)] = _rename_column(table, old, new)
+        for key, other in tables.items():
+            tables[key] = replace(
+                other,
+                foreign_keys=tuple(
+                    replace(fk, ref_columns=_swap(fk.ref_columns, old, new))
+                    if (fk.ref_schema, fk.ref_table) == (schema, table_name)
+                    else fk
+                    for fk in other.foreign_keys
+                ),
+            )
+        operations.append(RenameColumn(schema=schema, table=table_name, old=old, new=new))
+
+    enums = list(source.enums)
+    for (schema, enum_name, old), new in renames.enum_values.items():
+        for position, enum in enumerate(enums):
+            if (enum.schema, enum.name) == (schema, enum_name) and old in enum.labels:
+                labels = tuple(new if label == old else label for label in enum.labels)
+                enums[position] = replace(enum, labels=labels)
+                operations.append(RenameEnumValue(enum=enum, old=old, new=new))
+                break
+        else:
+            raise RenameError(
+                f"The rename of enum value {schema}.{enum_name}.{old} → {new} names a value the current "
+                "state does not have."
+            )
+
+    renamed = replace(
+        source,
+        tables=tuple(sorted(tables.values(), key=lambda t: (t.schema, t.name))),
+        enums=tuple(enums),
+    )
+    return renamed, operations
+
+
+def _rename_column(table: Table, old: str, new: str) -> Table:
+    """The table with the column renamed in its column list and in every constraint or
+    index that lists it by name. Expressions (CHECK, index WHERE) keep the old text: if
+    they mention the column, the diff re-creates them, which is correct, merely longer."""
+    columns = tuple(replace(c, name=new) if c.name == old else c for c in table.columns)
+    primary_key = table.primary_key
+    if primary_key is not None:
+        primary_key = replace(primary_key, columns=_swap(primary_key.columns, old, new))
+    return replace(
+        table,
+        columns=columns,
+        primary_key=primary_key,
+        unique_constraints=tuple(
+            replace(u, columns=_swap(u.columns, old, new)) for u in table.unique_constraints
+        ),
+        foreign_keys=tuple(replace(f, columns=_swap(f.columns, old, new)) for f in table.foreign_keys),
+        indexes=tuple(
+            replace(
+                index,
+                keys=tuple(replace(k, expression=_swap_name(k.expression, old, new)) for k in index.keys),
+                include=_swap(index.include, old, new),
+            )
+            for index in table.indexes
+        ),
+    )
+
+
+def _swap(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
+    return tuple(new if name == old else name for name in names)
+
+
+def _swap_name(expression: str, old: str, new: str) -> str:
+    """An index key that is just the column's name, bare or quoted, renamed."""
+    if expression == old:
+        return new
+    if expression == f'"{old}"':
+        return f'"{new}"'
+    return expression

@@ -28,28 +28,13 @@ import psycopg
 sys.path.insert(0, str(Path(__file__).parent))
 from synthetic import module_source
 
-from puckdb.inspect import inspect_schema
+from puckdb.inspect import InspectStats, inspect_schema
 from puckdb.normalize import DevServer, compile_metadata, normalize
 from puckdb.server.embedded import EmbeddedServer
 from puckdb.urls import sqlalchemy_url
 
 ALEMBIC_ENV = Path(tempfile.gettempdir()) / "puckdb-bench-alembic"
 RUNS = 3
-
-
-class CountingConnection:
-    """Counts statements sent through ``execute`` and cursors (round trips)."""
-
-    def __init__(self, conn: psycopg.Connection) -> None:
-        self.conn = conn
-        self.count = 0
-        inner = conn.execute
-
-        def execute(*args, **kwargs):
-            self.count += 1
-            return inner(*args, **kwargs)
-
-        conn.execute = execute  # type: ignore[method-assign]
 
 
 def alembic_python() -> Path:
@@ -108,11 +93,10 @@ def main(sizes: list[int]) -> None:
                 for statement in compile_metadata(module.metadata, ["public"]):
                     conn.execute(statement.encode())
             with psycopg.connect(url, autocommit=True) as conn:
-                counting = CountingConnection(conn)
                 inspect_s = median_time(lambda: inspect_schema(conn, ["public"]))
-                counting.count = 0
-                inspect_schema(conn, ["public"])
-                queries = counting.count
+                stats = InspectStats()
+                inspect_schema(conn, ["public"], stats)
+                queries = stats.queries
             result = subprocess.run(
                 [
                     str(python),

@@ -147,7 +147,7 @@ def _build_config(file: Path, settings: Mapping[str, Any]) -> Config:
                 f"The setting {key!r} in {where} must be a {_type_name(expected)} ({meaning}), "
                 f"but it is {value!r}."
             )
-        if expected is list and not all(isinstance(item, str) and item for item in value):
+        if isinstance(value, list) and not all(isinstance(item, str) and item for item in value):
             raise ConfigError(
                 f"The setting {key!r} in {where} must be a list of non-empty strings, but it is {value!r}."
             )

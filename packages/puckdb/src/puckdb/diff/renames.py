@@ -64,13 +64,13 @@ def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Sch
             )
 
     for (schema, table_name, old), new in renames.columns.items():
-        table = tables.get((schema, table_name))
-        if table is None or all(column.name != old for column in table.columns):
+        owner = tables.get((schema, table_name))
+        if owner is None or all(column.name != old for column in owner.columns):
             raise RenameError(
                 f"The rename {schema}.{table_name}.{old} → {new} names a column that the current state "
                 "does not have. Check the --rename flag (columns are written table.old=new)."
             )
-        tables[(schema, table_name)] = _rename_column(table, old, new)
+        tables[(schema, table_name)] = _rename_column(owner, old, new)
         for key, other in tables.items():
             tables[key] = replace(
                 other,

@@ -224,7 +224,7 @@ def _index(row: Row) -> Index:
         )
         for position, expression in enumerate(row["keys"][:key_count])
     )
-    options = tuple(sorted(tuple(option.split("=", 1)) for option in row["reloptions"]))
+    options = tuple(sorted((name, value) for name, _, value in (o.partition("=") for o in row["reloptions"])))
     return Index(
         name=row["name"],
         unique=row["indisunique"],
@@ -232,7 +232,7 @@ def _index(row: Row) -> Index:
         keys=keys,
         include=tuple(row["keys"][key_count:]),
         where=row["predicate"],
-        options=options,  # type: ignore[arg-type]
+        options=options,
         nulls_not_distinct=row["indnullsnotdistinct"],
         definition=row["definition"],
         comment=row["comment"],

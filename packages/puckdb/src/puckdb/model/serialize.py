@@ -38,7 +38,7 @@ def from_data(kind: Any, data: Any) -> Any:
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(from_data(args[0], item) for item in data)
         return tuple(from_data(arg, item) for arg, item in zip(args, data, strict=True))
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
         return kind(**{name: from_data(hints[name], item) for name, item in data.items()})
     if kind in (str, int, bool) and not isinstance(data, kind):

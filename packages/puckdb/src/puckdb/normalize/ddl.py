@@ -79,7 +79,7 @@ def _create_all_statements(metadata: MetaData) -> list[str]:
         "postgresql+psycopg://",
         lambda statement, *args, **kwargs: captured.append(statement),
     )
-    metadata.create_all(engine, checkfirst=False)  # type: ignore[arg-type]
+    metadata.create_all(engine, checkfirst=False)
     return [str(element.compile(dialect=engine.dialect)).strip() for element in _stable_order(captured)]
 
 

@@ -75,11 +75,9 @@ def hazards_of(operation: op.Operation, existing_tables: frozenset[tuple[str, st
                     f"removes value(s) {', '.join(removed)} from enum {_name(old.schema, old.name)}; "
                     "rows holding them make the migration fail",
                 )
-            for column in columns:
-                add(
-                    "table-rewrite",
-                    f"rewrites {_name(column.schema, column.table)} to convert {column.column}",
-                )
+            for converted in columns:
+                table_name = _name(converted.schema, converted.table)
+                add("table-rewrite", f"rewrites {table_name} to convert {converted.column}")
         case op.AddEnumValue(enum=enum, value=value):
             add(
                 "non-transactional",

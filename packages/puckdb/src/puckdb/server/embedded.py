@@ -280,13 +280,13 @@ class EmbeddedServer:
         user = _server_user()
         # Drop root's groups too: with group root still set, a 0700 temporary directory's
         # group bits would deny the server user what its "other" bits allow.
-        identity: dict[str, object] = (
-            {"user": user, "group": pwd.getpwnam(user).pw_gid, "extra_groups": []} if user else {}
-        )
+        group = pwd.getpwnam(user).pw_gid if user else None
         try:
             result = subprocess.run(
                 [str(executable), *args],
-                **identity,  # type: ignore[arg-type]
+                user=user,
+                group=group,
+                extra_groups=[] if user else None,
                 stdin=subprocess.DEVNULL,
                 # pg_ctl's postmaster inherits our stdout; a pipe would keep readers of our
                 # output waiting until the server stops, so send it to a file instead.

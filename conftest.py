@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import psycopg
 import pytest
 from psycopg import sql
+
 from puckdb.server.embedded import EmbeddedServer
 
 
@@ -63,3 +64,17 @@ def database_url(pg_server: EmbeddedServer) -> Iterator[str]:
     url = create_database(pg_server)
     yield url
     drop_database(pg_server, url)
+
+
+@pytest.fixture
+def new_database(pg_server: EmbeddedServer) -> Iterator[Callable[[], str]]:
+    """A factory of fresh, empty databases for tests that need several; all are dropped."""
+    created: list[str] = []
+
+    def make() -> str:
+        created.append(create_database(pg_server))
+        return created[-1]
+
+    yield make
+    for url in created:
+        drop_database(pg_server, url)

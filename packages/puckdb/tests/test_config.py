@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from puckdb.config import find_config_file, load_config
 from puckdb.errors import ConfigError
 

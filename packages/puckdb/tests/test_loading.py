@@ -3,6 +3,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from puckdb.errors import SchemaLoadError
 from puckdb.loading import load_schema
 

@@ -1,4 +1,5 @@
 import pytest
+
 from puckdb.errors import DatabaseUrlError
 from puckdb.urls import choose_url, normalize_url, redact, sqlalchemy_url
 

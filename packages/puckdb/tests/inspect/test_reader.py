@@ -249,9 +249,7 @@ def test_number_of_queries_does_not_depend_on_the_number_of_tables(database_url,
     assert stats.queries == 9
 
 
-def test_identical_databases_inspect_equal_and_round_trip_through_json(pg_server):
-    from conftest import create_database, drop_database
-
+def test_identical_databases_inspect_equal_and_round_trip_through_json(new_database):
     ddl = (
         "CREATE TYPE mood AS ENUM ('a', 'b')",
         "CREATE TABLE t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, m mood DEFAULT 'a', "
@@ -259,12 +257,7 @@ def test_identical_databases_inspect_equal_and_round_trip_through_json(pg_server
         "CREATE INDEX t_m ON t (m) WHERE m <> 'b'",
         "CREATE VIEW v AS SELECT id FROM t",
     )
-    urls = [create_database(pg_server), create_database(pg_server)]
-    try:
-        one, other = (inspect(url, *ddl) for url in urls)
-    finally:
-        for url in urls:
-            drop_database(pg_server, url)
+    one, other = (inspect(new_database(), *ddl) for _ in range(2))
     assert one == other
     assert Schema.from_json(one.to_json()) == one
     assert hash(one) == hash(other)

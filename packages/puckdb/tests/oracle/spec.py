@@ -1,0 +1,541 @@
+"""A small, immutable description of a generated schema, and how it becomes MetaData.
+
+The strategies draw and change *specs* rather than SQLAlchemy MetaData: MetaData is a
+mutable object graph that can be neither copied nor compared, while a spec is a frozen
+value that hypothesis can shrink and print readably in a falsifying example. Only the
+final specs A and B are built into MetaData (:func:`build_metadata`).
+
+Changes are drawn freely and :func:`repair` then restores validity (a foreign key whose
+key was dropped goes, a default that does not fit a new type goes, …), so every change
+can be written without knowing what the others did. The rules live here, next to the
+types they talk about, so a generated pair is valid PostgreSQL by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pgvector.sqlalchemy import Vector
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.type_api import TypeEngine
+
+from puckdb import View
+
+INTEGERS = frozenset({"smallint", "integer", "bigint"})
+NUMBERS = INTEGERS | {"numeric", "real", "double"}
+STRINGS = frozenset({"text", "varchar"})
+ARRAYS = frozenset({"integer[]", "bigint[]", "text[]"})
+# Types a primary key, unique constraint, foreign key or plain b-tree index is drawn on:
+# the ones a real schema keys on (PostgreSQL would accept more).
+KEYABLE = INTEGERS | STRINGS | {"numeric", "date", "timestamp", "timestamptz", "uuid", "enum"}
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """A column type: ``kind`` plus the parameters that kind takes."""
+
+    kind: str
+    size: int | None = None  # varchar length, numeric precision, vector dimensions
+    scale: int | None = None  # numeric scale
+    enum: str | None = None  # the enum type's name when kind == "enum"
+
+    def __str__(self) -> str:
+        if self.kind == "enum":
+            return f"enum {self.enum}"
+        if self.kind == "numeric":
+            return f"numeric({self.size},{self.scale})"
+        if self.size is not None:
+            return f"{self.kind}({self.size})"
+        return self.kind
+
+    def sqlalchemy(self, enums: dict[str, postgresql.ENUM]) -> TypeEngine[Any]:
+        simple: dict[str, TypeEngine[Any]] = {
+            "smallint": SmallInteger(),
+            "integer": Integer(),
+            "bigint": BigInteger(),
+            "text": Text(),
+            "boolean": Boolean(),
+            "timestamptz": postgresql.TIMESTAMP(timezone=True),
+            "timestamp": postgresql.TIMESTAMP(timezone=False),
+            "date": Date(),
+            "uuid": postgresql.UUID(),
+            "jsonb": postgresql.JSONB(),
+            "bytea": LargeBinary(),
+            "real": postgresql.REAL(),
+            "double": postgresql.DOUBLE_PRECISION(),
+            "integer[]": ARRAY(Integer()),
+            "bigint[]": ARRAY(BigInteger()),
+            "text[]": ARRAY(Text()),
+        }
+        if self.kind in simple:
+            return simple[self.kind]
+        if self.kind == "varchar":
+            return String(self.size)
+        if self.kind == "numeric":
+            return Numeric(self.size, self.scale)
+        if self.kind == "vector":
+            return Vector(self.size)
+        if self.kind == "enum":
+            assert self.enum is not None
+            return enums[self.enum]
+        raise ValueError(f"unknown column kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class EnumSpec:
+    name: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IdentitySpec:
+    always: bool
+    start: int
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: ColumnType
+    nullable: bool = True
+    default: str | None = None  # SQL text, one of defaults_for(type)
+    identity: IdentitySpec | None = None
+    comment: str | None = None
+    # SQLAlchemy's autoincrement: SERIAL (a sequence and a nextval() default) for the sole
+    # integer primary key column, when it has neither default nor identity.
+    serial: bool = False
+
+
+@dataclass(frozen=True)
+class UniqueSpec:
+    name: str
+    columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """``kind`` names the expression (see :data:`CHECKS`) over ``columns``."""
+
+    name: str
+    kind: str
+    columns: tuple[str, ...]
+
+    def sql(self) -> str:
+        return CHECKS[self.kind][1].format(*self.columns)
+
+
+@dataclass(frozen=True)
+class ForeignKeySpec:
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """An index; ``expression`` (``lower`` or ``desc``) applies to the first column,
+    ``where`` is a partial index's predicate as (kind, column), see :data:`PREDICATES`."""
+
+    name: str
+    columns: tuple[str, ...]
+    method: str = "btree"  # btree | gin | hnsw
+    unique: bool = False
+    expression: str | None = None
+    where: tuple[str, str] | None = None
+    include: tuple[str, ...] = ()
+    ops: str | None = None  # operator class of the first column
+    options: tuple[tuple[str, int], ...] = ()  # WITH (...) storage parameters
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    primary_key: tuple[str, ...] = ()
+    uniques: tuple[UniqueSpec, ...] = ()
+    checks: tuple[CheckSpec, ...] = ()
+    foreign_keys: tuple[ForeignKeySpec, ...] = ()
+    indexes: tuple[IndexSpec, ...] = ()
+    comment: str | None = None
+
+    def column(self, name: str) -> ColumnSpec | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """``SELECT columns FROM table [WHERE where IS NOT NULL]``."""
+
+    name: str
+    table: str
+    columns: tuple[str, ...]
+    where: str | None = None
+    materialized: bool = False
+    comment: str | None = None
+
+    def sql(self) -> str:
+        body = f"SELECT {', '.join(self.columns)} FROM {self.table}"
+        return body + (f" WHERE {self.where} IS NOT NULL" if self.where else "")
+
+
+@dataclass(frozen=True)
+class SchemaSpec:
+    enums: tuple[EnumSpec, ...] = ()
+    tables: tuple[TableSpec, ...] = ()
+    views: tuple[ViewSpec, ...] = ()
+
+    def table(self, name: str) -> TableSpec | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    def enum(self, name: str) -> EnumSpec | None:
+        return next((e for e in self.enums if e.name == name), None)
+
+
+# Check kinds: (the column kinds each operand must have, the expression). Several are
+# written in a form PostgreSQL rewrites (BETWEEN, IN), so normalization is exercised too.
+CHECKS: dict[str, tuple[tuple[frozenset[str] | None, ...], str]] = {
+    "positive": ((NUMBERS,), "{0} > 0"),
+    "bounded": ((NUMBERS,), "{0} BETWEEN 0 AND 1000"),
+    "nonempty": ((STRINGS,), "length({0}) > 0"),
+    "listed": ((STRINGS,), "{0} IN ('a', 'b', 'it''s')"),
+    "either": ((None, None), "{0} IS NOT NULL OR {1} IS NOT NULL"),
+}
+
+# Partial index predicates: kind → (the column kinds it applies to, the expression).
+PREDICATES: dict[str, tuple[frozenset[str] | None, str]] = {
+    "present": (None, "{0} IS NOT NULL"),
+    "positive": (NUMBERS, "{0} > 0"),
+}
+
+HNSW_OPS = ("vector_l2_ops", "vector_cosine_ops", "vector_ip_ops")
+
+
+def defaults_for(kind: ColumnType, enums: tuple[EnumSpec, ...] = ()) -> tuple[str, ...]:
+    """The server defaults a column of this type may have (SQL text)."""
+    k = kind.kind
+    if k in INTEGERS:
+        return ("0", "42", "-1")
+    if k in ("numeric", "real", "double"):
+        return ("0", "1.5")
+    if k in STRINGS:
+        return ("'x'", "'it''s'")
+    if k == "boolean":
+        return ("true", "false")
+    if k in ("timestamptz", "timestamp"):
+        return ("now()", "CURRENT_TIMESTAMP", "'2024-01-01 12:00:00'")
+    if k == "date":
+        return ("CURRENT_DATE", "'2024-01-01'")
+    if k == "uuid":
+        return ("gen_random_uuid()",)
+    if k == "jsonb":
+        return ("'{}'::jsonb", "'[]'::jsonb")
+    if k == "bytea":
+        return ("''::bytea",)
+    if k in ("integer[]", "bigint[]"):
+        return ("'{}'", "'{1,2}'")
+    if k == "text[]":
+        return ("'{}'", "'{a,b}'")
+    if k == "vector":
+        assert kind.size is not None
+        return ("'[" + ",".join("0" * kind.size) + "]'",)
+    if k == "enum":
+        enum = next((e for e in enums if e.name == kind.enum), None)
+        return tuple(f"'{label}'" for label in enum.labels) if enum else ()
+    return ()
+
+
+def cast_targets(kind: ColumnType) -> tuple[ColumnType, ...]:
+    """Types a column of type ``kind`` may change to: pairs with a sensible cast (widening,
+    narrowing of empty columns, and anything to text)."""
+    k = kind.kind
+    targets: dict[str, tuple[ColumnType, ...]] = {
+        "smallint": (ColumnType("integer"), ColumnType("bigint")),
+        "integer": (
+            ColumnType("bigint"),
+            ColumnType("smallint"),
+            ColumnType("text"),
+            ColumnType("numeric", 12, 2),
+        ),
+        "bigint": (ColumnType("integer"),),
+        "text": (ColumnType("varchar", 20), ColumnType("varchar", 64)),
+        "numeric": (ColumnType("double"),),
+        "real": (ColumnType("double"),),
+        "double": (ColumnType("real"), ColumnType("numeric", 12, 2)),
+        "timestamp": (ColumnType("timestamptz"),),
+        "timestamptz": (ColumnType("timestamp"),),
+        "date": (ColumnType("timestamp"), ColumnType("timestamptz")),
+        "integer[]": (ColumnType("bigint[]"),),
+        "bigint[]": (ColumnType("integer[]"),),
+        "boolean": (ColumnType("text"),),
+        "uuid": (ColumnType("text"),),
+        "jsonb": (ColumnType("text"),),
+        "enum": (ColumnType("text"),),
+    }
+    found = list(targets.get(k, ()))
+    if k == "varchar":
+        found += [ColumnType("text")] + [ColumnType("varchar", n) for n in (8, 20, 64) if n != kind.size]
+    elif k == "numeric":
+        found += [
+            ColumnType("numeric", p, s) for p, s in ((10, 2), (12, 4)) if (p, s) != (kind.size, kind.scale)
+        ]
+    elif k == "vector":
+        found += [ColumnType("vector", n) for n in (3, 4) if n != kind.size]
+    return tuple(found)
+
+
+# Names end in a kind suffix so that a table's constraints and indexes never collide with
+# each other or with another table's (PostgreSQL keeps them in one namespace per schema).
+def primary_key_name(table: str) -> str:
+    return f"{table}_pkey"
+
+
+def unique_name(table: str, columns: tuple[str, ...]) -> str:
+    return f"{table}_{'_'.join(columns)}_key"
+
+
+def check_name(table: str, kind: str, columns: tuple[str, ...]) -> str:
+    return f"{table}_{'_'.join(columns)}_{kind}"
+
+
+def foreign_key_name(table: str, columns: tuple[str, ...]) -> str:
+    return f"{table}_{'_'.join(columns)}_fkey"
+
+
+def index_name(table: str, columns: tuple[str, ...], kind: str) -> str:
+    return f"{table}_{'_'.join(columns)}_{kind}_idx"
+
+
+def _fits(kinds: frozenset[str] | None, column: ColumnSpec | None) -> bool:
+    return column is not None and (kinds is None or column.type.kind in kinds)
+
+
+def _index_is_valid(table: TableSpec, index: IndexSpec) -> bool:
+    columns = [table.column(name) for name in index.columns]
+    if not columns or any(c is None for c in columns):
+        return False
+    if any(table.column(name) is None or name in index.columns for name in index.include):
+        return False
+    if index.where is not None:
+        kind, column = index.where
+        if not _fits(PREDICATES[kind][0], table.column(column)):
+            return False
+    first = columns[0]
+    assert first is not None
+    if index.method == "hnsw":
+        return len(columns) == 1 and first.type.kind == "vector"
+    if index.method == "gin":
+        if len(columns) != 1:
+            return False
+        if first.type.kind == "jsonb":
+            return index.ops in (None, "jsonb_path_ops")
+        return first.type.kind in ARRAYS and index.ops is None
+    if index.expression == "lower" and first.type.kind not in STRINGS:
+        return False
+    return all(c is not None and c.type.kind in KEYABLE for c in columns)
+
+
+def _repair_table(table: TableSpec, enums: tuple[EnumSpec, ...]) -> TableSpec:
+    enum_names = {e.name for e in enums}
+    columns: list[ColumnSpec] = []
+    for column in table.columns:
+        if column.type.kind == "enum" and column.type.enum not in enum_names:
+            continue  # its type was dropped; so is the column
+        if column.identity is not None and column.type.kind not in INTEGERS:
+            column = replace(column, identity=None)
+        if column.identity is not None or column.name in table.primary_key:
+            # PostgreSQL makes these NOT NULL whatever the code says; say it in the code.
+            column = replace(column, nullable=False)
+        if column.identity is not None or column.default not in (None, *defaults_for(column.type, enums)):
+            column = replace(column, default=None)
+        columns.append(column)
+    table = replace(table, columns=tuple(columns))
+
+    primary_key = table.primary_key
+    if not all(_fits(KEYABLE, table.column(name)) for name in primary_key):
+        primary_key = ()
+    table = replace(
+        table,
+        columns=tuple(
+            replace(c, serial=False)
+            if c.serial
+            and (
+                c.type.kind not in INTEGERS or c.identity or c.default is not None or primary_key != (c.name,)
+            )
+            else c
+            for c in table.columns
+        ),
+    )
+    uniques = _unique_by_name(
+        u for u in table.uniques if u.columns and all(_fits(KEYABLE, table.column(n)) for n in u.columns)
+    )
+    checks = _unique_by_name(
+        c
+        for c in table.checks
+        if all(_fits(kinds, table.column(n)) for kinds, n in zip(CHECKS[c.kind][0], c.columns, strict=True))
+    )
+    indexes = _unique_by_name(i for i in table.indexes if _index_is_valid(table, i))
+    return replace(
+        table,
+        primary_key=primary_key,
+        uniques=uniques,
+        checks=checks,
+        indexes=indexes,
+    )
+
+
+def _unique_by_name(items: Any) -> tuple[Any, ...]:
+    seen: dict[str, Any] = {}
+    for item in items:
+        seen.setdefault(item.name, item)
+    return tuple(seen.values())
+
+
+def referenceable_keys(table: TableSpec) -> list[tuple[str, ...]]:
+    """Column lists a foreign key may reference: the primary key and unique constraints."""
+    keys = [table.primary_key] if table.primary_key else []
+    keys.extend(u.columns for u in table.uniques)
+    return keys
+
+
+def _foreign_key_is_valid(spec: SchemaSpec, position: int, foreign_key: ForeignKeySpec) -> bool:
+    table = spec.tables[position]
+    parent_position = next((i for i, t in enumerate(spec.tables) if t.name == foreign_key.ref_table), None)
+    # Parents come first (or are the table itself): no cycles, so no ALTER-added keys.
+    if parent_position is None or parent_position > position:
+        return False
+    parent = spec.tables[parent_position]
+    if not any(set(key) == set(foreign_key.ref_columns) for key in referenceable_keys(parent)):
+        return False
+    for name, ref_name in zip(foreign_key.columns, foreign_key.ref_columns, strict=True):
+        column, referenced = table.column(name), parent.column(ref_name)
+        if column is None or referenced is None or column.type != referenced.type:
+            return False
+    return True
+
+
+def repair(spec: SchemaSpec) -> SchemaSpec:
+    """``spec`` with whatever its changes made invalid removed or adjusted."""
+    enums = tuple(e for e in spec.enums if e.labels)
+    spec = replace(spec, enums=enums, tables=tuple(_repair_table(t, enums) for t in spec.tables))
+    tables = tuple(
+        replace(
+            table,
+            foreign_keys=_unique_by_name(
+                fk for fk in table.foreign_keys if _foreign_key_is_valid(spec, i, fk)
+            ),
+        )
+        for i, table in enumerate(spec.tables)
+    )
+    spec = replace(spec, tables=tables)
+    views: list[ViewSpec] = []
+    for view in spec.views:
+        table = spec.table(view.table)
+        if table is None:
+            continue
+        columns = tuple(name for name in view.columns if table.column(name) is not None)
+        if not columns:
+            continue
+        where = view.where if view.where is not None and table.column(view.where) is not None else None
+        views.append(replace(view, columns=columns, where=where))
+    return replace(spec, views=tuple(views))
+
+
+def build_metadata(spec: SchemaSpec) -> MetaData:
+    """The SQLAlchemy MetaData (with puckdb views) that ``spec`` describes."""
+    metadata = MetaData()
+    enums = {e.name: postgresql.ENUM(*e.labels, name=e.name, metadata=metadata) for e in spec.enums}
+    for table_spec in spec.tables:
+        items: list[Any] = []
+        for column in table_spec.columns:
+            arguments: list[Any] = []
+            if column.identity is not None:
+                arguments.append(Identity(always=column.identity.always, start=column.identity.start))
+            items.append(
+                Column(
+                    column.name,
+                    column.type.sqlalchemy(enums),
+                    *arguments,
+                    nullable=column.nullable,
+                    # Never SERIAL unless asked for: SQLAlchemy would add it to integer keys
+                    # (and refuses autoincrement=False beside an Identity).
+                    autoincrement="auto" if column.identity is not None else column.serial,
+                    server_default=text(column.default) if column.default is not None else None,
+                    comment=column.comment,
+                )
+            )
+        if table_spec.primary_key:
+            items.append(
+                PrimaryKeyConstraint(*table_spec.primary_key, name=primary_key_name(table_spec.name))
+            )
+        for unique in table_spec.uniques:
+            items.append(
+                UniqueConstraint(
+                    *unique.columns, name=unique.name, postgresql_nulls_not_distinct=unique.nulls_not_distinct
+                )
+            )
+        for check in table_spec.checks:
+            items.append(CheckConstraint(check.sql(), name=check.name))
+        for foreign_key in table_spec.foreign_keys:
+            items.append(
+                ForeignKeyConstraint(
+                    list(foreign_key.columns),
+                    [f"{foreign_key.ref_table}.{name}" for name in foreign_key.ref_columns],
+                    name=foreign_key.name,
+                    ondelete=foreign_key.on_delete,
+                )
+            )
+        table = Table(table_spec.name, metadata, *items, comment=table_spec.comment)
+        for index in table_spec.indexes:
+            _build_index(table, index)
+    for view in spec.views:
+        View(view.name, metadata, view.sql(), materialized=view.materialized, comment=view.comment)
+    return metadata
+
+
+def _build_index(table: Table, index: IndexSpec) -> Index:
+    first, *rest = (table.c[name] for name in index.columns)
+    key: Any = first
+    if index.expression == "lower":
+        key = func.lower(first)
+    elif index.expression == "desc":
+        key = first.desc()
+    options: dict[str, Any] = {}
+    if index.method != "btree":
+        options["postgresql_using"] = index.method
+    if index.ops is not None:
+        options["postgresql_ops"] = {first.name: index.ops}
+    if index.options:
+        options["postgresql_with"] = dict(index.options)
+    if index.where is not None:
+        kind, column = index.where
+        options["postgresql_where"] = text(PREDICATES[kind][1].format(column))
+    if index.include:
+        options["postgresql_include"] = list(index.include)
+    return Index(index.name, key, *rest, unique=index.unique, **options)

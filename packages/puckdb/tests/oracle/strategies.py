@@ -1,0 +1,718 @@
+"""Hypothesis strategies for the round-trip oracle: related pairs of schemas (A, B).
+
+B is A after a random handful of *changes* (add a column, change its type, drop an index,
+add an enum label, …), so a pair shares most of its objects, as a schema and its next
+version do; two independent schemas would mostly test "drop everything, create
+everything". The pieces compose:
+
+- :func:`schema_specs` draws a schema A as a :class:`~.spec.SchemaSpec` (1 to 4 tables of
+  1 to 6 columns, enums, keys, checks, foreign keys, indexes, views, comments);
+- :func:`changed_specs` draws B from a given A, by up to ``max_changes`` of the changes in
+  ``changes`` (default: all of :data:`CHANGES`; pass a subset to focus on one area);
+- :func:`spec_pairs` draws (A, B); :func:`metadata_pairs` draws them as SQLAlchemy
+  MetaData (:func:`~.spec.build_metadata` builds one spec).
+
+Every change is a function ``(draw, spec) -> spec`` that may do nothing when it does not
+apply (no table to drop, …); :func:`~.spec.repair` afterwards removes whatever the change
+left invalid. Names are short lowercase words that are not reserved, and constraints and
+indexes are named explicitly and deterministically (see :mod:`.spec`), so a change of an
+index's options keeps its name and is diffed as a change rather than drop-and-create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from hypothesis import strategies as st
+from sqlalchemy import MetaData
+
+from .spec import (
+    CHECKS,
+    HNSW_OPS,
+    INTEGERS,
+    KEYABLE,
+    NUMBERS,
+    STRINGS,
+    CheckSpec,
+    ColumnSpec,
+    ColumnType,
+    EnumSpec,
+    ForeignKeySpec,
+    IdentitySpec,
+    IndexSpec,
+    SchemaSpec,
+    TableSpec,
+    UniqueSpec,
+    ViewSpec,
+    build_metadata,
+    cast_targets,
+    check_name,
+    defaults_for,
+    foreign_key_name,
+    index_name,
+    referenceable_keys,
+    repair,
+    unique_name,
+)
+
+TABLE_NAMES = ("users", "cards", "decks", "notes", "tags", "reviews")
+COLUMN_NAMES = (
+    "id", "title", "body", "score", "rank", "created", "due", "owner",
+    "data", "flag", "amount", "kind", "embed", "label",
+)  # fmt: skip
+ENUM_NAMES = ("mood", "status", "level")
+ENUM_LABELS = ("red", "green", "blue", "cyan", "pink", "gray")
+VIEW_NAMES = ("recent", "active", "summary", "listing")
+# No empty comment: PostgreSQL stores COMMENT IS '' as no comment at all.
+COMMENTS = ("note", "it's a note", "zweite Notiz: ünïcode")
+ON_DELETE = (None, "CASCADE", "SET NULL", "RESTRICT", "SET DEFAULT", "NO ACTION")
+MAX_TABLES = 4
+MAX_COLUMNS = 6
+
+Change = Callable[[st.DrawFn, SchemaSpec], SchemaSpec]
+T = TypeVar("T")
+
+
+def column_types(enums: Sequence[EnumSpec] = ()) -> st.SearchStrategy[ColumnType]:
+    """Every column type the oracle covers; enums from ``enums``."""
+    kinds = [
+        "integer", "bigint", "smallint", "text", "boolean", "timestamptz", "timestamp", "date",
+        "uuid", "jsonb", "bytea", "real", "double", "integer[]", "text[]",
+    ]  # fmt: skip
+    # One flat list, so that each type is about as likely as any other.
+    types = [ColumnType(kind) for kind in kinds]
+    types += [ColumnType("varchar", n) for n in (8, 20, 64)]
+    types += [ColumnType("numeric", p, s) for p, s in ((10, 2), (12, 4))]
+    types += [ColumnType("vector", n) for n in (3, 4)]
+    types += [ColumnType("enum", enum=e.name) for e in enums] * 2
+    return st.sampled_from(types)
+
+
+def _optional(draw: st.DrawFn, values: Sequence[T]) -> T | None:
+    return draw(st.none() | st.sampled_from(values)) if values else None
+
+
+def _other(draw: st.DrawFn, values: Sequence[T | None], current: T | None) -> T | None:
+    """One of ``values`` that is not ``current`` (``current`` itself when there is none)."""
+    choices = [v for v in values if v != current]
+    return draw(st.sampled_from(choices)) if choices else current
+
+
+@st.composite
+def column_specs(draw: st.DrawFn, name: str, enums: Sequence[EnumSpec] = ()) -> ColumnSpec:
+    kind = draw(column_types(enums))
+    identity, serial = None, False
+    if kind.kind in INTEGERS:
+        # An integer column is an identity, SERIAL (kept only on a one-column primary key)
+        # or plain, as in real schemas.
+        how = draw(st.sampled_from(("plain", "identity", "serial")))
+        serial = how == "serial"
+        if how == "identity":
+            identity = IdentitySpec(always=draw(st.booleans()), start=draw(st.sampled_from((1, 10, 100))))
+    return ColumnSpec(
+        name=name,
+        type=kind,
+        nullable=draw(st.booleans()),
+        default=None if serial else _optional(draw, defaults_for(kind, tuple(enums))),
+        identity=identity,
+        comment=_optional(draw, COMMENTS),
+        serial=serial,
+    )
+
+
+# --- picking what a change applies to -------------------------------------------------------
+
+
+def _pick(draw: st.DrawFn, count: int) -> int | None:
+    return draw(st.integers(0, count - 1)) if count else None
+
+
+def _pick_table(draw: st.DrawFn, spec: SchemaSpec, position: int | None = None) -> int | None:
+    return position if position is not None else _pick(draw, len(spec.tables))
+
+
+def _with_table(spec: SchemaSpec, position: int, table: TableSpec) -> SchemaSpec:
+    tables = list(spec.tables)
+    tables[position] = table
+    return replace(spec, tables=tuple(tables))
+
+
+def _columns_of(table: TableSpec, kinds: frozenset[str] | None = None) -> list[ColumnSpec]:
+    return [c for c in table.columns if kinds is None or c.type.kind in kinds]
+
+
+def _some_columns(draw: st.DrawFn, columns: Sequence[ColumnSpec], most: int) -> tuple[str, ...]:
+    names = [c.name for c in columns]
+    return tuple(
+        draw(st.lists(st.sampled_from(names), min_size=1, max_size=min(most, len(names)), unique=True))
+    )
+
+
+def _change_column(
+    draw: st.DrawFn,
+    spec: SchemaSpec,
+    change: Callable[[st.DrawFn, ColumnSpec], ColumnSpec],
+    applies: Callable[[ColumnSpec], bool] = lambda column: True,
+) -> SchemaSpec:
+    """Apply ``change`` to one of the columns it ``applies`` to."""
+    candidates = [(p, i) for p, t in enumerate(spec.tables) for i, c in enumerate(t.columns) if applies(c)]
+    if not candidates:
+        return spec
+    position, index = draw(st.sampled_from(candidates))
+    table = spec.tables[position]
+    columns = list(table.columns)
+    columns[index] = change(draw, columns[index])
+    return _with_table(spec, position, replace(table, columns=tuple(columns)))
+
+
+# --- tables and columns ---------------------------------------------------------------------
+
+
+def add_table(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """A new table with columns, maybe a primary key, constraints, indexes and foreign keys."""
+    free = [name for name in TABLE_NAMES if spec.table(name) is None]
+    if len(spec.tables) >= MAX_TABLES or not free:
+        return spec
+    name = draw(st.sampled_from(free))
+    names = draw(st.lists(st.sampled_from(COLUMN_NAMES), min_size=1, max_size=MAX_COLUMNS - 1, unique=True))
+    columns = tuple(draw(column_specs(column, spec.enums)) for column in names)
+    table = TableSpec(name=name, columns=columns, comment=_optional(draw, COMMENTS))
+    keyable = _columns_of(table, KEYABLE)
+    if keyable and draw(st.booleans()):
+        table = replace(table, primary_key=_some_columns(draw, keyable, 2))
+    spec = replace(spec, tables=(*spec.tables, table))
+    position = len(spec.tables) - 1
+    extras: list[Callable[..., SchemaSpec]] = [add_unique, add_check, add_index, add_index, add_foreign_key]
+    for extra in draw(st.lists(st.sampled_from(extras), max_size=4)):
+        spec = extra(draw, spec, position)
+    return spec
+
+
+def drop_table(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    position = _pick_table(draw, spec)
+    if position is None or len(spec.tables) == 1:
+        return spec
+    return replace(spec, tables=spec.tables[:position] + spec.tables[position + 1 :])
+
+
+def add_column(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    position = _pick_table(draw, spec)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    free = [name for name in COLUMN_NAMES if table.column(name) is None]
+    if len(table.columns) >= MAX_COLUMNS or not free:
+        return spec
+    column = draw(column_specs(draw(st.sampled_from(free)), spec.enums))
+    return _with_table(spec, position, replace(table, columns=(*table.columns, column)))
+
+
+def drop_column(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    position = _pick_table(draw, spec)
+    if position is None or len(spec.tables[position].columns) < 2:
+        return spec
+    table = spec.tables[position]
+    index = draw(st.integers(0, len(table.columns) - 1))
+    return _with_table(
+        spec, position, replace(table, columns=table.columns[:index] + table.columns[index + 1 :])
+    )
+
+
+def change_column_type(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """A new type with a sensible cast; foreign keys referencing the column change with it
+    (as an int → bigint key migration would), so they stay valid."""
+    candidates = [(t, c) for t in spec.tables for c in t.columns if cast_targets(c.type)]
+    if not candidates:
+        return spec
+    table, column = draw(st.sampled_from(candidates))
+    new_type = draw(st.sampled_from(cast_targets(column.type)))
+    retyped = {(table.name, column.name)}
+    for child in spec.tables:
+        for foreign_key in child.foreign_keys:
+            if foreign_key.ref_table == table.name and column.name in foreign_key.ref_columns:
+                retyped.add((child.name, foreign_key.columns[foreign_key.ref_columns.index(column.name)]))
+    tables = tuple(
+        replace(
+            t,
+            columns=tuple(
+                replace(c, type=new_type) if (t.name, c.name) in retyped and c.type == column.type else c
+                for c in t.columns
+            ),
+        )
+        for t in spec.tables
+    )
+    return replace(spec, tables=tables)
+
+
+def toggle_nullable(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _change_column(draw, spec, lambda d, c: replace(c, nullable=not c.nullable))
+
+
+def change_default(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Add, change or drop a column's server default."""
+
+    def change(d: st.DrawFn, column: ColumnSpec) -> ColumnSpec:
+        options = (None, *defaults_for(column.type, spec.enums))
+        return replace(column, default=_other(d, options, column.default), identity=None)
+
+    return _change_column(draw, spec, change)
+
+
+def change_identity(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Make an integer column an identity or SERIAL, drop that, or change always/start."""
+
+    def change(d: st.DrawFn, column: ColumnSpec) -> ColumnSpec:
+        identity = column.identity
+        if identity is None:
+            if column.serial or d(st.booleans()):
+                return replace(column, serial=not column.serial, default=None)
+            new = IdentitySpec(always=d(st.booleans()), start=d(st.sampled_from((1, 10, 100))))
+        else:
+            new = d(
+                st.sampled_from(
+                    [None, replace(identity, always=not identity.always)]
+                    + [replace(identity, start=s) for s in (1, 10, 100) if s != identity.start]
+                )
+            )
+        return replace(column, identity=new, serial=False)
+
+    return _change_column(draw, spec, change, lambda column: column.type.kind in INTEGERS)
+
+
+def change_column_comment(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _change_column(
+        draw, spec, lambda d, c: replace(c, comment=_other(d, (None, *COMMENTS), c.comment))
+    )
+
+
+def change_table_comment(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    position = _pick_table(draw, spec)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    return _with_table(spec, position, replace(table, comment=_other(draw, (None, *COMMENTS), table.comment)))
+
+
+# --- keys and constraints -------------------------------------------------------------------
+
+
+def change_primary_key(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Add, drop or move the primary key."""
+    position = _pick_table(draw, spec)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    keyable = _columns_of(table, KEYABLE)
+    if table.primary_key and (not keyable or draw(st.booleans())):
+        return _with_table(spec, position, replace(table, primary_key=()))
+    if not keyable:
+        return spec
+    return _with_table(spec, position, replace(table, primary_key=_some_columns(draw, keyable, 2)))
+
+
+def add_unique(draw: st.DrawFn, spec: SchemaSpec, position: int | None = None) -> SchemaSpec:
+    position = _pick_table(draw, spec, position)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    keyable = _columns_of(table, KEYABLE)
+    if not keyable:
+        return spec
+    columns = _some_columns(draw, keyable, 2)
+    unique = UniqueSpec(unique_name(table.name, columns), columns, nulls_not_distinct=draw(st.booleans()))
+    if any(u.name == unique.name for u in table.uniques):
+        return spec
+    return _with_table(spec, position, replace(table, uniques=(*table.uniques, unique)))
+
+
+def drop_unique(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _drop_from(draw, spec, "uniques")
+
+
+def toggle_nulls_not_distinct(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _change_in(
+        draw, spec, "uniques", lambda d, u: replace(u, nulls_not_distinct=not u.nulls_not_distinct)
+    )
+
+
+def add_check(draw: st.DrawFn, spec: SchemaSpec, position: int | None = None) -> SchemaSpec:
+    """A CHECK of a kind (see ``spec.CHECKS``) the table has columns for."""
+    position = _pick_table(draw, spec, position)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    kinds = [
+        kind
+        for kind, (operands, _) in sorted(CHECKS.items())
+        if all(len(_columns_of(table, k)) >= len(operands) for k in operands)
+    ]
+    if not kinds:
+        return spec
+    kind = draw(st.sampled_from(kinds))
+    columns: list[str] = []
+    for operand_kinds in CHECKS[kind][0]:
+        columns.append(
+            draw(
+                st.sampled_from([c.name for c in _columns_of(table, operand_kinds) if c.name not in columns])
+            )
+        )
+    check = CheckSpec(check_name(table.name, kind, tuple(columns)), kind, tuple(columns))
+    if any(c.name == check.name for c in table.checks):
+        return spec
+    return _with_table(spec, position, replace(table, checks=(*table.checks, check)))
+
+
+def drop_check(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _drop_from(draw, spec, "checks")
+
+
+def add_foreign_key(draw: st.DrawFn, spec: SchemaSpec, position: int | None = None) -> SchemaSpec:
+    """A foreign key to the key of this or an earlier table, on columns of the referenced
+    types (added when the table has none that fit)."""
+    position = _pick_table(draw, spec, position)
+    if position is None:
+        return spec
+    targets = [(p, key) for p in range(position + 1) for key in referenceable_keys(spec.tables[p])]
+    if not targets:
+        return spec
+    parent_position, ref_columns = draw(st.sampled_from(targets))
+    parent = spec.tables[parent_position]
+    table = spec.tables[position]
+    columns: list[str] = []
+    added: list[ColumnSpec] = []
+    for ref_name in ref_columns:
+        referenced = parent.column(ref_name)
+        assert referenced is not None
+        fitting = [
+            c.name
+            for c in table.columns
+            if c.type == referenced.type
+            and c.name not in columns
+            and not (parent_position == position and c.name in ref_columns)
+        ]
+        if fitting and draw(st.booleans()):
+            columns.append(draw(st.sampled_from(fitting)))
+            continue
+        name = f"{parent.name}_{ref_name}"
+        if table.column(name) is not None or len(table.columns) + len(added) >= MAX_COLUMNS:
+            return spec
+        added.append(ColumnSpec(name, referenced.type, nullable=draw(st.booleans())))
+        columns.append(name)
+    foreign_key = ForeignKeySpec(
+        foreign_key_name(table.name, tuple(columns)),
+        tuple(columns),
+        parent.name,
+        ref_columns,
+        on_delete=draw(st.sampled_from(ON_DELETE)),
+    )
+    if any(f.name == foreign_key.name for f in table.foreign_keys):
+        return spec
+    table = replace(table, columns=(*table.columns, *added), foreign_keys=(*table.foreign_keys, foreign_key))
+    return _with_table(spec, position, table)
+
+
+def drop_foreign_key(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _drop_from(draw, spec, "foreign_keys")
+
+
+def change_on_delete(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _change_in(
+        draw, spec, "foreign_keys", lambda d, f: replace(f, on_delete=_other(d, ON_DELETE, f.on_delete))
+    )
+
+
+# --- indexes --------------------------------------------------------------------------------
+
+
+def add_index(draw: st.DrawFn, spec: SchemaSpec, position: int | None = None) -> SchemaSpec:
+    """One index, of a kind the table has columns for."""
+    position = _pick_table(draw, spec, position)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    keyable = [c.name for c in _columns_of(table, KEYABLE)]
+    strings = [c.name for c in _columns_of(table, STRINGS)]
+    searchable = _columns_of(table, frozenset({"jsonb", "integer[]", "text[]"}))
+    vectors = [c.name for c in _columns_of(table, frozenset({"vector"}))]
+    kinds = [kind for kind in ("plain", "unique", "desc", "partial") if keyable]
+    kinds += ["include"] if keyable and len(table.columns) >= 2 else []
+    kinds += ["composite"] if len(keyable) >= 2 else []
+    kinds += ["lower"] if strings else []
+    kinds += ["gin"] if searchable else []
+    kinds += ["hnsw"] if vectors else []
+    if not kinds:
+        return spec
+    kind = draw(st.sampled_from(kinds))
+    if kind == "composite":
+        columns = tuple(draw(st.lists(st.sampled_from(keyable), min_size=2, max_size=2, unique=True)))
+        index = IndexSpec(index_name(table.name, columns, kind), columns, unique=draw(st.booleans()))
+    elif kind == "lower":
+        columns = (draw(st.sampled_from(strings)),)
+        index = IndexSpec(
+            index_name(table.name, columns, kind), columns, expression="lower", unique=draw(st.booleans())
+        )
+    elif kind == "gin":
+        column = draw(st.sampled_from(searchable))
+        ops = draw(st.sampled_from((None, "jsonb_path_ops"))) if column.type.kind == "jsonb" else None
+        index = IndexSpec(index_name(table.name, (column.name,), kind), (column.name,), method="gin", ops=ops)
+    elif kind == "hnsw":
+        columns = (draw(st.sampled_from(vectors)),)
+        ops, options = draw(st.sampled_from(HNSW_OPS)), draw(_hnsw_options())
+        index = IndexSpec(
+            index_name(table.name, columns, kind), columns, method="hnsw", ops=ops, options=options
+        )
+    else:
+        columns = (draw(st.sampled_from(keyable)),)
+        index = IndexSpec(index_name(table.name, columns, kind), columns, unique=kind == "unique")
+        if kind == "desc":
+            index = replace(index, expression="desc")
+        elif kind == "partial":
+            numbers = [c.name for c in _columns_of(table, NUMBERS)]
+            if numbers and draw(st.booleans()):
+                index = replace(index, where=("positive", draw(st.sampled_from(numbers))))
+            else:
+                index = replace(index, where=("present", draw(st.sampled_from(table.columns)).name))
+        elif kind == "include":
+            others = [c.name for c in table.columns if c.name not in columns]
+            index = replace(index, include=(draw(st.sampled_from(others)),))
+    if any(i.name == index.name for i in table.indexes):
+        return spec
+    return _with_table(spec, position, replace(table, indexes=(*table.indexes, index)))
+
+
+def _hnsw_options() -> st.SearchStrategy[tuple[tuple[str, int], ...]]:
+    # pgvector requires ef_construction >= 2 * m.
+    return st.sampled_from(((), (("m", 16), ("ef_construction", 64)), (("m", 8), ("ef_construction", 32))))
+
+
+def drop_index(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _drop_from(draw, spec, "indexes")
+
+
+def change_index(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Same name, other definition: HNSW operator class or options, GIN operator class, a
+    b-tree index made partial or not, unique or not."""
+
+    def change(d: st.DrawFn, index: IndexSpec) -> IndexSpec:
+        if index.method == "hnsw":
+            if d(st.booleans()):
+                return replace(index, ops=_other(d, HNSW_OPS, index.ops))
+            return replace(index, options=d(_hnsw_options().filter(lambda o: o != index.options)))
+        if index.method == "gin":
+            return replace(index, ops=None if index.ops else "jsonb_path_ops")
+        if d(st.booleans()):
+            return replace(index, unique=not index.unique)
+        return replace(index, where=None if index.where else ("present", index.columns[0]))
+
+    return _change_in(draw, spec, "indexes", change)
+
+
+def _drop_from(draw: st.DrawFn, spec: SchemaSpec, field: str) -> SchemaSpec:
+    position = _pick_table(draw, spec)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    items: tuple[Any, ...] = getattr(table, field)
+    index = _pick(draw, len(items))
+    if index is None:
+        return spec
+    return _with_table(spec, position, replace(table, **{field: items[:index] + items[index + 1 :]}))
+
+
+def _change_in(
+    draw: st.DrawFn, spec: SchemaSpec, field: str, change: Callable[[st.DrawFn, Any], Any]
+) -> SchemaSpec:
+    position = _pick_table(draw, spec)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    items = list(getattr(table, field))
+    index = _pick(draw, len(items))
+    if index is None:
+        return spec
+    items[index] = change(draw, items[index])
+    return _with_table(spec, position, replace(table, **{field: tuple(items)}))
+
+
+# --- enums and views ------------------------------------------------------------------------
+
+
+def add_enum(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    free = [name for name in ENUM_NAMES if spec.enum(name) is None]
+    if not free:
+        return spec
+    labels = draw(st.lists(st.sampled_from(ENUM_LABELS), min_size=1, max_size=4, unique=True))
+    return replace(spec, enums=(*spec.enums, EnumSpec(draw(st.sampled_from(free)), tuple(labels))))
+
+
+def drop_enum(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Drop an enum type (and, by repair, the columns of that type)."""
+    index = _pick(draw, len(spec.enums))
+    if index is None:
+        return spec
+    return replace(spec, enums=spec.enums[:index] + spec.enums[index + 1 :])
+
+
+def add_enum_label(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """A new label at any position, not only at the end."""
+    index = _pick(draw, len(spec.enums))
+    if index is None:
+        return spec
+    enum = spec.enums[index]
+    free = [label for label in ENUM_LABELS if label not in enum.labels]
+    if not free:
+        return spec
+    at = draw(st.integers(0, len(enum.labels)))
+    labels = (*enum.labels[:at], draw(st.sampled_from(free)), *enum.labels[at:])
+    return _with_enum(spec, index, replace(enum, labels=labels))
+
+
+def remove_enum_label(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    index = _pick(draw, len(spec.enums))
+    if index is None or len(spec.enums[index].labels) < 2:
+        return spec
+    enum = spec.enums[index]
+    at = draw(st.integers(0, len(enum.labels) - 1))
+    return _with_enum(spec, index, replace(enum, labels=enum.labels[:at] + enum.labels[at + 1 :]))
+
+
+def _with_enum(spec: SchemaSpec, index: int, enum: EnumSpec) -> SchemaSpec:
+    enums = list(spec.enums)
+    enums[index] = enum
+    return replace(spec, enums=tuple(enums))
+
+
+def _view_body(draw: st.DrawFn, table: TableSpec) -> tuple[tuple[str, ...], str | None]:
+    columns = _some_columns(draw, table.columns, 3)
+    return columns, _optional(draw, [c.name for c in table.columns])
+
+
+def add_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    free = [name for name in VIEW_NAMES if all(v.name != name for v in spec.views)]
+    position = _pick_table(draw, spec)
+    if position is None or not free:
+        return spec
+    table = spec.tables[position]
+    columns, where = _view_body(draw, table)
+    view = ViewSpec(
+        draw(st.sampled_from(free)),
+        table.name,
+        columns,
+        where,
+        # Materialized views are rarer in real schemas; a quarter of the views is plenty.
+        materialized=draw(st.integers(0, 3)) == 0,
+        comment=_optional(draw, COMMENTS),
+    )
+    return replace(spec, views=(*spec.views, view))
+
+
+def drop_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    index = _pick(draw, len(spec.views))
+    if index is None:
+        return spec
+    return replace(spec, views=spec.views[:index] + spec.views[index + 1 :])
+
+
+def change_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Another body (columns, filter) over the same table, or another comment."""
+    index = _pick(draw, len(spec.views))
+    if index is None:
+        return spec
+    view = spec.views[index]
+    table = spec.table(view.table)
+    if table is None:
+        return spec
+    if draw(st.booleans()):
+        columns, where = _view_body(draw, table)
+        changed = replace(view, columns=columns, where=where)
+    else:
+        changed = replace(view, comment=_other(draw, (None, *COMMENTS), view.comment))
+    views = list(spec.views)
+    views[index] = changed
+    return replace(spec, views=tuple(views))
+
+
+# Every change, by name. Simplest first: hypothesis shrinks towards the first entries.
+CHANGES: dict[str, Change] = {
+    "toggle_nullable": toggle_nullable,
+    "change_default": change_default,
+    "change_column_comment": change_column_comment,
+    "change_table_comment": change_table_comment,
+    "add_column": add_column,
+    "drop_column": drop_column,
+    "change_column_type": change_column_type,
+    "change_identity": change_identity,
+    "change_primary_key": change_primary_key,
+    "add_unique": add_unique,
+    "drop_unique": drop_unique,
+    "toggle_nulls_not_distinct": toggle_nulls_not_distinct,
+    "add_check": add_check,
+    "drop_check": drop_check,
+    "add_foreign_key": add_foreign_key,
+    "drop_foreign_key": drop_foreign_key,
+    "change_on_delete": change_on_delete,
+    "add_index": add_index,
+    "drop_index": drop_index,
+    "change_index": change_index,
+    "add_enum": add_enum,
+    "drop_enum": drop_enum,
+    "add_enum_label": add_enum_label,
+    "remove_enum_label": remove_enum_label,
+    "add_view": add_view,
+    "drop_view": drop_view,
+    "change_view": change_view,
+    "add_table": add_table,
+    "drop_table": drop_table,
+}
+
+
+@st.composite
+def schema_specs(draw: st.DrawFn, max_tables: int = MAX_TABLES) -> SchemaSpec:
+    """A schema: 0 to 2 enums, 1 to ``max_tables`` tables, 0 to 2 views."""
+    spec = SchemaSpec()
+    for _ in range(draw(st.integers(0, 2))):
+        spec = add_enum(draw, spec)
+    for _ in range(draw(st.integers(1, max_tables))):
+        spec = add_table(draw, spec)
+    for _ in range(draw(st.integers(0, 2))):
+        spec = add_view(draw, spec)
+    return repair(spec)
+
+
+@st.composite
+def changed_specs(
+    draw: st.DrawFn, spec: SchemaSpec, changes: Sequence[str] = tuple(CHANGES), max_changes: int = 4
+) -> SchemaSpec:
+    """``spec`` after 1 to ``max_changes`` changes drawn from ``changes`` (names in :data:`CHANGES`).
+
+    A change that does not apply (nothing to drop, …) or that repair undoes is drawn again,
+    a few times, so that B differs from A in nearly every example.
+    """
+    spec = repair(spec)
+    for _ in range(draw(st.integers(1, max_changes))):
+        for _attempt in range(4):
+            changed = repair(CHANGES[draw(st.sampled_from(changes))](draw, spec))
+            if changed != spec:
+                spec = changed
+                break
+    return spec
+
+
+@st.composite
+def spec_pairs(
+    draw: st.DrawFn, changes: Sequence[str] = tuple(CHANGES), max_changes: int = 4
+) -> tuple[SchemaSpec, SchemaSpec]:
+    """(A, B): a schema and the schema after some changes."""
+    source = draw(schema_specs())
+    return source, draw(changed_specs(source, changes, max_changes))
+
+
+def metadata_pairs(
+    changes: Sequence[str] = tuple(CHANGES), max_changes: int = 4
+) -> st.SearchStrategy[tuple[MetaData, MetaData]]:
+    """(A, B) as SQLAlchemy MetaData with puckdb views."""
+    return spec_pairs(changes, max_changes).map(
+        lambda pair: (build_metadata(pair[0]), build_metadata(pair[1]))
+    )

@@ -1,0 +1,237 @@
+"""The round-trip oracle, shared by the property test and the hand-written cases.
+
+For a source state A and a target state B (each given as the DDL that creates it):
+A and B are created fresh in their own databases and inspected; the plan A → B is applied
+to the database at A, which must then inspect equal to B (column order aside: an added
+column goes last, whatever the code says) and re-diff to nothing; the plan B → A (what a
+down migration holds) must take it back to A the same way. Any failure carries A's DDL,
+B's DDL and every plan's SQL, so it can be replayed by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from puckdb.connect import connect
+from puckdb.diff import Renames
+from puckdb.engine import migration_plan
+from puckdb.inspect import inspect_schema
+from puckdb.model import Schema
+from puckdb.plan import Plan
+
+from .databases import Cluster, Script, execute, run_statement, statements_of
+
+
+class OracleMismatchError(AssertionError):
+    """A migrated database that does not match the state it was migrated to."""
+
+
+def inspect_url(url: str, schemas: Sequence[str] = ("public",)) -> Schema:
+    with connect(url, autocommit=True) as conn:
+        return inspect_schema(conn, list(schemas))
+
+
+def apply_plan(url: str, plan: Plan, what: str) -> None:
+    """Apply ``plan`` as ``puckdb apply`` does: in one transaction, or statement by
+    statement when a statement cannot run inside one."""
+    with connect(url, autocommit=True) as conn:
+        if all(statement.transactional for statement in plan.statements):
+            with conn.transaction():
+                for number, statement in enumerate(plan.statements, start=1):
+                    run_statement(conn, statement.sql, f"statement {number} of the {what}")
+        else:
+            for number, statement in enumerate(plan.statements, start=1):
+                run_statement(
+                    conn, statement.sql, f"statement {number} of the {what} (outside a transaction)"
+                )
+
+
+def ignoring_column_order(schema: Schema) -> Schema:
+    """``schema`` with each table's columns sorted by name."""
+    tables = tuple(
+        dataclasses.replace(table, columns=tuple(sorted(table.columns, key=lambda column: column.name)))
+        for table in schema.tables
+    )
+    return dataclasses.replace(schema, tables=tables)
+
+
+def inverted(renames: Renames | None) -> Renames | None:
+    """The renames that undo ``renames`` (for the plan back from B to A)."""
+    if not renames:
+        return renames
+    old_table = {(schema, new): old for (schema, old), new in renames.tables.items()}
+    return Renames(
+        tables={(schema, new): old for (schema, old), new in renames.tables.items()},
+        # A column rename names its table as the target has it; on the way back that is A.
+        columns={
+            (schema, old_table.get((schema, table), table), new): old
+            for (schema, table, old), new in renames.columns.items()
+        },
+        enum_values={(schema, enum, new): old for (schema, enum, old), new in renames.enum_values.items()},
+    )
+
+
+def differences(left: object, right: object, path: str = "schema") -> list[str]:
+    """Where two model values differ, one line per differing leaf (``path: left != right``);
+    items of tuples are matched by (schema, name) when they have names."""
+    if left == right:
+        return []
+    if dataclasses.is_dataclass(left) and type(left) is type(right):
+        found: list[str] = []
+        for item in dataclasses.fields(left):
+            found += differences(getattr(left, item.name), getattr(right, item.name), f"{path}.{item.name}")
+        return found or [f"{path}: {left!r} != {right!r}"]
+    if isinstance(left, tuple) and isinstance(right, tuple):
+        left_named, right_named = _by_name(left), _by_name(right)
+        if left_named is not None and right_named is not None:
+            found = []
+            for key, item in left_named.items():
+                label = f"{path}[{'.'.join(key)}]"
+                if key not in right_named:
+                    found.append(f"{label}: only on the left")
+                else:
+                    found += differences(item, right_named[key], label)
+            found += [
+                f"{path}[{'.'.join(key)}]: only on the right" for key in right_named if key not in left_named
+            ]
+            return found or [f"{path}: same items in another order"]
+    return [f"{path}: {left!r} != {right!r}"]
+
+
+def _by_name(items: tuple[Any, ...]) -> dict[tuple[str, ...], Any] | None:
+    keyed: dict[tuple[str, ...], Any] = {}
+    for item in items:
+        name = getattr(item, "name", None)
+        if not isinstance(name, str):
+            return None
+        schema = getattr(item, "schema", None)
+        key = (schema, name) if isinstance(schema, str) else (name,)
+        if key in keyed:
+            return None
+        keyed[key] = item
+    return keyed
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A query and the rows it must return at some point of the round trip."""
+
+    query: str
+    rows: list[tuple[Any, ...]]
+
+
+@dataclass
+class Report:
+    """Everything needed to replay a round trip by hand, shown with any failure."""
+
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    plans: dict[str, Plan] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        parts = [_script("A (source) DDL", self.source), _script("B (target) DDL", self.target)]
+        for label, plan in self.plans.items():
+            parts.append(f"-- {label}:\n{plan_text(plan)}")
+        return "\n\n".join(parts)
+
+
+def plan_text(plan: Plan) -> str:
+    """The plan's SQL, each statement under a comment with its hazards and whether it
+    runs outside a transaction, which is what decides how it was applied."""
+    if plan.is_empty:
+        return "-- (empty)"
+    lines: list[str] = []
+    for statement in plan.statements:
+        notes = [hazard.kind for hazard in statement.hazards]
+        if not statement.transactional:
+            notes.append("outside a transaction")
+        if notes:
+            lines.append(f"-- {', '.join(notes)}")
+        lines.append(statement.sql.rstrip().rstrip(";") + ";")
+    return "\n".join(lines)
+
+
+def _script(label: str, statements: tuple[str, ...]) -> str:
+    return f"-- {label}:\n" + "\n".join(statement.rstrip().rstrip(";") + ";" for statement in statements)
+
+
+def run_oracle(
+    cluster: Cluster,
+    source: Script,
+    target: Script,
+    *,
+    schemas: Sequence[str] = ("public",),
+    renames: Renames | None = None,
+    data: Script = (),
+    forward_rows: Sequence[Rows] = (),
+    backward_rows: Sequence[Rows] = (),
+) -> None:
+    """Check the round trip A → B → A (see the module's docstring).
+
+    ``data`` runs in the database at A before migrating; ``forward_rows`` and
+    ``backward_rows`` are what must be true of that data at B and back at A.
+    """
+    report = Report(statements_of(source), statements_of(target))
+    try:
+        with cluster.database(source, "A's DDL") as url, cluster.database(target, "B's DDL") as fresh_target:
+            before = inspect_url(url, schemas)
+            after = inspect_url(fresh_target, schemas)
+            execute(url, data, "the data inserted at A")
+
+            forward = migration_plan(before, after, renames)
+            report.plans["forward plan (A to B)"] = forward
+            apply_plan(url, forward, "forward plan")
+            migrated = inspect_url(url, schemas)
+            _assert_same(migrated, after, "A migrated forward", "B created fresh", report)
+            _assert_empty(migration_plan(migrated, after), "A migrated forward", "B", report)
+            _assert_rows(url, forward_rows, "after the forward plan", report)
+
+            backward = migration_plan(after, before, inverted(renames))
+            report.plans["backward plan (B to A)"] = backward
+            apply_plan(url, backward, "backward plan")
+            restored = inspect_url(url, schemas)
+            _assert_same(restored, before, "A migrated forward and back", "A created fresh", report)
+            _assert_empty(migration_plan(restored, before), "A migrated forward and back", "A", report)
+            _assert_rows(url, backward_rows, "after the backward plan", report)
+    except OracleMismatchError:
+        raise
+    except Exception as error:
+        error.add_note(str(report))
+        raise
+
+
+def _assert_same(
+    actual: Schema, expected: Schema, actual_label: str, expected_label: str, report: Report
+) -> None:
+    __tracebackhide__ = True  # the message says it all; the frame adds only noise
+    left, right = ignoring_column_order(actual), ignoring_column_order(expected)
+    if left != right:
+        lines = "\n".join(differences(left, right))
+        raise OracleMismatchError(
+            f"{actual_label} (left) differs from {expected_label} (right):\n{lines}\n\n{report}"
+        )
+
+
+def _assert_empty(plan: Plan, actual_label: str, expected_label: str, report: Report) -> None:
+    __tracebackhide__ = True  # the message says it all; the frame adds only noise
+    if not plan.is_empty:
+        raise OracleMismatchError(
+            f"{actual_label} still differs from {expected_label} for the planner, which plans:\n"
+            f"{plan_text(plan)}\n\n{report}"
+        )
+
+
+def _assert_rows(url: str, checks: Sequence[Rows], when: str, report: Report) -> None:
+    __tracebackhide__ = True  # the message says it all; the frame adds only noise
+    if not checks:
+        return
+    with connect(url, autocommit=True) as conn:
+        for check in checks:
+            rows = [tuple(row) for row in conn.execute(check.query.encode()).fetchall()]
+            if rows != check.rows:
+                raise OracleMismatchError(
+                    f"{when}, {check.query!r} returned {rows!r}, expected {check.rows!r}\n\n{report}"
+                )

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+
 import studypuck_database
 from puckdb.normalize.ddl import compile_metadata
 from studypuck_database import metadata

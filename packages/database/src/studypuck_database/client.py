@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session
+
 from puckdb.errors import ConfigError
 from puckdb.project import Project
 from puckdb.urls import sqlalchemy_url
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.orm import Session
 
 _lock = threading.Lock()
 _engine: Engine | None = None

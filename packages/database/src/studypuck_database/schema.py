@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from pgvector.sqlalchemy import Vector
-from puckdb import View
 from sqlalchemy import (
     REAL,
     Boolean,
@@ -29,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from puckdb import View
 
 EMBEDDING_DIMENSIONS = 768
 

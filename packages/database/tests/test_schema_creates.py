@@ -1,7 +1,12 @@
 """StudyPuck's models create on PostgreSQL 16 and 18 with pgvector, with the indexes,
 keys and views the application relies on."""
 
+import time
+
 import psycopg
+from sqlalchemy import Index, Table
+
+from studypuck_database import metadata
 
 EXPECTED_TABLES = {
     "users",
@@ -21,6 +26,28 @@ EXPECTED_TABLES = {
     "translation_drill_daily_stats",
 }
 
+EXPECTED_TIMESTAMPTZ = {
+    ("users", "last_login_at"),
+    ("users", "created_at"),
+    ("study_languages", "created_at"),
+    ("groups", "embedding_generated_at"),
+    ("groups", "created_at"),
+    ("cards", "embedding_generated_at"),
+    ("cards", "created_at"),
+    ("cards", "updated_at"),
+    ("cards", "deleted_at"),
+    ("card_groups", "assigned_at"),
+    ("inbox_notes", "created_at"),
+    ("note_card_links", "created_at"),
+    ("card_review_srs", "snoozed_until"),
+    ("card_review_events", "occurred_at"),
+    ("translation_drill_draw_piles", "refilled_at"),
+    ("translation_drill_draw_piles", "created_at"),
+    ("translation_drill_context", "created_at"),
+}
+
+POSTGRES_MAX_IDENTIFIER_BYTES = 63
+
 
 def rows(url: str, query: str, *params: object) -> list[tuple]:
     with psycopg.connect(url) as conn:
@@ -28,27 +55,50 @@ def rows(url: str, query: str, *params: object) -> list[tuple]:
 
 
 def index_definitions(url: str, table: str) -> dict[str, str]:
-    return dict(rows(url, "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", table))
+    return dict(
+        rows(
+            url,
+            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass",
+            table,
+        )
+    )
 
 
-def test_all_tables_exist(studypuck_url):
-    found = {
-        name for (name,) in rows(studypuck_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+def test_all_tables_and_views_exist(studypuck_url):
+    relations = rows(
+        studypuck_url,
+        "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm')",
+    )
+    assert {name for name, kind in relations if kind == "r"} == EXPECTED_TABLES
+    assert {name for name, kind in relations if kind == "v"} == {
+        "card_review_due",
+        "translation_active_cards",
     }
-    assert found == EXPECTED_TABLES
 
 
-def test_vector_columns_and_cosine_hnsw_indexes(studypuck_url):
+def test_vector_columns_have_768_dimensions(studypuck_url):
     types = rows(
         studypuck_url,
-        "SELECT table_name, format_type(a.atttypid, a.atttypmod) FROM information_schema.columns c "
-        "JOIN pg_attribute a ON a.attrelid = (c.table_name)::regclass AND a.attname = c.column_name "
-        "WHERE c.column_name = 'embedding' ORDER BY 1",
+        "SELECT a.attrelid::regclass::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "JOIN pg_class c ON c.oid = a.attrelid "
+        "WHERE a.attname = 'embedding' AND c.relkind = 'r' AND NOT a.attisdropped ORDER BY 1",
     )
     assert types == [("cards", "vector(768)"), ("groups", "vector(768)")]
-    for table in ("cards", "groups"):
-        definition = index_definitions(studypuck_url, table)[f"{table}_embedding_hnsw_idx"]
-        assert "USING hnsw (embedding vector_cosine_ops)" in definition
+
+
+def test_embedding_indexes_are_hnsw_with_cosine_ops(studypuck_url):
+    indexes = rows(
+        studypuck_url,
+        "SELECT x.indrelid::regclass::text, i.relname, am.amname, opc.opcname "
+        "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam "
+        "JOIN pg_opclass opc ON opc.oid = x.indclass[0] WHERE am.amname = 'hnsw' ORDER BY 1",
+    )
+    assert indexes == [
+        ("cards", "cards_embedding_hnsw_idx", "hnsw", "vector_cosine_ops"),
+        ("groups", "groups_embedding_hnsw_idx", "hnsw", "vector_cosine_ops"),
+    ]
 
 
 def test_full_text_gin_indexes_cover_content_meaning_examples_mnemonics(studypuck_url):
@@ -57,14 +107,25 @@ def test_full_text_gin_indexes_cover_content_meaning_examples_mnemonics(studypuc
         definition = definitions[f"cards_search_{config}_idx"]
         assert "USING gin (to_tsvector(" in definition
         assert f"'{config}'::regconfig" in definition
-        for column in ("content", "meaning", "examples", "mnemonics"):
-            assert column in definition
+        for piece in ("content", "COALESCE(meaning, ''::text)", "(examples)::text", "(mnemonics)::text"):
+            assert piece in definition, (config, piece)
 
 
 def test_partial_indexes_skip_soft_deleted_cards(studypuck_url):
+    predicates = dict(
+        rows(
+            studypuck_url,
+            "SELECT i.relname, pg_get_expr(x.indpred, x.indrelid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indpred IS NOT NULL",
+        )
+    )
+    assert predicates == {
+        "cards_live_type_idx": "(deleted_at IS NULL)",
+        "cards_live_updated_idx": "(deleted_at IS NULL)",
+    }
     definitions = index_definitions(studypuck_url, "cards")
-    assert definitions["cards_live_type_idx"].endswith("WHERE (deleted_at IS NULL)")
-    assert definitions["cards_live_updated_idx"].endswith("WHERE (deleted_at IS NULL)")
+    assert "(user_id, language_id, card_type)" in definitions["cards_live_type_idx"]
+    assert "(user_id, language_id, updated_at)" in definitions["cards_live_updated_idx"]
 
 
 def test_every_foreign_key_cascades_on_delete(studypuck_url):
@@ -84,22 +145,33 @@ def test_every_foreign_key_cascades_on_delete(studypuck_url):
         "translation_drill_srs",
         "translation_drill_context",
     ):
-        assert (table, "cards") in pairs
-    for table in EXPECTED_TABLES - {"users", "study_languages", "card_groups", "note_card_links"}:
+        assert (table, "cards") in pairs, table
+    for table in EXPECTED_TABLES - {"users", "study_languages"}:
         assert (table, "study_languages") in pairs, table
 
 
-def test_timestamps_are_timestamptz_and_created_at_defaults_to_now(studypuck_url):
+def test_timestamps_are_timestamptz_everywhere(studypuck_url):
     columns = rows(
         studypuck_url,
-        "SELECT table_name, column_name, data_type, column_default FROM information_schema.columns "
-        "WHERE table_schema = 'public' AND (column_name LIKE '%%_at' OR column_name = 'snoozed_until')",
+        "SELECT a.attrelid::regclass::text, a.attname, format_type(a.atttypid, a.atttypmod) "
+        "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND a.atttypid IN ('timestamp'::regtype, 'timestamptz'::regtype)",
     )
-    assert columns
-    for table, column, data_type, default in columns:
-        assert data_type == "timestamp with time zone", (table, column)
-        if column == "created_at":
-            assert default == "now()", table
+    assert {type_ for _, _, type_ in columns} == {"timestamp with time zone"}
+    assert {(table, column) for table, column, _ in columns} == EXPECTED_TIMESTAMPTZ
+
+
+def test_created_at_and_updated_at_default_to_now(studypuck_url):
+    defaults = rows(
+        studypuck_url,
+        "SELECT table_name, column_name, column_default FROM information_schema.columns "
+        "WHERE table_schema = 'public' AND column_name IN ('created_at', 'updated_at', 'occurred_at')",
+    )
+    assert defaults
+    for table, column, default in defaults:
+        assert default == "now()", (table, column)
 
 
 def test_defaults_and_not_null_of_review_state(studypuck_url):
@@ -115,51 +187,86 @@ def test_defaults_and_not_null_of_review_state(studypuck_url):
     assert columns["state"] == ("NO", "'active'::text")
     assert columns["ease_factor"][1] == "2.5"
     assert columns["interval_days"][1] == "1"
+    assert columns["review_count"][1] == "0"
+
+
+def declared_names() -> set[str]:
+    names: set[str] = set()
+    for table in metadata.tables.values():
+        assert isinstance(table, Table)
+        names.update(str(constraint.name) for constraint in table.constraints)
+        names.update(str(index.name) for index in table.indexes if isinstance(index, Index))
+    return names
+
+
+def test_every_declared_name_fits_a_postgres_identifier():
+    too_long = {name for name in declared_names() if len(name.encode()) > POSTGRES_MAX_IDENTIFIER_BYTES}
+    assert not too_long
+    assert "None" not in declared_names()
+
+
+def test_database_uses_exactly_the_declared_names(studypuck_url):
+    # Names come from the models, never from Postgres' defaults or truncation: migrations
+    # refer to them.
+    constraints = rows(
+        studypuck_url,
+        "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+        "WHERE n.nspname = 'public' AND c.contype IN ('p', 'u', 'f', 'c')",
+    )
+    indexes = rows(
+        studypuck_url,
+        "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "JOIN pg_namespace n ON n.oid = i.relnamespace "
+        "WHERE n.nspname = 'public' AND NOT x.indisprimary AND NOT x.indisunique",
+    )
+    assert {name for (name,) in constraints + indexes} == declared_names()
 
 
 def seed(url: str) -> None:
+    """One learner with cards in every state the views must tell apart."""
     with psycopg.connect(url) as conn:
         conn.execute("INSERT INTO users (user_id, email) VALUES ('u1', 'u1@example.com')")
         conn.execute(
             "INSERT INTO study_languages (user_id, language_id, language_name) VALUES ('u1', 'es', 'Spanish')"
         )
-        for card_id, status, deleted in [
-            ("c1", "active", False),
-            ("c2", "active", True),
-            ("c3", "suspended", False),
-        ]:
+        now = int(time.time())
+        cards = [
+            # card_id, status, soft-deleted, next_due (epoch seconds), srs state
+            ("c1", "active", False, 0, "active"),
+            ("c2", "active", True, 0, "active"),
+            ("c3", "suspended", False, 0, "active"),
+            ("c4", "active", False, now + 86400, "active"),
+            ("c5", "active", False, now - 60, "active"),
+            ("c6", "active", False, 0, "snoozed"),
+        ]
+        for card_id, status, deleted, due, state in cards:
             conn.execute(
                 "INSERT INTO cards (user_id, language_id, card_id, content, status, deleted_at) "
                 "VALUES ('u1', 'es', %s, %s, %s, CASE WHEN %s THEN now() END)",
                 (card_id, f"palabra {card_id}", status, deleted),
             )
-        for card_id, due in [("c1", "0"), ("c2", "0"), ("c3", "0")]:
             conn.execute(
-                "INSERT INTO card_review_srs (user_id, language_id, card_id, next_due) VALUES ('u1', 'es', %s, %s)",
-                (card_id, int(due)),
+                "INSERT INTO card_review_srs (user_id, language_id, card_id, next_due, state) "
+                "VALUES ('u1', 'es', %s, %s, %s)",
+                (card_id, due, state),
             )
         conn.execute(
             "INSERT INTO translation_drill_context (user_id, language_id, context_id, card_id, source_sentence, state) "
             "VALUES ('u1', 'es', 'x1', 'c1', 'Una frase.', 'active'), ('u1', 'es', 'x2', 'c3', 'Otra.', 'active'), "
-            "('u1', 'es', 'x3', 'c1', 'Vieja.', 'retired')"
+            "('u1', 'es', 'x3', 'c1', 'Vieja.', 'retired'), ('u1', 'es', 'x4', 'c2', 'Borrada.', 'active')"
         )
 
 
 def test_card_review_due_lists_active_live_cards_that_are_due(studypuck_url):
     seed(studypuck_url)
-    with psycopg.connect(studypuck_url) as conn:
-        conn.execute(
-            "INSERT INTO cards (user_id, language_id, card_id, content) VALUES ('u1', 'es', 'c4', 'later')"
-        )
-        conn.execute(
-            "INSERT INTO card_review_srs (user_id, language_id, card_id, next_due) "
-            "VALUES ('u1', 'es', 'c4', extract(epoch FROM now())::int + 86400)"
-        )
-    due = rows(studypuck_url, "SELECT card_id FROM card_review_due ORDER BY card_id")
-    assert due == [("c1",)]
+    due = rows(studypuck_url, "SELECT card_id, content, next_due <= 0 FROM card_review_due ORDER BY card_id")
+    assert due == [("c1", "palabra c1", True), ("c5", "palabra c5", False)]
 
 
 def test_translation_active_cards_joins_active_context(studypuck_url):
     seed(studypuck_url)
-    active = rows(studypuck_url, "SELECT card_id, context_id FROM translation_active_cards ORDER BY 1, 2")
-    assert active == [("c1", "x1")]
+    active = rows(
+        studypuck_url,
+        "SELECT card_id, context_id, source_sentence FROM translation_active_cards ORDER BY 1, 2",
+    )
+    assert active == [("c1", "x1", "Una frase.")]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Table,
     Text,
     func,
     text,
@@ -45,6 +46,8 @@ metadata = MetaData(
 
 
 class Base(DeclarativeBase):
+    """Every StudyPuck model; Python types map to the column types the schema uses."""
+
     metadata = metadata
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
         str: Text(),
@@ -211,6 +214,7 @@ class Card(Base):
 class CardGroup(Base):
     __tablename__ = "card_groups"
     __table_args__ = (
+        per_language("card_groups"),
         of_card("card_groups"),
         ForeignKeyConstraint(
             ["user_id", "language_id", "group_id"],
@@ -255,6 +259,7 @@ class InboxNote(Base):
 class NoteCardLink(Base):
     __tablename__ = "note_card_links"
     __table_args__ = (
+        per_language("note_card_links"),
         ForeignKeyConstraint(
             ["user_id", "language_id", "note_id"],
             ["inbox_notes.user_id", "inbox_notes.language_id", "inbox_notes.note_id"],
@@ -405,7 +410,7 @@ class TranslationDrillDrawPile(Base):
 
 
 class TranslationDrillContext(Base):
-    """The sentence context a card is drilled in; one active context per card at a time."""
+    """Sentences a card is drilled in; a context stays as history once its state leaves 'active'."""
 
     __tablename__ = "translation_drill_context"
     __table_args__ = (
@@ -473,18 +478,28 @@ card_review_due = View(
     comment="Active cards whose review is due now (next_due is epoch seconds).",
 )
 
-users = User.__table__
-study_languages = StudyLanguage.__table__
-groups = Group.__table__
-cards = Card.__table__
-card_groups = CardGroup.__table__
-inbox_notes = InboxNote.__table__
-note_card_links = NoteCardLink.__table__
-card_entry_daily_stats = CardEntryDailyStats.__table__
-card_review_srs = CardReviewSrs.__table__
-card_review_events = CardReviewEvent.__table__
-card_review_daily_stats = CardReviewDailyStats.__table__
-translation_drill_srs = TranslationDrillSrs.__table__
-translation_drill_draw_piles = TranslationDrillDrawPile.__table__
-translation_drill_context = TranslationDrillContext.__table__
-translation_drill_daily_stats = TranslationDrillDailyStats.__table__
+
+def _table(model: type[Base]) -> Table:
+    # Declarative types __table__ as a FromClause, which insert() and .delete() reject under
+    # mypy; every model here maps a real Table, so the exports are typed as such.
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} does not map a Table")
+    return table
+
+
+users = _table(User)
+study_languages = _table(StudyLanguage)
+groups = _table(Group)
+cards = _table(Card)
+card_groups = _table(CardGroup)
+inbox_notes = _table(InboxNote)
+note_card_links = _table(NoteCardLink)
+card_entry_daily_stats = _table(CardEntryDailyStats)
+card_review_srs = _table(CardReviewSrs)
+card_review_events = _table(CardReviewEvent)
+card_review_daily_stats = _table(CardReviewDailyStats)
+translation_drill_srs = _table(TranslationDrillSrs)
+translation_drill_draw_piles = _table(TranslationDrillDrawPile)
+translation_drill_context = _table(TranslationDrillContext)
+translation_drill_daily_stats = _table(TranslationDrillDailyStats)

@@ -158,6 +158,25 @@ def _script(label: str, statements: tuple[str, ...]) -> str:
     return f"-- {label}:\n" + "\n".join(statement.rstrip().rstrip(";") + ";" for statement in statements)
 
 
+def _rendering(schema: Schema) -> tuple[str, ...]:
+    return tuple(statement.sql for statement in migration_plan(Schema(), schema).statements)
+
+
+def settled(cluster: Cluster, script: Script, schemas: Sequence[str]) -> Schema:
+    """The schema ``script`` creates, as puckdb's normalize settles it: PostgreSQL's printed
+    form of some expressions changes once re-parsed, so it is rebuilt from puckdb's own
+    rendering until inspection is stable (what a database built by migrations holds)."""
+    with cluster.database(script, "the DDL") as url:
+        schema = inspect_url(url, schemas)
+    for _ in range(3):
+        with cluster.database(_rendering(schema), "puckdb's rendering") as url:
+            again = inspect_url(url, schemas)
+        if again == schema:
+            break
+        schema = again
+    return schema
+
+
 def run_oracle(
     cluster: Cluster,
     source: Script,
@@ -176,9 +195,10 @@ def run_oracle(
     """
     report = Report(statements_of(source), statements_of(target))
     try:
-        with cluster.database(source, "A's DDL") as url, cluster.database(target, "B's DDL") as fresh_target:
-            before = inspect_url(url, schemas)
-            after = inspect_url(fresh_target, schemas)
+        before = settled(cluster, source, schemas)
+        after = settled(cluster, target, schemas)
+        # The database at A is built as puckdb's migrations would build it: from the plan.
+        with cluster.database(_rendering(before), "puckdb's rendering of A") as url:
             execute(url, data, "the data inserted at A")
 
             forward = migration_plan(before, after, renames)

@@ -1,6 +1,17 @@
 """inspect: read a live database's managed schemas into the model, in a constant number
-of catalog queries."""
+of catalog queries.
 
-from puckdb.inspect.reader import InspectStats, inspect_schema
+:func:`inspect_schema` is the entry point (:mod:`puckdb.inspect.reader`); every catalog
+query is in :mod:`puckdb.inspect.queries`, and :mod:`puckdb.inspect.assemble` turns their
+rows into a :class:`~puckdb.model.Schema`.
+"""
 
-__all__ = ["InspectStats", "inspect_schema"]
+from puckdb.inspect.reader import (
+    EXCLUDED_SCHEMAS,
+    PINNED_SETTINGS,
+    InspectionError,
+    InspectStats,
+    inspect_schema,
+)
+
+__all__ = ["EXCLUDED_SCHEMAS", "PINNED_SETTINGS", "InspectStats", "InspectionError", "inspect_schema"]

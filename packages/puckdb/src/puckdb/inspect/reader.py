@@ -1,50 +1,53 @@
-"""Assemble catalog rows into the model.
+"""Reading a database's managed schemas: one snapshot, pinned settings, fixed queries.
 
 All queries run in one transaction (REPEATABLE READ, read-only, when the connection is
-idle), so they see one snapshot, with a fixed search_path, because PostgreSQL qualifies
-names in types, defaults and view bodies relative to it: two databases inspected under the
-same search_path print the same objects the same way.
+idle), so they see one snapshot. The functions that print types, defaults and view bodies
+depend on session settings: names outside the search_path come out schema-qualified, and
+constants print in the session's DateStyle, IntervalStyle and TimeZone. The inspection
+pins these for its own transaction, so two databases with the same schema inspect equal
+whatever their connections' settings.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator
 from collections.abc import Sequence as Seq
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 
+from puckdb.errors import PuckdbError
 from puckdb.inspect import queries
-from puckdb.model import (
-    CheckConstraint,
-    Column,
-    EnumType,
-    ExclusionConstraint,
-    Extension,
-    ForeignKey,
-    Identity,
-    Index,
-    IndexKey,
-    PrimaryKey,
-    Schema,
-    Sequence,
-    Table,
-    UniqueConstraint,
-    View,
-)
+from puckdb.inspect.assemble import Row, assemble
+from puckdb.model import Schema
 
-Row = dict[str, Any]
+EXCLUDED_SCHEMAS = frozenset({"puckdb", "pg_catalog", "information_schema", "pg_toast"})
+"""Never inspected, even when named: puckdb's own bookkeeping and PostgreSQL's."""
 
-_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
-_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
+PINNED_SETTINGS: dict[str, str] = {
+    # Objects in public print unqualified, as in SQL written for the default search_path;
+    # objects in any other schema print qualified.
+    "search_path": "public",
+    "DateStyle": "ISO, MDY",
+    "IntervalStyle": "postgres",
+    "TimeZone": "UTC",
+    "extra_float_digits": "1",
+    "quote_all_identifiers": "off",
+}
+"""The session settings an inspection runs under."""
+
+
+class InspectionError(PuckdbError):
+    """The catalog of a database could not be read."""
 
 
 @dataclass
 class InspectStats:
-    """How an inspection went: the number of queries sent (constant by design)."""
+    """How an inspection went: the catalog queries sent (a constant number by design)."""
 
     queries: int = 0
     names: list[str] = field(default_factory=list)
@@ -57,200 +60,67 @@ def inspect_schema(
 ) -> Schema:
     """Read the managed ``schemas`` of the database behind ``conn`` into a :class:`Schema`.
 
-    Sends a fixed number of catalog queries (see :mod:`puckdb.inspect.queries`) whatever
-    the number of objects; ``stats``, when given, records them.
+    Sends a fixed number of catalog queries (:data:`puckdb.inspect.queries.ALL`) whatever
+    the number of objects; ``stats``, when given, records them. On an idle connection the
+    queries share one REPEATABLE READ, read-only transaction; inside the caller's
+    transaction they run in a savepoint of it (one snapshot only if its isolation level
+    is REPEATABLE READ or SERIALIZABLE), and the caller's settings are given back.
+    ``puckdb``, ``pg_catalog``, ``information_schema`` and ``pg_toast`` are never read.
+    Raises :class:`InspectionError` when the catalog cannot be read.
     """
-    rows = _fetch_all(conn, list(schemas), stats if stats is not None else InspectStats())
-    return _assemble(rows)
+    managed = sorted(set(schemas) - EXCLUDED_SCHEMAS)
+    stats = stats if stats is not None else InspectStats()
+    try:
+        with _snapshot(conn), conn.cursor(row_factory=dict_row) as cursor:
+            rows: dict[str, list[Row]] = {}
+            for name, query in queries.ALL:
+                cursor.execute(query, {"schemas": managed})
+                rows[name] = cursor.fetchall()
+                stats.queries += 1
+                stats.names.append(name)
+    except psycopg.Error as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise InspectionError(
+            f"Reading the schema of the database {conn.info.dbname!r} failed: {reason}. "
+            "puckdb reads pg_catalog; check that the connected role may read it."
+        ) from error
+    return assemble(rows)
 
 
-def _fetch_all(
-    conn: psycopg.Connection[Any], schemas: list[str], stats: InspectStats
-) -> dict[str, list[Row]]:
-    results: dict[str, list[Row]] = {}
-    idle = conn.info.transaction_status == TransactionStatus.IDLE
-    with conn.transaction(), conn.cursor(row_factory=dict_row) as cursor:
+@contextmanager
+def _snapshot(conn: psycopg.Connection[Any]) -> Iterator[None]:
+    status = conn.info.transaction_status
+    if status not in (TransactionStatus.IDLE, TransactionStatus.INTRANS):
+        raise InspectionError(
+            "The connection passed to inspect_schema is inside a failed transaction (or busy); "
+            "roll it back, or pass an idle connection, and inspect again."
+        )
+    idle = status == TransactionStatus.IDLE
+    # On an idle connection this begins (and at the end commits) a transaction; inside
+    # the caller's it is a savepoint, so a failure here does not abort theirs.
+    with conn.transaction():
         if idle:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT set_config('search_path', 'public', true)")
-        for name, query in queries.ALL:
-            cursor.execute(query, {"schemas": schemas})
-            results[name] = cursor.fetchall()
-            stats.queries += 1
-            stats.names.append(name)
-    return results
+            # Legal only as the first statement of the transaction just begun.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        previous = {} if idle else _current_settings(conn, list(PINNED_SETTINGS))
+        _set_local(conn, PINNED_SETTINGS)
+        yield
+        if not idle:
+            # Releasing a savepoint keeps its SET LOCALs: give the caller its own back.
+            _set_local(conn, previous)
 
 
-def _assemble(rows: dict[str, list[Row]]) -> Schema:
-    relations = {row["oid"]: row for row in rows["relations"]}
-    columns: dict[int, list[Column]] = defaultdict(list)
-    for row in rows["columns"]:
-        if row["attrelid"] in relations:
-            columns[row["attrelid"]].append(_column(row))
-    constraints: dict[int, list[Row]] = defaultdict(list)
-    for row in rows["constraints"]:
-        constraints[row["conrelid"]].append(row)
-    indexes: dict[int, list[Index]] = defaultdict(list)
-    for row in rows["indexes"]:
-        indexes[row["indrelid"]].append(_index(row))
-    dependencies: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for row in rows["view_dependencies"]:
-        dependencies[row["view_oid"]].append((row["nspname"], row["relname"]))
-
-    tables: list[Table] = []
-    views: list[View] = []
-    for oid, relation in relations.items():
-        if relation["relkind"] in ("v", "m"):
-            views.append(
-                View(
-                    schema=relation["nspname"],
-                    name=relation["relname"],
-                    definition=relation["definition"],
-                    materialized=relation["relkind"] == "m",
-                    columns=tuple(column.name for column in columns[oid]),
-                    depends_on=tuple(sorted(set(dependencies[oid]))),
-                    indexes=tuple(indexes[oid]),
-                    comment=relation["comment"],
-                )
-            )
-        else:
-            tables.append(_table(relation, columns[oid], constraints[oid], indexes[oid]))
-
-    return Schema(
-        schemas=tuple(row["nspname"] for row in rows["schemas"]),
-        extensions=tuple(Extension(r["extname"], r["nspname"], r["extversion"]) for r in rows["extensions"]),
-        enums=tuple(
-            EnumType(r["nspname"], r["typname"], tuple(r["labels"]), r["comment"]) for r in rows["enums"]
-        ),
-        sequences=tuple(_sequence(row) for row in rows["sequences"]),
-        tables=tuple(tables),
-        views=tuple(views),
-    )
+def _current_settings(conn: psycopg.Connection[Any], names: list[str]) -> dict[str, str]:
+    with conn.cursor(row_factory=tuple_row) as cursor:
+        cursor.execute("SELECT s.name, current_setting(s.name) FROM unnest(%s::text[]) AS s(name)", [names])
+        return {str(name): str(value) for name, value in cursor.fetchall()}
 
 
-def _column(row: Row) -> Column:
-    generated = row["generated"] or ""
-    identity = None
-    if row["identity"]:
-        identity = Identity(
-            always=row["identity"] == "a",
-            start=row["seqstart"],
-            increment=row["seqincrement"],
-            min_value=row["seqmin"],
-            max_value=row["seqmax"],
-            cache=row["seqcache"],
-            cycle=row["seqcycle"],
+def _set_local(conn: psycopg.Connection[Any], settings: dict[str, str]) -> None:
+    """Set ``settings`` until the end of the (sub)transaction."""
+    names = list(settings)
+    with conn.cursor(row_factory=tuple_row) as cursor:
+        cursor.execute(
+            "SELECT set_config(s.name, s.value, true) FROM unnest(%s::text[], %s::text[]) AS s(name, value)",
+            [names, [settings[name] for name in names]],
         )
-    return Column(
-        name=row["attname"],
-        data_type=row["data_type"],
-        nullable=row["nullable"],
-        default=row["expression"] if not generated else None,
-        collation=row["collation"],
-        identity=identity,
-        generated=row["expression"] if generated else None,
-        generated_virtual=generated == "v",
-        comment=row["comment"],
-    )
-
-
-def _table(relation: Row, columns: list[Column], constraints: list[Row], indexes: list[Index]) -> Table:
-    primary_key: PrimaryKey | None = None
-    uniques: list[UniqueConstraint] = []
-    foreign_keys: list[ForeignKey] = []
-    checks: list[CheckConstraint] = []
-    exclusions: list[ExclusionConstraint] = []
-    for row in constraints:
-        kind, name, comment = row["kind"], row["conname"], row["comment"]
-        if kind == "p":
-            primary_key = PrimaryKey(name, tuple(row["columns"]), comment)
-        elif kind == "u":
-            uniques.append(
-                UniqueConstraint(
-                    name,
-                    tuple(row["columns"]),
-                    nulls_not_distinct=row["nulls_not_distinct"],
-                    deferrable=row["condeferrable"],
-                    initially_deferred=row["condeferred"],
-                    comment=comment,
-                )
-            )
-        elif kind == "f":
-            foreign_keys.append(
-                ForeignKey(
-                    name,
-                    tuple(row["columns"]),
-                    ref_schema=row["ref_schema"],
-                    ref_table=row["ref_table"],
-                    ref_columns=tuple(row["ref_columns"]),
-                    on_update=_ACTIONS[row["on_update"]],
-                    on_delete=_ACTIONS[row["on_delete"]],
-                    match=_MATCH[row["match"]],
-                    deferrable=row["condeferrable"],
-                    initially_deferred=row["condeferred"],
-                    validated=row["convalidated"],
-                    comment=comment,
-                )
-            )
-        elif kind == "c":
-            checks.append(CheckConstraint(name, row["definition"], comment))
-        elif kind == "x":
-            exclusions.append(ExclusionConstraint(name, row["definition"], comment))
-    return Table(
-        schema=relation["nspname"],
-        name=relation["relname"],
-        columns=tuple(columns),
-        primary_key=primary_key,
-        unique_constraints=tuple(uniques),
-        foreign_keys=tuple(foreign_keys),
-        check_constraints=tuple(checks),
-        exclusion_constraints=tuple(exclusions),
-        indexes=tuple(indexes),
-        comment=relation["comment"],
-        unlogged=relation["unlogged"],
-        rls_enabled=relation["relrowsecurity"],
-        rls_forced=relation["relforcerowsecurity"],
-    )
-
-
-def _index(row: Row) -> Index:
-    key_count: int = row["indnkeyatts"]
-    keys = tuple(
-        IndexKey(
-            expression=expression,
-            opclass=row["opclasses"][position],
-            descending=bool(row["key_options"][position] & 1),
-            nulls_first=bool(row["key_options"][position] & 2),
-        )
-        for position, expression in enumerate(row["keys"][:key_count])
-    )
-    options = tuple(sorted((name, value) for name, _, value in (o.partition("=") for o in row["reloptions"])))
-    return Index(
-        name=row["name"],
-        unique=row["indisunique"],
-        method=row["amname"],
-        keys=keys,
-        include=tuple(row["keys"][key_count:]),
-        where=row["predicate"],
-        options=options,
-        nulls_not_distinct=row["indnullsnotdistinct"],
-        definition=row["definition"],
-        comment=row["comment"],
-    )
-
-
-def _sequence(row: Row) -> Sequence:
-    owner = (row["owner_table"], row["owner_column"]) if row["owner_table"] else None
-    return Sequence(
-        schema=row["nspname"],
-        name=row["relname"],
-        data_type=row["data_type"],
-        start=row["seqstart"],
-        increment=row["seqincrement"],
-        min_value=row["seqmin"],
-        max_value=row["seqmax"],
-        cache=row["seqcache"],
-        cycle=row["seqcycle"],
-        owned_by=owner,
-        comment=row["comment"],
-    )

@@ -14,15 +14,19 @@ from puckdb.model.objects import (
     Identity,
     Index,
     IndexKey,
+    MatchType,
     PrimaryKey,
+    ReferentialAction,
     Sequence,
     Table,
     UniqueConstraint,
     View,
 )
-from puckdb.model.schema import Schema
+from puckdb.model.schema import MODEL_VERSION, Schema
+from puckdb.model.serialize import ModelFormatError
 
 __all__ = [
+    "MODEL_VERSION",
     "CheckConstraint",
     "Column",
     "EnumType",
@@ -32,7 +36,10 @@ __all__ = [
     "Identity",
     "Index",
     "IndexKey",
+    "MatchType",
+    "ModelFormatError",
     "PrimaryKey",
+    "ReferentialAction",
     "Schema",
     "Sequence",
     "Table",

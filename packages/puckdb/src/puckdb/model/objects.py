@@ -1,38 +1,60 @@
 """The objects of a database schema, as puckdb compares them.
 
-Every value is immutable and hashable. Text that PostgreSQL normalizes (types, defaults,
-expressions, view bodies) is kept exactly as PostgreSQL prints it, so equal text means an
-equal object. Comments are ``None`` when absent.
+Every value is an immutable, hashable frozen dataclass whose collections are tuples.
+Text that PostgreSQL normalizes (types, defaults, expressions, view bodies) is kept exactly
+as PostgreSQL prints it, so equal text means an equal object. Comments are ``None`` when
+absent. Collections that have no order of their own in PostgreSQL (constraints of one
+kind, indexes, view dependencies) are sorted on construction, so equal schemas are equal
+values however they were built; table columns, index keys and constraint columns keep
+their order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+
+ReferentialAction = Literal["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"]
+"""A foreign key's ON UPDATE / ON DELETE action."""
+MatchType = Literal["SIMPLE", "FULL", "PARTIAL"]
+"""A foreign key's MATCH type."""
 
 
 @dataclass(frozen=True, slots=True)
 class Extension:
+    """An installed extension (database-wide, whatever the managed schemas)."""
+
     name: str
     schema: str
+    """The schema that holds the extension's objects."""
     version: str
 
 
 @dataclass(frozen=True, slots=True)
 class EnumType:
+    """``CREATE TYPE schema.name AS ENUM (labels)``."""
+
     schema: str
     name: str
     labels: tuple[str, ...]
     """In sort order, which is the order ``ALTER TYPE … ADD VALUE`` positions define."""
     comment: str | None = None
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(schema, name)``."""
+        return (self.schema, self.name)
+
 
 @dataclass(frozen=True, slots=True)
 class Sequence:
-    """A sequence that is not an identity column's (those belong to the column)."""
+    """A sequence that is not an identity column's (those belong to the column): a
+    standalone sequence, or a serial column's (``owned_by``)."""
 
     schema: str
     name: str
     data_type: str
+    """``smallint``, ``integer`` or ``bigint``."""
     start: int
     increment: int
     min_value: int
@@ -43,9 +65,17 @@ class Sequence:
     """(table, column) in the same schema, for a serial column's sequence."""
     comment: str | None = None
 
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(schema, name)``."""
+        return (self.schema, self.name)
+
 
 @dataclass(frozen=True, slots=True)
 class Identity:
+    """``GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY`` and its sequence's options. The
+    sequence's own name is not modelled: PostgreSQL picks it and never renames it."""
+
     always: bool
     """GENERATED ALWAYS (True) or BY DEFAULT (False)."""
     start: int
@@ -58,14 +88,17 @@ class Identity:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """A table column, in PostgreSQL's own words."""
+
     name: str
     data_type: str
-    """``format_type()``: ``character varying(200)``, ``numeric(10,2)``, ``vector(768)``, ``text[]``."""
+    """``format_type()``: ``character varying(200)``, ``numeric(10,2)``, ``vector(768)``,
+    ``text[]``; types outside the inspection's search path (``public``) are qualified."""
     nullable: bool = True
     default: str | None = None
-    """The default expression as ``pg_get_expr`` prints it."""
+    """The default expression as ``pg_get_expr`` prints it (``now()``, ``'x'::text``)."""
     collation: str | None = None
-    """Quoted collation name, only when it differs from the type's default."""
+    """Quoted collation name (``"C"``), only when it differs from the type's default."""
     identity: Identity | None = None
     generated: str | None = None
     """The expression of a GENERATED ALWAYS AS (…) column."""
@@ -76,15 +109,21 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class PrimaryKey:
+    """``PRIMARY KEY (columns)``; its backing index belongs to it."""
+
     name: str
     columns: tuple[str, ...]
+    """In key order."""
     comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class UniqueConstraint:
+    """``UNIQUE [NULLS NOT DISTINCT] (columns)``; its backing index belongs to it."""
+
     name: str
     columns: tuple[str, ...]
+    """In key order."""
     nulls_not_distinct: bool = False
     deferrable: bool = False
     initially_deferred: bool = False
@@ -93,32 +132,38 @@ class UniqueConstraint:
 
 @dataclass(frozen=True, slots=True)
 class ForeignKey:
+    """``FOREIGN KEY (columns) REFERENCES ref_schema.ref_table (ref_columns) …``."""
+
     name: str
     columns: tuple[str, ...]
     ref_schema: str
     ref_table: str
     ref_columns: tuple[str, ...]
-    on_update: str = "NO ACTION"
-    """NO ACTION, RESTRICT, CASCADE, SET NULL or SET DEFAULT."""
-    on_delete: str = "NO ACTION"
-    match: str = "SIMPLE"
-    """SIMPLE, FULL or PARTIAL."""
+    """Pairwise with ``columns``."""
+    on_update: ReferentialAction = "NO ACTION"
+    on_delete: ReferentialAction = "NO ACTION"
+    match: MatchType = "SIMPLE"
     deferrable: bool = False
     initially_deferred: bool = False
     validated: bool = True
+    """False for a constraint added NOT VALID and not validated since."""
     comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CheckConstraint:
+    """A CHECK constraint, kept whole as PostgreSQL prints it."""
+
     name: str
     expression: str
-    """``pg_get_constraintdef``: ``CHECK ((price > 0))``, with NOT VALID / NO INHERIT."""
+    """``pg_get_constraintdef``: ``CHECK (price > 0::numeric)``, with NOT VALID / NO INHERIT."""
     comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ExclusionConstraint:
+    """An EXCLUDE constraint, kept whole as PostgreSQL prints it."""
+
     name: str
     definition: str
     """``pg_get_constraintdef``: ``EXCLUDE USING gist (during WITH &&)``."""
@@ -127,8 +172,11 @@ class ExclusionConstraint:
 
 @dataclass(frozen=True, slots=True)
 class IndexKey:
+    """One key of an index: a column or an expression, with operator class and order."""
+
     expression: str
-    """The column name (quoted if it needs to be) or the expression, as PostgreSQL prints it."""
+    """The column name (quoted if it needs to be) or the expression, as
+    ``pg_get_indexdef(index, k, true)`` prints it: ``email``, ``lower(email)``."""
     opclass: str | None = None
     """Only when it is not the default operator class for the type and method."""
     descending: bool = False
@@ -144,19 +192,33 @@ class Index:
     name: str
     unique: bool
     method: str
+    """The access method: ``btree``, ``gin``, ``gist``, ``hnsw``, ``ivfflat``, …"""
     keys: tuple[IndexKey, ...]
+    """In index order."""
     include: tuple[str, ...] = ()
+    """INCLUDE columns, in index order."""
     where: str | None = None
+    """A partial index's predicate as ``pg_get_expr(…, true)`` prints it."""
     options: tuple[tuple[str, str], ...] = ()
     """Storage parameters (``WITH (m='16')``), sorted by name."""
     nulls_not_distinct: bool = False
-    definition: str = ""
-    """``pg_get_indexdef``: what CREATE INDEX statement re-creates it. Not compared."""
+    definition: str = field(default="", compare=False)
+    """``pg_get_indexdef``: what CREATE INDEX statement re-creates it. Not compared: it
+    repeats the fields above, with the options in the order they were written."""
     comment: str | None = None
+
+
+_Named = TypeVar("_Named", UniqueConstraint, ForeignKey, CheckConstraint, ExclusionConstraint, Index)
+
+
+def _by_name(items: tuple[_Named, ...]) -> tuple[_Named, ...]:
+    return tuple(sorted(items, key=lambda item: item.name))
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
+    """An ordinary (or partitioned) table with its columns, constraints and indexes."""
+
     schema: str
     name: str
     columns: tuple[Column, ...]
@@ -170,22 +232,49 @@ class Table:
     comment: str | None = None
     unlogged: bool = False
     rls_enabled: bool = False
+    """ALTER TABLE … ENABLE ROW LEVEL SECURITY."""
     rls_forced: bool = False
+    """ALTER TABLE … FORCE ROW LEVEL SECURITY (the owner is subject to policies too)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unique_constraints", _by_name(self.unique_constraints))
+        object.__setattr__(self, "foreign_keys", _by_name(self.foreign_keys))
+        object.__setattr__(self, "check_constraints", _by_name(self.check_constraints))
+        object.__setattr__(self, "exclusion_constraints", _by_name(self.exclusion_constraints))
+        object.__setattr__(self, "indexes", _by_name(self.indexes))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(schema, name)``."""
+        return (self.schema, self.name)
 
     def column(self, name: str) -> Column | None:
+        """The column called ``name``, or None."""
         return next((column for column in self.columns if column.name == name), None)
 
 
 @dataclass(frozen=True, slots=True)
 class View:
+    """A view or materialized view."""
+
     schema: str
     name: str
     definition: str
     """``pg_get_viewdef(oid, true)``."""
     materialized: bool = False
     columns: tuple[str, ...] = ()
+    """Output column names, in order."""
     depends_on: tuple[tuple[str, str], ...] = ()
     """(schema, name) of the managed tables and views it reads, sorted."""
     indexes: tuple[Index, ...] = ()
     """Materialized views only."""
     comment: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "depends_on", tuple(sorted(self.depends_on)))
+        object.__setattr__(self, "indexes", _by_name(self.indexes))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(schema, name)``."""
+        return (self.schema, self.name)

@@ -2,38 +2,96 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from puckdb.model.objects import EnumType, Extension, Sequence, Table, View
+
+MODEL_VERSION = 1
+"""Written into every serialized schema and checked when reading one back; raised whenever
+the model's shape changes, so that data from another puckdb is refused, not misread."""
+
+
+_K = TypeVar("_K", EnumType, Sequence, Table, View)
 
 
 @dataclass(frozen=True, slots=True)
 class Schema:
-    """A database's managed schemas and what they hold, sorted by (schema, name)."""
+    """A database's managed schemas and what they hold.
+
+    Sorted on construction (schemas and extensions by name, the rest by (schema, name)),
+    so two descriptions of the same database are equal and serialize to the same text.
+    """
 
     schemas: tuple[str, ...] = ("public",)
+    """The managed schemas that exist."""
     extensions: tuple[Extension, ...] = ()
     enums: tuple[EnumType, ...] = ()
     sequences: tuple[Sequence, ...] = ()
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schemas", tuple(sorted(self.schemas)))
+        object.__setattr__(self, "extensions", tuple(sorted(self.extensions, key=lambda e: e.name)))
+        object.__setattr__(self, "enums", _by_key(self.enums))
+        object.__setattr__(self, "sequences", _by_key(self.sequences))
+        object.__setattr__(self, "tables", _by_key(self.tables))
+        object.__setattr__(self, "views", _by_key(self.views))
+
     def table(self, schema: str, name: str) -> Table | None:
-        return next((t for t in self.tables if t.schema == schema and t.name == name), None)
+        """The table ``schema.name``, or None."""
+        return _find(self.tables, (schema, name))
 
     def view(self, schema: str, name: str) -> View | None:
-        return next((v for v in self.views if v.schema == schema and v.name == name), None)
+        """The view or materialized view ``schema.name``, or None."""
+        return _find(self.views, (schema, name))
 
     def enum(self, schema: str, name: str) -> EnumType | None:
-        return next((e for e in self.enums if e.schema == schema and e.name == name), None)
+        """The enum type ``schema.name``, or None."""
+        return _find(self.enums, (schema, name))
+
+    def sequence(self, schema: str, name: str) -> Sequence | None:
+        """The sequence ``schema.name`` (not an identity column's), or None."""
+        return _find(self.sequences, (schema, name))
+
+    def extension(self, name: str) -> Extension | None:
+        """The installed extension ``name``, or None."""
+        return next((e for e in self.extensions if e.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible data that :meth:`from_dict` reads back into an equal schema."""
+        from puckdb.model.serialize import schema_to_data
+
+        return schema_to_data(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Schema:
+        """The schema :meth:`to_dict` described; raises
+        :class:`~puckdb.model.serialize.ModelFormatError` for anything else."""
+        from puckdb.model.serialize import schema_from_data
+
+        return schema_from_data(data)
 
     def to_json(self) -> str:
+        """Compact JSON with sorted keys: equal schemas give identical text."""
         from puckdb.model.serialize import schema_to_json
 
         return schema_to_json(self)
 
     @classmethod
     def from_json(cls, text: str) -> Schema:
+        """The schema :meth:`to_json` wrote; raises
+        :class:`~puckdb.model.serialize.ModelFormatError` for anything else."""
         from puckdb.model.serialize import schema_from_json
 
         return schema_from_json(text)
+
+
+def _by_key(items: tuple[_K, ...]) -> tuple[_K, ...]:
+    return tuple(sorted(items, key=lambda item: item.key))
+
+
+def _find(items: Iterable[_K], key: tuple[str, str]) -> _K | None:
+    return next((item for item in items if item.key == key), None)

@@ -20,6 +20,7 @@ from puckdb.diff import Renames
 from puckdb.engine import migration_plan
 from puckdb.inspect import inspect_schema
 from puckdb.model import Schema
+from puckdb.normalize import DevServer, normalize_ddl
 from puckdb.plan import Plan
 
 from .databases import Cluster, Script, execute, run_statement, statements_of
@@ -60,18 +61,7 @@ def ignoring_column_order(schema: Schema) -> Schema:
 
 def inverted(renames: Renames | None) -> Renames | None:
     """The renames that undo ``renames`` (for the plan back from B to A)."""
-    if not renames:
-        return renames
-    old_table = {(schema, new): old for (schema, old), new in renames.tables.items()}
-    return Renames(
-        tables={(schema, new): old for (schema, old), new in renames.tables.items()},
-        # A column rename names its table as the target has it; on the way back that is A.
-        columns={
-            (schema, old_table.get((schema, table), table), new): old
-            for (schema, table, old), new in renames.columns.items()
-        },
-        enum_values={(schema, enum, new): old for (schema, enum, old), new in renames.enum_values.items()},
-    )
+    return renames.inverted() if renames else renames
 
 
 def differences(left: object, right: object, path: str = "schema") -> list[str]:
@@ -163,18 +153,11 @@ def _rendering(schema: Schema) -> tuple[str, ...]:
 
 
 def settled(cluster: Cluster, script: Script, schemas: Sequence[str]) -> Schema:
-    """The schema ``script`` creates, as puckdb's normalize settles it: PostgreSQL's printed
-    form of some expressions changes once re-parsed, so it is rebuilt from puckdb's own
-    rendering until inspection is stable (what a database built by migrations holds)."""
-    with cluster.database(script, "the DDL") as url:
-        schema = inspect_url(url, schemas)
-    for _ in range(3):
-        with cluster.database(_rendering(schema), "puckdb's rendering") as url:
-            again = inspect_url(url, schemas)
-        if again == schema:
-            break
-        schema = again
-    return schema
+    """The schema ``script`` creates, exactly as puckdb's normalize settles schema code
+    (PostgreSQL's printed form of some expressions changes once re-parsed; normalize
+    rebuilds from its own rendering until inspection is stable)."""
+    server = DevServer(cache_key="oracle", admin_url=lambda: cluster.server.url("postgres"))
+    return normalize_ddl(statements_of(script), server, schemas=schemas, origin="the DDL")
 
 
 def run_oracle(

@@ -36,11 +36,6 @@ def ddl_of(spec: SchemaSpec) -> tuple[str, ...]:
 
 
 @pytest.mark.slow
-# Known engine defects this property finds (to fix before the engine issue closes):
-# re-creating an enum while another column of it changes type or is referenced by a
-# foreign key; dropping a primary key before the table whose foreign key needs it in the
-# backward plan; identity → serial creating the sequence before DROP IDENTITY.
-@pytest.mark.xfail(reason="known engine defects, listed above; see the engine issue", strict=False)
 @oracle_settings
 @given(pair=spec_pairs())
 def test_round_trip(cluster: Cluster, pair: tuple[SchemaSpec, SchemaSpec]) -> None:

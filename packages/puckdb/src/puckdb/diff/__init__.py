@@ -7,6 +7,7 @@ detected reliably, so they are given (:class:`Renames`) and applied to the sourc
 
 from __future__ import annotations
 
+from puckdb.diff.foreign_keys import foreign_keys_in_the_way
 from puckdb.diff.operations import (
     AddEnumValue,
     AlterSequence,
@@ -18,6 +19,7 @@ from puckdb.diff.operations import (
     CreateTable,
     DropEnum,
     DropExtension,
+    DropReplacedEnum,
     DropSchema,
     DropSequence,
     DropTable,
@@ -73,6 +75,7 @@ def diff(source: Schema, target: Schema, renames: Renames | None = None) -> list
         if key not in target_tables:
             operations.append(DropTable(table))
 
+    operations.extend(foreign_keys_in_the_way(source, target, operations))
     operations.extend(diff_views(source, target, operations))
     return operations
 
@@ -130,7 +133,9 @@ def _diff_enums(source: Schema, target: Schema) -> list[Operation]:
             if _is_subsequence(before.labels, enum.labels):
                 operations.extend(_added_labels(before, enum))
             else:
-                operations.append(RecreateEnum(before, enum, _columns_using(source, target, enum)))
+                recreate = RecreateEnum(before, enum, _columns_using(source, target, enum))
+                operations.append(recreate)
+                operations.append(DropReplacedEnum(enum.schema, recreate.parked_name))
                 recreated.add(key)
         if before.comment != enum.comment or (key in recreated and enum.comment is not None):
             operations.append(SetComment("TYPE", enum.schema, enum.name, None, enum.comment))

@@ -98,12 +98,27 @@ class EnumColumn:
 
 @dataclass(frozen=True)
 class RecreateEnum(Operation):
-    """Remove or reorder labels: PostgreSQL cannot, so the type is re-created and every
-    column using it is converted through text."""
+    """Remove or reorder labels: PostgreSQL cannot, so the old type is renamed out of the
+    way (see :attr:`parked_name`), the new one created, and every column that keeps the
+    type is converted through text. The old type is dropped by :class:`DropReplacedEnum`
+    once nothing uses it: columns leaving the type are converted later, in their own
+    operations."""
 
     old: EnumType
     new: EnumType
     columns: tuple[EnumColumn, ...]
+
+    @property
+    def parked_name(self) -> str:
+        return f"{self.old.name}__puckdb_old"[:63]
+
+
+@dataclass(frozen=True)
+class DropReplacedEnum(Operation):
+    """Drop the old type a :class:`RecreateEnum` parked under another name."""
+
+    schema: str
+    parked_name: str
 
 
 @dataclass(frozen=True)

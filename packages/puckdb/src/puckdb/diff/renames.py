@@ -32,6 +32,20 @@ class Renames:
     def __bool__(self) -> bool:
         return bool(self.tables or self.columns or self.enum_values)
 
+    def inverted(self) -> Renames:
+        """The renames that undo these (for the plan back, e.g. a down migration)."""
+        old_table = {(schema, new): old for (schema, old), new in self.tables.items()}
+        return Renames(
+            tables={(schema, new): old for (schema, old), new in self.tables.items()},
+            # A column rename names its table as the target has it; on the way back that
+            # is the source's name.
+            columns={
+                (schema, old_table.get((schema, table), table), new): old
+                for (schema, table, old), new in self.columns.items()
+            },
+            enum_values={(schema, enum, new): old for (schema, enum, old), new in self.enum_values.items()},
+        )
+
 
 def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Schema, list[Operation]]:
     """``source`` with the renames already made, and the operations that make them."""

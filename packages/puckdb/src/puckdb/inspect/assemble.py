@@ -93,15 +93,7 @@ def _column(row: Row) -> Column:
     generated = row["generated"] or ""
     identity = None
     if row["identity"]:
-        identity = Identity(
-            always=row["identity"] == "a",
-            start=row["seqstart"],
-            increment=row["seqincrement"],
-            min_value=row["seqmin"],
-            max_value=row["seqmax"],
-            cache=row["seqcache"],
-            cycle=row["seqcycle"],
-        )
+        identity = Identity(always=row["identity"] == "a", **_sequence_options(row))
     # pg_attrdef holds a generated column's expression where others keep their default.
     return Column(
         name=row["attname"],
@@ -210,12 +202,19 @@ def _sequence(row: Row) -> Sequence:
         schema=row["nspname"],
         name=row["relname"],
         data_type=row["data_type"],
-        start=row["seqstart"],
-        increment=row["seqincrement"],
-        min_value=row["seqmin"],
-        max_value=row["seqmax"],
-        cache=row["seqcache"],
-        cycle=row["seqcycle"],
         owned_by=owner,
         comment=row["comment"],
+        **_sequence_options(row),
     )
+
+
+def _sequence_options(row: Row) -> dict[str, Any]:
+    """The options an identity column's sequence and a sequence share, from pg_sequence."""
+    return {
+        "start": row["seqstart"],
+        "increment": row["seqincrement"],
+        "min_value": row["seqmin"],
+        "max_value": row["seqmax"],
+        "cache": row["seqcache"],
+        "cycle": row["seqcycle"],
+    }

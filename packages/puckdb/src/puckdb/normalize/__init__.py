@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,7 @@ from puckdb.connect import connect
 from puckdb.errors import SchemaCodeError
 from puckdb.normalize.ddl import compile_metadata
 from puckdb.normalize.scratch import DevServer, scratch_database
+from puckdb.schema_cache import read_cached_schema, write_cached_schema
 from puckdb.sqlerrors import describe_statement_error
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def normalize_ddl(
     from puckdb.model import Schema
 
     key = _cache_key(statements, schemas, server)
-    cached = _read_cache(cache_dir, key)
+    cached = read_cached_schema(cache_dir, key)
     if cached is not None:
         return cached
     schema = _create_and_inspect(statements, server, schemas, origin)
@@ -78,7 +78,7 @@ def normalize_ddl(
         if again == schema:
             break
         schema = again
-    _write_cache(cache_dir, key, schema)
+    write_cached_schema(cache_dir, key, schema)
     return schema
 
 
@@ -105,26 +105,3 @@ def _cache_key(statements: Sequence[str], schemas: Sequence[str], server: DevSer
         {"puckdb": __version__, "server": server.cache_key, "schemas": list(schemas), "ddl": list(statements)}
     )
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _read_cache(cache_dir: Path | None, key: str) -> Schema | None:
-    from puckdb.model import Schema
-
-    if cache_dir is None:
-        return None
-    try:
-        return Schema.from_json((cache_dir / f"{key}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError, TypeError):
-        # A missing, truncated or outdated cache entry is recomputed, never trusted.
-        return None
-
-
-def _write_cache(cache_dir: Path | None, key: str, schema: Schema) -> None:
-    if cache_dir is None:
-        return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    final = cache_dir / f"{key}.json"
-    # Write then rename: a concurrent reader sees the old entry or the whole new one.
-    partial = cache_dir / f".{key}.{os.getpid()}.tmp"
-    partial.write_text(schema.to_json(), encoding="utf-8")
-    partial.replace(final)

@@ -80,7 +80,7 @@ def plan(operations: Iterable[op.Operation], source: Schema) -> Plan:
     return Plan(tuple(statements))
 
 
-def _phase(operation: op.Operation) -> int:
+def _phase(operation: op.Operation) -> float:
     match operation:
         case op.CreateSchema():
             return 0
@@ -111,7 +111,9 @@ def _phase(operation: op.Operation) -> int:
         case op.SetColumnDefault(default=None):
             return 10
         case op.DropIdentity():
-            return 11
+            # Before sequences are created: a serial column's new sequence usually takes
+            # the name the identity's sequence had.
+            return 6.5
         case op.AlterColumnType() | op.RecreateEnum():
             return 12
         case op.SetColumnNullable():
@@ -124,7 +126,7 @@ def _phase(operation: op.Operation) -> int:
             return 16
         case op.DropTable():
             return 17
-        case op.DropEnum() | op.DropSequence():
+        case op.DropEnum() | op.DropReplacedEnum() | op.DropSequence():
             return 18
         case op.SetLogged() | op.SetRowSecurity():
             return 19
@@ -152,9 +154,10 @@ def _phase(operation: op.Operation) -> int:
 def _order(operations: list[op.Operation]) -> list[op.Operation]:
     created_views = {(o.view.schema, o.view.name) for o in operations if isinstance(o, op.CreateView)}
     added_columns = {(o.schema, o.table, o.column.name) for o in operations if isinstance(o, op.AddColumn)}
+    added_identities = {(o.schema, o.table, o.column) for o in operations if isinstance(o, op.AddIdentity)}
     phased = sorted(
         enumerate(operations),
-        key=lambda item: (_phase_of(item[1], created_views, added_columns), item[0]),
+        key=lambda item: (_phase_of(item[1], created_views, added_columns, added_identities), item[0]),
     )
     result = [operation for _, operation in phased]
     creates = [o for o in result if isinstance(o, op.CreateView)]
@@ -176,6 +179,7 @@ def _phase_of(
     operation: op.Operation,
     created_views: set[tuple[str, str]],
     added_columns: set[tuple[str, str, str]],
+    added_identities: set[tuple[str, str, str]],
 ) -> float:
     # An index on a materialized view waits for the view.
     if isinstance(operation, op.CreateIndex) and (operation.schema, operation.table) in created_views:
@@ -187,6 +191,12 @@ def _phase_of(
         and (operation.schema, operation.table, operation.column.name) in added_columns
     ):
         return 8.5
+    # A serial column becoming an identity: its sequence goes (after its nextval default)
+    # before the identity's sequence is created, which would otherwise get another name.
+    if isinstance(operation, op.DropSequence) and operation.sequence.owned_by is not None:
+        table, column = operation.sequence.owned_by
+        if (operation.sequence.schema, table, column) in added_identities:
+            return 13.5
     return _phase(operation)
 
 

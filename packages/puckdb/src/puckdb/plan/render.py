@@ -96,7 +96,7 @@ def _(o: op.RenameEnumValue) -> tuple[str, ...]:
 @render.register
 def _(o: op.RecreateEnum) -> tuple[str, ...]:
     name = ident(o.new.schema, o.new.name)
-    parked = f"{o.old.name}__puckdb_old"[:63]
+    parked = o.parked_name
     labels = ", ".join(literal(label) for label in o.new.labels)
     statements = [
         f"ALTER TYPE {name} RENAME TO {ident(parked)}",
@@ -111,8 +111,12 @@ def _(o: op.RecreateEnum) -> tuple[str, ...]:
         statements.append(f"ALTER TABLE {table} ALTER COLUMN {target} TYPE {name}{array} USING {cast}")
         if column.default is not None:
             statements.append(f"ALTER TABLE {table} ALTER COLUMN {target} SET DEFAULT {column.default}")
-    statements.append(f"DROP TYPE {ident(o.old.schema, parked)}")
     return tuple(statements)
+
+
+@render.register
+def _(o: op.DropReplacedEnum) -> tuple[str, ...]:
+    return (f"DROP TYPE {ident(o.schema, o.parked_name)}",)
 
 
 def _sequence_options(sequence: Sequence | Identity) -> str:

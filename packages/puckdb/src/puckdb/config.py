@@ -27,6 +27,8 @@ _KNOWN_KEYS: dict[str, tuple[type, str]] = {
     "extensions": (list, "extensions to create beyond the inferred ones"),
     "database_url_env": (str, "the environment variable holding the database URL"),
     "postgres_version": (int, "the embedded server's PostgreSQL major version (16 or 18)"),
+    "lock_timeout": (float, "seconds a migration statement may wait for a table lock (default 10)"),
+    "lock_wait": (float, "seconds apply and down wait for another run's migration lock (default 60)"),
 }
 
 
@@ -42,6 +44,8 @@ class Config:
     extensions: tuple[str, ...] = ()
     database_url_env: str = "DATABASE_URL"
     postgres_version: int = DEFAULT_POSTGRES_VERSION
+    lock_timeout: float = 10.0
+    lock_wait: float = 60.0
 
     @property
     def root(self) -> Path:
@@ -142,7 +146,10 @@ def _build_config(file: Path, settings: Mapping[str, Any]) -> Config:
         )
     for key, value in settings.items():
         expected, meaning = _KNOWN_KEYS[key]
-        if not isinstance(value, expected) or (isinstance(value, bool) and expected is int):
+        number = expected is float and isinstance(value, int) and value >= 0
+        if not (isinstance(value, expected) or number) or (
+            isinstance(value, bool) and expected in (int, float)
+        ):
             raise ConfigError(
                 f"The setting {key!r} in {where} must be a {_type_name(expected)} ({meaning}), "
                 f"but it is {value!r}."
@@ -179,8 +186,10 @@ def _build_config(file: Path, settings: Mapping[str, Any]) -> Config:
         extensions=tuple(settings.get("extensions", [])),
         database_url_env=settings.get("database_url_env", "DATABASE_URL"),
         postgres_version=version,
+        lock_timeout=float(settings.get("lock_timeout", 10.0)),
+        lock_wait=float(settings.get("lock_wait", 60.0)),
     )
 
 
 def _type_name(kind: type) -> str:
-    return {str: "string", list: "list", int: "whole number"}.get(kind, kind.__name__)
+    return {str: "string", list: "list", int: "whole number", float: "number"}.get(kind, kind.__name__)

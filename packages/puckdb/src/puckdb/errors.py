@@ -59,3 +59,9 @@ class SchemaCodeError(PuckdbError):
     """PostgreSQL rejected the DDL compiled from the schema code."""
 
     exit_code = 2
+
+
+class UsageError(PuckdbError):
+    """A command was asked for something it needs a flag or an answer for."""
+
+    exit_code = 2

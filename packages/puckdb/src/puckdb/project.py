@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from puckdb.normalize.scratch import DevServer
 
 
+DEV_URL_ENV = "PUCKDB_DEV_URL"
+"""Environment variable: a server for scratch and shadow databases instead of the embedded one."""
+
+
 @dataclass(frozen=True)
 class DatabaseTarget:
     """The database a command works on."""
@@ -89,6 +93,15 @@ class Project:
         first use (a cached normalization never starts it)."""
         from puckdb.normalize.scratch import DevServer
 
+        configured = self.environ.get(DEV_URL_ENV)
+        if configured:
+            # Another server for scratch and shadow databases (a shared dev server, or a
+            # test suite's): the URL of a database on it, for a role that may create
+            # databases. The cache key names it, so cached results stay per server.
+            from puckdb.urls import normalize_url, redact
+
+            url = normalize_url(configured, f"the environment variable {DEV_URL_ENV}")
+            return DevServer(cache_key=f"url-{redact(url)}", admin_url=lambda: url)
         server = self.server
 
         def admin_url() -> str:

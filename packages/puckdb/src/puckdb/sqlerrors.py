@@ -7,8 +7,10 @@ from __future__ import annotations
 import psycopg
 
 
-def describe_statement_error(error: psycopg.Error, statement: str, where: str) -> str:
-    """``where`` names the statement ("statement 3 of migrations/0002_x.sql")."""
+def describe_statement_error(error: psycopg.Error, statement: str, where: str, first_line: int = 1) -> str:
+    """``where`` names the statement ("statement 3 of migrations/0002_x.sql");
+    ``first_line`` is the line of its file the statement starts on, so that the caret's
+    line number is the file's."""
     diag = error.diag
     message = diag.message_primary or str(error).strip().splitlines()[0]
     parts = [f"PostgreSQL rejected {where}: {message}"]
@@ -19,13 +21,13 @@ def describe_statement_error(error: psycopg.Error, statement: str, where: str) -
         parts.append(f"Detail: {diag.message_detail}")
     if diag.message_hint:
         parts.append(f"Hint: {diag.message_hint}")
-    excerpt = statement_excerpt(statement, diag.statement_position)
+    excerpt = statement_excerpt(statement, diag.statement_position, first_line)
     if excerpt:
         parts.append(excerpt)
     return "\n".join(parts)
 
 
-def statement_excerpt(statement: str, position: str | int | None) -> str:
+def statement_excerpt(statement: str, position: str | int | None, first_line: int = 1) -> str:
     """The line of ``statement`` holding the 1-based character ``position``, with a caret
     under it; the whole (short) statement when no position is known."""
     text = statement.strip("\n")
@@ -36,6 +38,6 @@ def statement_excerpt(statement: str, position: str | int | None) -> str:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     line = text[start : end if end != -1 else len(text)]
-    line_number = text.count("\n", 0, offset) + 1
+    line_number = text.count("\n", 0, offset) + first_line
     caret = " " * (offset - start) + "^"
     return f"    line {line_number}: {line}\n    {' ' * len(f'line {line_number}: ')}{caret}"

@@ -8,7 +8,7 @@ from dataclasses import asdict
 import typer
 
 from puckdb import __version__
-from puckdb.cli import db, output
+from puckdb.cli import db, migrate, output
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import NotYetAvailableError, PuckdbError
 from puckdb.project import Project
@@ -24,6 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+migrate.register(app)
 
 
 def _version(value: bool) -> None:
@@ -66,14 +67,9 @@ def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption
 # Commands of DESIGN.md whose implementation has not landed yet. They are listed so that
 # `puckdb --help` shows the whole workflow, and they say plainly that they are not there.
 _NOT_YET: dict[str, str] = {
-    "generate": "Write a SQL migration from the difference between the migrations and the code.",
-    "apply": "Apply pending migrations in order, each in its own transaction.",
-    "status": "List applied, pending, modified and unknown migrations of the database.",
     "check": "Exit 0 only when code, migrations and database agree.",
     "push": "Make a development database match the code without a migration.",
     "protect": "Mark the database as protected (production).",
-    "drop": "Delete the newest (or a named) migration that is not applied.",
-    "down": "Roll back the newest migration with its down file.",
     "pull": "Write a SQLAlchemy schema module from an existing database.",
     "lint": "Report the hazards of migration SQL.",
     "adopt": "Take over a drizzle-kit migrations folder and its applied history.",

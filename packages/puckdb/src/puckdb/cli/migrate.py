@@ -1,0 +1,308 @@
+"""``generate``, ``apply``, ``status``, ``drop``, ``down`` and ``lock``: the migration loop."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.prompt import Confirm
+from rich.syntax import Syntax
+from rich.table import Table
+
+from puckdb.cli import output
+from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
+from puckdb.errors import UsageError
+from puckdb.project import Project
+
+VersionArgument = Annotated[
+    int | None, typer.Argument(help="A migration number, e.g. 3 or 0003.", show_default=False)
+]
+
+
+LockWaitOption = Annotated[
+    float | None,
+    typer.Option(
+        "--lock-wait", help="Seconds to wait for another apply or down to finish.", show_default=False
+    ),
+]
+
+
+def interactive() -> bool:
+    """Prompts only on a terminal: a command run by CI must fail, never hang."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(generate)
+    app.command()(apply)
+    app.command()(status)
+    app.command(name="drop")(drop_command)
+    app.command()(down)
+    app.command()(lock)
+
+
+def generate(
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="The file name part, e.g. add_cards_deleted_at.", show_default=False),
+    ] = None,
+    custom: Annotated[
+        bool, typer.Option("--custom", help="Write an empty migration for hand-written SQL or data changes.")
+    ] = False,
+    rename: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename",
+            help="Say a drop plus an add is a rename: table old=new, column table.old=new. Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    no_rename: Annotated[
+        bool, typer.Option("--no-rename", help="Treat every possible rename left as a drop plus an add.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Write the next migration from the difference between the migrations and the code."""
+    from puckdb.migrations.generate import GenerateOptions
+    from puckdb.migrations.generate import generate as run_generate
+
+    project = Project.load(config)
+    options = GenerateOptions(name=name, custom=custom, rename_flags=tuple(rename or ()), no_rename=no_rename)
+    ask = (lambda candidate: Confirm.ask(candidate.question, default=False)) if interactive() else None
+    result = run_generate(project, options, ask)
+    if result.migration is None:
+        output.stdout.print("No schema changes: the migrations already build what the code describes.")
+        return
+    migration = result.migration
+    relative = migration.path.relative_to(project.config.root)
+    if custom:
+        output.stdout.print(f"Wrote {relative} (empty, for hand-written SQL) and its .down.sql.")
+        return
+    text = migration.text
+    if output.stdout.is_terminal:
+        output.stdout.print(Syntax(text, "sql", theme="ansi_dark", background_color="default"))
+    else:
+        output.stdout.print(text, markup=False)
+    statements = len(result.plan.statements)
+    output.stdout.print(
+        f"[bold green]Wrote[/bold green] {escape(str(relative))} ({statements} statement"
+        f"{'s' if statements != 1 else ''}) and its .down.sql."
+    )
+    hazards = result.plan.hazards
+    if hazards:
+        output.stdout.print(f"[bold yellow]{len(hazards)} hazard(s)[/bold yellow] — review before applying:")
+        for hazard in hazards:
+            output.stdout.print(f"  {escape(str(hazard))}")
+
+
+def apply(
+    to: Annotated[
+        int | None,
+        typer.Option("--to", help="Apply up to and including this migration number.", show_default=False),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would run; change nothing.")] = False,
+    lock_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--lock-timeout", help="Seconds a statement may wait for a table lock.", show_default=False
+        ),
+    ] = None,
+    lock_wait: LockWaitOption = None,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Apply pending migrations in order, each in its own transaction."""
+    from puckdb.migrations.apply import ApplyEvent, ApplyOptions, MigrationStarted, apply_migrations
+
+    project = Project.load(config, url)
+    target = project.target()
+    options = ApplyOptions(
+        to=to,
+        dry_run=dry_run,
+        lock_timeout_seconds=project.config.lock_timeout if lock_timeout is None else lock_timeout,
+        lock_wait_seconds=project.config.lock_wait if lock_wait is None else lock_wait,
+    )
+
+    def report(event: ApplyEvent) -> None:
+        if as_json:
+            return
+        if isinstance(event, MigrationStarted):
+            if event.resume_at > 1:
+                output.stdout.print(f"Resuming {event.migration.label} at statement {event.resume_at}")
+            return
+        output.stdout.print(
+            f"[green]Applied[/green] {escape(event.migration.label)} "
+            f"[dim]({event.statements} statements, {event.seconds:.2f} s)[/dim]"
+        )
+
+    result = apply_migrations(target.url, project.config.migrations, options, report)
+    if as_json:
+        output.emit_json(
+            {
+                "dry_run": dry_run,
+                "database": _redacted(target.url),
+                "applied": [
+                    {"version": a.migration.version, "name": a.migration.name, "seconds": round(a.seconds, 4)}
+                    for a in result.applied
+                ],
+                "would_apply": [m.label for m in result.planned] if dry_run else [],
+                "already_applied": result.already_applied,
+                "seconds": round(result.seconds, 4),
+            }
+        )
+        return
+    where = _redacted(target.url)
+    if dry_run:
+        if not result.planned:
+            output.stdout.print(f"Nothing to apply on {where}: it is up to date.")
+            return
+        output.stdout.print(f"Would apply {len(result.planned)} migration(s) on {where}:")
+        for migration in result.planned:
+            output.stdout.print(f"  {migration.label} ({len(migration.statements)} statements)")
+        return
+    if not result.applied:
+        output.stdout.print(
+            f"Nothing to apply on {where}: {result.already_applied} migration(s), all applied."
+        )
+        return
+    output.stdout.print(
+        f"[bold green]Done:[/bold green] {len(result.applied)} migration(s) applied on {escape(where)} "
+        f"in {result.seconds:.2f} s."
+    )
+
+
+def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption = False) -> None:
+    """List applied, pending, modified and unknown migrations of the database."""
+    from puckdb.migrations.status import migration_status
+
+    project = Project.load(config, url)
+    target = project.target()
+    state = migration_status(target.url, project.config.migrations)
+    if as_json:
+        output.emit_json(
+            {
+                "database": _redacted(target.url),
+                "migrations": [
+                    {
+                        "version": e.version,
+                        "name": e.name,
+                        "status": e.status,
+                        "file": str(e.migration.path) if e.migration else None,
+                        "applied_at": e.record.applied_at.isoformat() if e.record else None,
+                        "applied_by": e.record.applied_by if e.record else None,
+                    }
+                    for e in state.entries
+                ],
+            }
+        )
+        return
+    if not state.entries:
+        output.stdout.print(
+            f"No migrations in {project.config.migrations}, none applied on {_redacted(target.url)}."
+        )
+        return
+    table = Table(title=f"Migrations on {_redacted(target.url)}", title_justify="left")
+    for column in ("version", "name", "status", "applied at"):
+        table.add_column(column)
+    colours = {"applied": "green", "pending": "yellow", "partial": "red", "modified": "red", "unknown": "red"}
+    for entry in state.entries:
+        applied = f"{entry.record.applied_at:%Y-%m-%d %H:%M}" if entry.record else ""
+        table.add_row(
+            f"{entry.version:04d}",
+            escape(entry.name),
+            f"[{colours[entry.status]}]{entry.status}[/]",
+            applied,
+        )
+    output.stdout.print(table)
+    counts = {s: len(state.having(s)) for s in ("applied", "pending", "partial", "modified", "unknown")}
+    output.stdout.print(", ".join(f"{n} {s}" for s, n in counts.items() if n))
+
+
+def drop_command(
+    version: VersionArgument = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Drop even if the target database has applied it.")
+    ] = False,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+) -> None:
+    """Delete the newest migration (or every one from the newest down to NUMBER) and its down file."""
+    from puckdb.migrations.rollback import drop
+    from puckdb.migrations.status import applied_versions
+
+    project = Project.load(config, url)
+    check = None if force else (lambda: applied_versions(project.target().url))
+    dropped = drop(project.config.migrations, version, check)
+    for migration in dropped:
+        output.stdout.print(
+            f"Deleted {migration.label}.sql" + (" and its .down.sql" if migration.down_path else "")
+        )
+
+
+def down(
+    to: Annotated[
+        int | None,
+        typer.Option(
+            "--to", help="Roll back every migration newer than this number (0: all).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run down steps that lose data without asking.")
+    ] = False,
+    lock_wait: LockWaitOption = None,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+) -> None:
+    """Roll back the newest migration (or down to --to) with its down file."""
+    from puckdb.migrations.files import Migration
+    from puckdb.migrations.rollback import RolledBack
+    from puckdb.migrations.rollback import down as run_down
+
+    project = Project.load(config, url)
+    target = project.target()
+
+    def confirm(migration: Migration, losses: list[str]) -> bool:
+        output.stdout.print(f"Rolling back {escape(migration.label)} loses data:")
+        for loss in losses:
+            output.stdout.print(f"  {escape(loss)}")
+        return Confirm.ask("Roll it back?", default=False)
+
+    def report(event: RolledBack) -> None:
+        output.stdout.print(
+            f"[green]Rolled back[/green] {escape(event.migration.label)} [dim]({event.seconds:.2f} s)[/dim]"
+        )
+
+    done = run_down(
+        target.url,
+        project.config.migrations,
+        to=to,
+        force=force,
+        confirm=confirm if interactive() else None,
+        lock_wait_seconds=project.config.lock_wait if lock_wait is None else lock_wait,
+        report=report,
+    )
+    if not done:
+        output.stdout.print("Nothing to roll back.")
+
+
+def lock(config: ConfigOption = None) -> None:
+    """Rewrite migrations/puckdb.lock from the files (after editing an unapplied migration or a merge)."""
+    from puckdb.migrations.files import read_migrations
+    from puckdb.migrations.lockfile import write_lock
+
+    project = Project.load(config)
+    folder = project.config.migrations
+    if not folder.is_dir():
+        raise UsageError(f"There is no migrations folder at {folder}; `puckdb generate` creates it.")
+    migrations = read_migrations(folder)
+    write_lock(folder, migrations)
+    output.stdout.print(f"Wrote {folder / 'puckdb.lock'} for {len(migrations)} migration(s).")
+
+
+def _redacted(url: str) -> str:
+    from puckdb.urls import redact
+
+    return redact(url)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -30,16 +33,20 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="session", params=_versions(), ids=lambda version: f"pg{version}")
-def pg_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[EmbeddedServer]:
+def pg_server(request: pytest.FixtureRequest) -> Iterator[EmbeddedServer]:
     """A running embedded server of one PostgreSQL version, shared by the session."""
     version: int = request.param
-    state_dir = tmp_path_factory.mktemp(f"pg{version}") / ".puckdb"
-    server = EmbeddedServer(state_dir, version, settings=_FAST_SETTINGS)
-    server.ensure_running()
-    yield server
-    server.stop()
+    # Not under pytest's own temporary tree: a second pytest session resets that tree's
+    # permissions, which a server running as the `puckdb` system user (under root) would
+    # then lose access to mid-run.
+    root = Path(tempfile.mkdtemp(prefix=f"puckdb-test-pg{version}-"))
+    server = EmbeddedServer(root / ".puckdb", version, settings=_FAST_SETTINGS)
+    try:
+        server.ensure_running()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def create_database(server: EmbeddedServer, template: str = "template0") -> str:

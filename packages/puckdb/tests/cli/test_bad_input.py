@@ -58,10 +58,16 @@ def test_schema_module_without_metadata(puckdb, tmp_path):
     assert_clear_error(result, "No SQLAlchemy MetaData was found")
 
 
-@pytest.mark.parametrize("command", ["generate", "apply", "studio", "branch"])
+@pytest.mark.parametrize("command", ["check", "studio", "branch"])
 def test_commands_not_yet_built_say_so(puckdb, tmp_path, command):
     result = puckdb(command, cwd=tmp_path)
     assert_clear_error(result, f"`puckdb {command}` is not yet available")
+
+
+@pytest.mark.parametrize("command", ["generate", "apply", "status", "down", "drop", "lock"])
+def test_migration_commands_without_configuration(puckdb, tmp_path, command):
+    result = puckdb(command, cwd=tmp_path)
+    assert_clear_error(result, "No puckdb configuration was found")
 
 
 def test_usage_error_exits_2(puckdb, tmp_path):

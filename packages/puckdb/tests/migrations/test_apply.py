@@ -114,7 +114,9 @@ def test_edited_applied_migration_is_refused(workspace: Workspace) -> None:
         apply_migrations(workspace.url, workspace.migrations)
     # ...and with the lock file rewritten, the database's checksum still does.
     workspace.run("lock").check_returncode()
-    with pytest.raises(AppliedMigrationChangedError, match=r"0001_init\.sql was changed after it was applied"):
+    with pytest.raises(
+        AppliedMigrationChangedError, match=r"0001_init\.sql was changed after it was applied"
+    ):
         apply_migrations(workspace.url, workspace.migrations)
     assert statuses(workspace) == [(1, "modified"), (2, "pending")]
     assert tables(workspace.url) == ["users"]

@@ -20,7 +20,7 @@ from puckdb.errors import PuckdbError
 from puckdb.migrations.advisory import migration_lock
 from puckdb.migrations.files import Migration, format_version
 from puckdb.migrations.lockfile import verified_migrations
-from puckdb.migrations.runner import run_statements
+from puckdb.migrations.runner import run_in_transaction, run_statements
 from puckdb.migrations.state import DatabaseState, database_state
 from puckdb.migrations.tracking import (
     ensure_tracking_table,
@@ -145,16 +145,19 @@ def _apply_one(
     statements = migration.statements
     started = time.perf_counter()
     if migration.header.transactional:
-        with conn.transaction():
-            conn.execute(f"SET LOCAL lock_timeout = '{int(lock_timeout * 1000)}ms'")
-            run_statements(conn, statements, migration.path, lock_timeout_seconds=lock_timeout)
-            record_applied(
+        run_in_transaction(
+            conn,
+            statements,
+            migration.path,
+            then=lambda: record_applied(
                 conn,
                 migration.version,
                 migration.name,
                 migration.checksum,
                 timedelta(seconds=time.perf_counter() - started),
-            )
+            ),
+            lock_timeout_seconds=lock_timeout,
+        )
     else:
         record_started(conn, migration.version, migration.name, migration.checksum)
         conn.execute(f"SET lock_timeout = '{int(lock_timeout * 1000)}ms'")

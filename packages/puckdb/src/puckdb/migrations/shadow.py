@@ -28,7 +28,7 @@ from puckdb.connect import connect
 from puckdb.inspect import inspect_schema
 from puckdb.migrations.files import Migration
 from puckdb.migrations.lockfile import chain_hashes
-from puckdb.migrations.runner import MigrationSqlError, run_statements
+from puckdb.migrations.runner import MigrationSqlError, run_in_transaction, run_statements
 from puckdb.model import Schema
 from puckdb.normalize.scratch import DevServer
 from puckdb.schema_cache import read_cached_schema, write_cached_schema
@@ -105,8 +105,7 @@ def _replay(
 
 def _run(conn: psycopg.Connection[Any], migration: Migration) -> None:
     if migration.header.transactional:
-        with conn.transaction():
-            run_statements(conn, migration.statements, migration.path)
+        run_in_transaction(conn, migration.statements, migration.path)
     else:
         run_statements(conn, migration.statements, migration.path, rolled_back=False)
 

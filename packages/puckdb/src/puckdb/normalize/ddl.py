@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, Index, MetaData, create_mock_engine
+from sqlalchemy import ARRAY, Column, Constraint, Index, MetaData, Table, create_mock_engine
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.type_api import TypeEngine
@@ -32,16 +32,52 @@ def compile_metadata(
     ``schemas`` are the managed schemas (created unless ``public``); ``extensions`` are
     created beyond those inferred from the types and index methods in use.
     """
+    return (
+        *prelude_statements(metadata, schemas, extensions),
+        *(sql for _, sql in owned_statements(metadata)),
+        *all_view_statements(metadata),
+    )
+
+
+def prelude_statements(
+    metadata: MetaData, schemas: Sequence[str], extensions: Iterable[str] = ()
+) -> list[str]:
+    """The managed schemas (but public) and the extensions, created first."""
     statements: list[str] = []
     for schema in schemas:
         if schema != "public":
             statements.append(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
     for extension in sorted(set(extensions) | inferred_extensions(metadata)):
         statements.append(f"CREATE EXTENSION IF NOT EXISTS {_quote(extension)}")
-    statements.extend(_create_all_statements(metadata))
-    for view in views_of(metadata):
-        statements.extend(view_statements(view))
-    return tuple(statements)
+    return statements
+
+
+def all_view_statements(metadata: MetaData) -> list[str]:
+    """puckdb's views, created last, in declaration order."""
+    return [statement for view in views_of(metadata) for statement in view_statements(view)]
+
+
+TableKey = tuple[str, str]
+
+
+def owned_statements(metadata: MetaData) -> list[tuple[TableKey | None, str]]:
+    """What ``MetaData.create_all`` emits, each statement with the table it belongs to
+    (None for types and sequences, which tables share)."""
+    return [(_owner(element), sql) for element, sql in _create_all_elements(metadata)]
+
+
+def table_key(table: Table) -> TableKey:
+    return (table.schema or "public", table.name)
+
+
+def _owner(element: Any) -> TableKey | None:
+    target = element.element
+    if isinstance(target, Table):
+        return table_key(target)
+    owner = getattr(target, "table", None)  # an index, column or constraint
+    if isinstance(target, Index | Column | Constraint) and isinstance(owner, Table):
+        return table_key(owner)
+    return None
 
 
 def inferred_extensions(metadata: MetaData) -> set[str]:
@@ -73,14 +109,16 @@ def view_statements(view: View) -> list[str]:
     return statements
 
 
-def _create_all_statements(metadata: MetaData) -> list[str]:
+def _create_all_elements(metadata: MetaData) -> list[tuple[Any, str]]:
     captured: list[Any] = []
     engine = create_mock_engine(
         "postgresql+psycopg://",
         lambda statement, *args, **kwargs: captured.append(statement),
     )
     metadata.create_all(engine, checkfirst=False)
-    return [str(element.compile(dialect=engine.dialect)).strip() for element in _stable_order(captured)]
+    return [
+        (element, str(element.compile(dialect=engine.dialect)).strip()) for element in _stable_order(captured)
+    ]
 
 
 def _stable_order(elements: list[Any]) -> list[Any]:

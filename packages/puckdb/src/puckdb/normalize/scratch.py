@@ -37,9 +37,7 @@ def scratch_database(server: DevServer, purpose: str = "scratch") -> Iterator[st
         # template0: never carries objects someone added to template1. FILE_COPY (PG 15+):
         # copying the few files of an empty database beats WAL-logging all of it.
         strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE template0" + strategy).format(sql.Identifier(name))
-        )
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0" + strategy).format(sql.Identifier(name)))
     try:
         yield make_conninfo(admin, dbname=name)
     finally:

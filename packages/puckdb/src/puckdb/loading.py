@@ -29,6 +29,9 @@ class LoadedSchema:
     metadata: MetaData
     origin: str
     """``module:attr`` (or ``file:attr``), for messages."""
+    source_files: tuple[Path, ...] | None = None
+    """The files of every module the import loaded, when that is known (None when the
+    module was already imported): what the MetaData can depend on."""
 
 
 def load_schema(spec: str, root: Path) -> LoadedSchema:
@@ -36,9 +39,24 @@ def load_schema(spec: str, root: Path) -> LoadedSchema:
     MetaData. Raises :class:`SchemaLoadError` with the user's file and line on failure."""
     target, _, attr = spec.partition(":")
     is_file = target.endswith(".py") or "/" in target or "\\" in target
+    already = set(sys.modules)
+    fresh = is_file or target not in already
     module = _import_file(root / target) if is_file else _import_module(target, root)
     metadata, name = _pick_metadata(module, attr or None, spec)
-    return LoadedSchema(metadata=metadata, origin=f"{target}:{name}")
+    return LoadedSchema(
+        metadata=metadata,
+        origin=f"{target}:{name}",
+        source_files=_files_of(set(sys.modules) - already) if fresh else None,
+    )
+
+
+def _files_of(module_names: set[str]) -> tuple[Path, ...]:
+    files = set()
+    for name in module_names:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file:
+            files.add(Path(file))
+    return tuple(sorted(files))
 
 
 def _import_module(name: str, root: Path) -> ModuleType:

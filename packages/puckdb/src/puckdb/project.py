@@ -116,16 +116,29 @@ class Project:
 
     def normalized_code(self) -> Schema:
         """The schema code as PostgreSQL understands it (cached by content)."""
+        from puckdb.code_cache import cached_code, entry_key, puckdb_files, remember_code
+
+        server = self.dev_server()
+        config = self.config
+        code_cache = self.cache_dir / "code"
+        key = entry_key(config.schema, config.root, config.schemas, config.extensions, server.cache_key)
+        cached = cached_code(code_cache, key)
+        if cached is not None:
+            return cached
+
         from puckdb.normalize import normalize
 
         loaded = self.load_schema()
-        return normalize(
+        schema = normalize(
             loaded.metadata,
-            self.dev_server(),
-            schemas=self.config.schemas,
-            extensions=self.config.extensions,
+            server,
+            schemas=config.schemas,
+            extensions=config.extensions,
             cache_dir=self.cache_dir / "normalize",
         )
+        if loaded.source_files:
+            remember_code(code_cache, key, [*loaded.source_files, *puckdb_files()], schema)
+        return schema
 
     def load_schema(self) -> LoadedSchema:
         """Import the schema code named by the configuration."""

@@ -168,6 +168,8 @@ def _diff_named(
         before = by_name.get(item.name)
         if before is None:
             unmatched_target.append(item)
+        elif before == item:
+            continue  # the common case, decided without building the content twice
         elif content(before) != content(item):
             operations.append(drop(before))
             operations.append(add(item))

@@ -18,20 +18,20 @@ import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import psycopg
-from psycopg import sql
+from typing import TYPE_CHECKING, Any
 
 from puckdb import __version__
-from puckdb.connect import connect
-from puckdb.inspect import inspect_schema
 from puckdb.migrations.files import Migration
 from puckdb.migrations.lockfile import chain_hashes
-from puckdb.migrations.runner import MigrationSqlError, run_in_transaction, run_statements
 from puckdb.model import Schema
 from puckdb.normalize.scratch import DevServer
 from puckdb.schema_cache import read_cached_schema, write_cached_schema
+
+if TYPE_CHECKING:
+    import psycopg
+
+# psycopg and the inspector are imported where a replay happens: a cache hit (the common
+# case for generate) needs neither.
 
 SHADOW_PREFIX = "puckdb_shadow_"
 _KEEP_SHADOWS = 3
@@ -66,6 +66,12 @@ def _shadow_name(chain_hash: str) -> str:
 def _replay(
     migrations: Sequence[Migration], chain: list[str], server: DevServer, schemas: Sequence[str]
 ) -> Schema:
+    import psycopg
+
+    from puckdb.connect import connect
+    from puckdb.inspect import inspect_schema
+    from puckdb.migrations.runner import MigrationSqlError
+
     admin_url = server.admin_url()
     with connect(admin_url, autocommit=True) as admin:
         existing = _shadows(admin)
@@ -104,6 +110,8 @@ def _replay(
 
 
 def _run(conn: psycopg.Connection[Any], migration: Migration) -> None:
+    from puckdb.migrations.runner import run_in_transaction, run_statements
+
     if migration.header.transactional:
         run_in_transaction(conn, migration.statements, migration.path)
     else:
@@ -111,6 +119,11 @@ def _run(conn: psycopg.Connection[Any], migration: Migration) -> None:
 
 
 def _inspect(admin_url: str, database: str, schemas: Sequence[str]) -> Schema:
+    import psycopg
+
+    from puckdb.connect import connect
+    from puckdb.inspect import inspect_schema
+
     url = psycopg.conninfo.make_conninfo(admin_url, dbname=database)
     with connect(url, autocommit=True) as conn:
         return inspect_schema(conn, schemas)
@@ -124,6 +137,8 @@ def _shadows(admin: psycopg.Connection[Any]) -> set[str]:
 
 
 def _create_database(admin: psycopg.Connection[Any], name: str, template: str) -> None:
+    from psycopg import sql
+
     strategy = " STRATEGY FILE_COPY" if admin.info.server_version >= 150000 else ""
     admin.execute(
         sql.SQL("CREATE DATABASE {} TEMPLATE {}" + strategy).format(
@@ -135,6 +150,9 @@ def _create_database(admin: psycopg.Connection[Any], name: str, template: str) -
 def _keep(admin: psycopg.Connection[Any], working: str, final: str) -> None:
     """Rename the working copy to its chain name; a concurrent run may have got there
     first, in which case its copy is as good as ours."""
+    import psycopg
+    from psycopg import sql
+
     try:
         admin.execute(
             sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(working), sql.Identifier(final))
@@ -144,6 +162,8 @@ def _keep(admin: psycopg.Connection[Any], working: str, final: str) -> None:
 
 
 def _drop(admin: psycopg.Connection[Any], name: str) -> None:
+    from psycopg import sql
+
     if admin.closed or admin.broken:
         return
     admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

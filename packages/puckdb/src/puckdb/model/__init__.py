@@ -22,8 +22,27 @@ from puckdb.model.objects import (
     UniqueConstraint,
     View,
 )
+from puckdb.model.pickling import fast_pickling
 from puckdb.model.schema import MODEL_VERSION, Schema
 from puckdb.model.serialize import ModelFormatError
+
+fast_pickling(
+    CheckConstraint,
+    Column,
+    EnumType,
+    ExclusionConstraint,
+    Extension,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexKey,
+    PrimaryKey,
+    Sequence,
+    Table,
+    UniqueConstraint,
+    View,
+    Schema,
+)
 
 __all__ = [
     "MODEL_VERSION",

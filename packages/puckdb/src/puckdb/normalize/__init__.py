@@ -14,28 +14,29 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import psycopg
-from sqlalchemy import MetaData
+from typing import TYPE_CHECKING, Any
 
 from puckdb import __version__
-from puckdb.connect import connect
-from puckdb.errors import SchemaCodeError
-from puckdb.normalize.ddl import (
-    all_view_statements,
-    compile_metadata,
-    owned_statements,
-    prelude_statements,
-)
 from puckdb.normalize.scratch import DevServer, scratch_database
 from puckdb.schema_cache import read_cached_schema, write_cached_schema
-from puckdb.sqlerrors import describe_statement_error
 
 if TYPE_CHECKING:
+    from sqlalchemy import MetaData
+
     from puckdb.model import Schema
 
 __all__ = ["DevServer", "compile_metadata", "normalize", "normalize_ddl"]
+
+
+def __getattr__(name: str) -> Any:
+    # SQLAlchemy is imported only when code is compiled: a command served from a cache
+    # (or one that never compiles, like apply) does not pay for importing it.
+    if name == "compile_metadata":
+        from puckdb.normalize.ddl import compile_metadata
+
+        return compile_metadata
+    raise AttributeError(name)
+
 
 _FIXED_POINT_PASSES = 3
 
@@ -55,6 +56,7 @@ def normalize(
     """
     from puckdb.model import Schema
     from puckdb.normalize import incremental
+    from puckdb.normalize.ddl import all_view_statements, owned_statements, prelude_statements
 
     prelude = prelude_statements(metadata, schemas, extensions)
     owned = owned_statements(metadata)
@@ -123,7 +125,12 @@ def normalize_ddl(
 def _create_and_inspect(
     statements: Sequence[str], server: DevServer, schemas: Sequence[str], origin: str
 ) -> Schema:
+    import psycopg
+
+    from puckdb.connect import connect
+    from puckdb.errors import SchemaCodeError
     from puckdb.inspect import inspect_schema
+    from puckdb.sqlerrors import describe_statement_error
 
     with scratch_database(server) as url, connect(url, autocommit=True) as conn:
         # One script in one transaction: a round trip and a commit instead of one per

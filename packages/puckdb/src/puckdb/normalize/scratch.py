@@ -9,11 +9,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
-
-from puckdb.connect import connect
-
 
 @dataclass(frozen=True)
 class DevServer:
@@ -31,6 +26,11 @@ class DevServer:
 @contextmanager
 def scratch_database(server: DevServer, purpose: str = "scratch") -> Iterator[str]:
     """Create an empty database on ``server``, yield its connection string, drop it."""
+    from psycopg import sql
+    from psycopg.conninfo import make_conninfo
+
+    from puckdb.connect import connect
+
     admin = server.admin_url()
     name = f"puckdb_{purpose}_{os.getpid()}_{secrets.token_hex(4)}"
     with connect(admin, autocommit=True) as conn:

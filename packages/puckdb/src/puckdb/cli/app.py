@@ -8,7 +8,7 @@ from dataclasses import asdict
 import typer
 
 from puckdb import __version__
-from puckdb.cli import db, migrate, output
+from puckdb.cli import db, migrate, output, sync
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import NotYetAvailableError, PuckdbError
 from puckdb.project import Project
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 migrate.register(app)
+sync.register(app)
 
 
 def _version(value: bool) -> None:
@@ -67,8 +68,6 @@ def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption
 # Commands of DESIGN.md whose implementation has not landed yet. They are listed so that
 # `puckdb --help` shows the whole workflow, and they say plainly that they are not there.
 _NOT_YET: dict[str, str] = {
-    "check": "Exit 0 only when code, migrations and database agree.",
-    "push": "Make a development database match the code without a migration.",
     "protect": "Mark the database as protected (production).",
     "pull": "Write a SQLAlchemy schema module from an existing database.",
     "lint": "Report the hazards of migration SQL.",

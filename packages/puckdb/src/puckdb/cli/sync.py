@@ -1,0 +1,118 @@
+"""``check`` and ``push``: compare code, migrations and database; sync a dev database."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.prompt import Confirm
+
+from puckdb.cli import output
+from puckdb.cli.migrate import interactive
+from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
+from puckdb.project import Project
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)
+    app.command()(push)
+
+
+def check(
+    no_database: Annotated[
+        bool,
+        typer.Option("--no-database", help="Only compare the code with the migrations folder."),
+    ] = False,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Exit 0 only when code, migrations and database agree; otherwise list what differs."""
+    from puckdb.check import check as run_check
+
+    result = run_check(Project.load(config, url), database=not no_database)
+    if as_json:
+        output.emit_json(
+            {
+                "ok": result.ok,
+                "database": result.database,
+                "findings": [
+                    {"kind": f.kind, "message": f.message, "hint": f.hint, "details": list(f.details)}
+                    for f in result.findings
+                ],
+            }
+        )
+    elif result.ok:
+        scope = "code and migrations agree" if no_database else "code, migrations and database agree"
+        output.stdout.print(
+            f"[bold green]OK:[/bold green] {scope}" + (f" ({result.database})" if result.database else ".")
+        )
+    else:
+        for finding in result.findings:
+            output.stdout.print(f"[bold red]{finding.kind}[/bold red]: {escape(finding.message)}")
+            for detail in finding.details:
+                output.stdout.print(f"    {escape(detail)}", markup=True)
+            output.stdout.print(f"  [dim]fix:[/dim] {escape(finding.hint)}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def push(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; change nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Run data-losing steps without asking.")] = False,
+    rename: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename",
+            help="A drop plus an add that is a rename: old=new, table.old=new.",
+            show_default=False,
+        ),
+    ] = None,
+    no_rename: Annotated[
+        bool, typer.Option("--no-rename", help="Treat possible renames as drops and adds.")
+    ] = False,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+) -> None:
+    """Make a development database match the code without writing a migration."""
+    from puckdb.plan import Plan
+    from puckdb.push import PushOptions
+    from puckdb.push import push as run_push
+
+    def ask(candidate: object) -> bool:
+        return Confirm.ask(candidate.question, default=False)  # type: ignore[attr-defined]
+
+    def confirm(plan: Plan) -> bool:
+        output.stdout.print("[bold red]This push loses data:[/bold red]")
+        for hazard in plan.blocking_hazards:
+            output.stdout.print(f"  {escape(hazard.message)}")
+        return Confirm.ask("Push anyway?", default=False)
+
+    terminal = interactive()
+    options = PushOptions(dry_run=dry_run, force=force, rename_flags=tuple(rename or ()), no_rename=no_rename)
+    result = run_push(
+        Project.load(config, url),
+        options,
+        ask=ask if terminal else None,
+        confirm=confirm if terminal else None,
+    )
+    if result.plan.is_empty:
+        output.stdout.print("No changes: the database already matches the code.")
+        return
+    output.stdout.print(result.plan.sql(), markup=False, highlight=False)
+    for hazard in result.plan.hazards:
+        output.stdout.print(f"[yellow]{escape(hazard.kind)}[/yellow]: {escape(hazard.message)}")
+    if not result.applied:
+        output.stdout.print(
+            f"Dry run: {len(result.plan.statements)} statement(s) would run; nothing changed."
+        )
+        return
+    count = len(result.plan.statements)
+    output.stdout.print(f"[bold green]Pushed[/bold green] {count} statement(s) in {result.seconds:.2f} s.")
+    if result.applied_migrations:
+        output.warning(
+            f"This database has {result.applied_migrations} applied migration(s); after this push it no "
+            "longer matches them (`puckdb check` reports the drift). Generate a migration for these "
+            "changes before sharing them."
+        )

@@ -1,0 +1,122 @@
+"""``push``: make a development database match the code directly, without a migration.
+
+The plan is computed from the live database (inspected) to the normalized code, exactly as
+``generate`` computes a migration, and runs under the migration lock — in one transaction
+when PostgreSQL allows (every plan but one adding enum labels).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from puckdb.diff.rename_candidates import RenameCandidate, renames_from_flags, resolve_renames
+from puckdb.engine import migration_plan
+from puckdb.errors import PuckdbError, UsageError
+from puckdb.plan import Plan
+from puckdb.project import Project
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+class PushError(PuckdbError):
+    """PostgreSQL rejected a statement of the push."""
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    dry_run: bool = False
+    force: bool = False
+    rename_flags: Sequence[str] = ()
+    no_rename: bool = False
+
+
+@dataclass(frozen=True)
+class PushResult:
+    plan: Plan
+    applied: bool
+    applied_migrations: int
+    """Migrations the database had recorded: after a push it drifts from them."""
+    seconds: float
+
+
+def push(
+    project: Project,
+    options: PushOptions,
+    *,
+    ask: Callable[[RenameCandidate], bool] | None = None,
+    confirm: Callable[[Plan], bool] | None = None,
+) -> PushResult:
+    """Plan (and unless ``dry_run``, run) the changes from the database to the code.
+
+    Possible renames are answered by flags or ``ask``; a plan with data-loss hazards runs
+    only with ``force`` or when ``confirm`` (a terminal prompt) says yes.
+    """
+    from puckdb.connect import connect
+    from puckdb.inspect import inspect_schema
+    from puckdb.migrations.advisory import migration_lock
+    from puckdb.migrations.tracking import read_applied
+
+    started = time.perf_counter()
+    desired = project.normalized_code()
+    target = project.target()
+    with connect(target.url, autocommit=True) as conn:
+        live = inspect_schema(conn, project.config.schemas)
+        given = renames_from_flags(list(options.rename_flags), live, desired)
+        renames = resolve_renames(live, desired, given, ask, assume_none=options.no_rename)
+        plan = migration_plan(live, desired, renames)
+        recorded = len(read_applied(conn))
+        if plan.is_empty or options.dry_run:
+            return PushResult(plan, False, recorded, time.perf_counter() - started)
+        if plan.blocking_hazards and not options.force:
+            if confirm is None:
+                raise UsageError(
+                    "This push loses data ("
+                    + "; ".join(h.message for h in plan.blocking_hazards)
+                    + "), which needs a yes on a terminal or --force. Nothing was changed; "
+                    "`puckdb push --dry-run` shows the whole plan."
+                )
+            if not confirm(plan):
+                raise UsageError("Push declined. Nothing was changed.")
+        with migration_lock(conn, project.config.lock_wait):
+            _run(conn, plan, project.config.lock_timeout)
+    return PushResult(plan, True, recorded, time.perf_counter() - started)
+
+
+def _run(conn: psycopg.Connection[Any], plan: Plan, lock_timeout: float) -> None:
+    import psycopg
+
+    from puckdb.sqlerrors import describe_statement_error
+
+    timeout = f"SET lock_timeout = '{int(lock_timeout * 1000)}ms'"
+
+    def run(number: int, sql: str, *, in_transaction: bool) -> None:
+        try:
+            conn.execute(sql.encode())
+        except psycopg.Error as error:
+            outcome = (
+                "Nothing was changed (the push runs in one transaction)."
+                if in_transaction
+                else f"Statements 1 to {number - 1} stay applied (this push cannot run in one transaction); "
+                "run `puckdb push` again after fixing the cause."
+            )
+            raise PushError(
+                describe_statement_error(error, sql, f"statement {number} of the push") + "\n" + outcome
+            ) from error
+
+    conn.execute(timeout)
+    try:
+        if plan.transactional:
+            with conn.transaction():
+                for number, statement in enumerate(plan.statements, start=1):
+                    run(number, statement.sql, in_transaction=True)
+        else:
+            # ALTER TYPE … ADD VALUE must commit before the new label can be used.
+            for number, statement in enumerate(plan.statements, start=1):
+                run(number, statement.sql, in_transaction=False)
+    finally:
+        if not conn.broken:
+            conn.execute("RESET lock_timeout")

@@ -4,6 +4,8 @@ Every stage speaks it: ``inspect`` reads a database into it, ``normalize`` produ
 from code, ``diff`` compares two of them. See :mod:`puckdb.model.objects` for the objects.
 """
 
+from dataclasses import is_dataclass
+
 from puckdb.model.objects import (
     CheckConstraint,
     Column,
@@ -26,22 +28,9 @@ from puckdb.model.pickling import fast_pickling
 from puckdb.model.schema import MODEL_VERSION, Schema
 from puckdb.model.serialize import ModelFormatError
 
+# Every model class (they are all dataclasses) pickles compactly; see pickling.py.
 fast_pickling(
-    CheckConstraint,
-    Column,
-    EnumType,
-    ExclusionConstraint,
-    Extension,
-    ForeignKey,
-    Identity,
-    Index,
-    IndexKey,
-    PrimaryKey,
-    Sequence,
-    Table,
-    UniqueConstraint,
-    View,
-    Schema,
+    *(value for value in list(globals().values()) if isinstance(value, type) and is_dataclass(value))
 )
 
 __all__ = [

@@ -9,6 +9,7 @@ import typer
 
 from puckdb import __version__
 from puckdb.cli import db, migrate, output, sync
+from puckdb.cli.lint import lint as lint_command
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import NotYetAvailableError, PuckdbError
 from puckdb.project import Project
@@ -26,6 +27,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 migrate.register(app)
 sync.register(app)
+app.command()(lint_command)
 
 
 def _version(value: bool) -> None:
@@ -70,7 +72,6 @@ def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption
 _NOT_YET: dict[str, str] = {
     "protect": "Mark the database as protected (production).",
     "pull": "Write a SQLAlchemy schema module from an existing database.",
-    "lint": "Report the hazards of migration SQL.",
     "adopt": "Take over a drizzle-kit migrations folder and its applied history.",
     "baseline": "Record migrations up to NNNN as applied without running them.",
     "mark-applied": "Record one migration as applied without running it.",

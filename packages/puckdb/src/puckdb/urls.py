@@ -100,3 +100,24 @@ def redact(url: str) -> str:
 def sqlalchemy_url(url: str) -> str:
     """The SQLAlchemy form of a libpq URL, using the psycopg 3 driver."""
     return "postgresql+psycopg" + url[url.index("://") :]
+
+
+def pooler_warning(url: str) -> str | None:
+    """A warning when ``url`` looks like a connection pooler in transaction mode, where
+    session advisory locks and session settings do not hold (Neon's ``-pooler`` hosts,
+    PgBouncer's and Supabase's 6543)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception:  # an invalid URL is reported elsewhere, by whoever connects
+        return None
+    host = str(parts.get("host") or "")
+    port = str(parts.get("port") or "")
+    if "-pooler" in host or "pgbouncer" in host or port == "6543":
+        return (
+            f"The database URL points at a connection pooler ({host}{':' + port if port else ''}). In "
+            "transaction mode a pooler breaks session advisory locks and session settings, which "
+            "apply relies on; use the direct host (for Neon: the host without -pooler) for migrations."
+        )
+    return None

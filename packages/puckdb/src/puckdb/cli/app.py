@@ -8,7 +8,7 @@ from dataclasses import asdict
 import typer
 
 from puckdb import __version__
-from puckdb.cli import db, migrate, output, sync
+from puckdb.cli import adopt, db, migrate, output, sync
 from puckdb.cli.lint import lint as lint_command
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import NotYetAvailableError, PuckdbError
@@ -27,6 +27,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 migrate.register(app)
 sync.register(app)
+adopt.register(app)
 app.command()(lint_command)
 
 
@@ -72,9 +73,6 @@ def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption
 _NOT_YET: dict[str, str] = {
     "protect": "Mark the database as protected (production).",
     "pull": "Write a SQLAlchemy schema module from an existing database.",
-    "adopt": "Take over a drizzle-kit migrations folder and its applied history.",
-    "baseline": "Record migrations up to NNNN as applied without running them.",
-    "mark-applied": "Record one migration as applied without running it.",
     "studio": "Open the web studio to browse and edit the database.",
     "branch": "Database branches for feature work and backups.",
 }

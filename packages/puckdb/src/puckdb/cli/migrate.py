@@ -119,6 +119,10 @@ def apply(
 
     project = Project.load(config, url)
     target = project.target()
+    from puckdb.urls import pooler_warning
+
+    if (warning := pooler_warning(target.url)) and not as_json:
+        output.warning(warning)
     options = ApplyOptions(
         to=to,
         dry_run=dry_run,

@@ -49,14 +49,16 @@ class AppliedMigration:
     statements_done: int
 
 
-def applied_by() -> str:
+def applied_by(note: str | None = None) -> str:
     """Who applies: the operating-system user and host (the database role is in the
-    server's own logs), and the puckdb version."""
+    server's own logs), and the puckdb version; ``note`` says how, when it was not run
+    ("baseline", "adopted from drizzle")."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "unknown"
-    return f"{user}@{socket.gethostname()} (puckdb {__version__})"
+    how = f", {note}" if note else ""
+    return f"{user}@{socket.gethostname()} (puckdb {__version__}{how})"
 
 
 def ensure_tracking_table(conn: psycopg.Connection[Any]) -> None:
@@ -87,13 +89,19 @@ def read_applied(conn: psycopg.Connection[Any]) -> list[AppliedMigration]:
 
 
 def record_applied(
-    conn: psycopg.Connection[Any], version: int, name: str, checksum: str, duration: timedelta
+    conn: psycopg.Connection[Any],
+    version: int,
+    name: str,
+    checksum: str,
+    duration: timedelta,
+    *,
+    applied_by_note: str | None = None,
 ) -> None:
     conn.execute(
         f"INSERT INTO {TRACKING_SCHEMA}.{TRACKING_TABLE} "
         "(version, name, checksum, duration, applied_by, finished, statements_done) "
         "VALUES (%s, %s, %s, %s, %s, true, 0)",
-        (version, name, checksum, duration, applied_by()),
+        (version, name, checksum, duration, applied_by(applied_by_note)),
     )
 
 

@@ -1,0 +1,147 @@
+"""``adopt drizzle``, ``baseline`` and ``mark-applied``: taking over an existing history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from puckdb.cli import output
+from puckdb.cli.migrate import LockWaitOption
+from puckdb.cli.options import ConfigOption, UrlOption
+from puckdb.project import Project
+
+if TYPE_CHECKING:
+    from puckdb.migrations.files import Migration
+
+adopt_app = typer.Typer(
+    help="Take over another tool's migrations folder and applied history.", no_args_is_help=True
+)
+
+Version = Annotated[int, typer.Argument(help="A migration number, e.g. 3 or 0003.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(adopt_app, name="adopt")
+    app.command()(baseline)
+    app.command(name="mark-applied")(mark_applied)
+
+
+def _warn_about_pooler(url: str) -> None:
+    from puckdb.urls import pooler_warning
+
+    warning = pooler_warning(url)
+    if warning:
+        output.warning(warning)
+
+
+@adopt_app.command()
+def drizzle(
+    source: Annotated[
+        Path | None,
+        typer.Option("--from", help="The drizzle-kit folder (with meta/_journal.json).", show_default=False),
+    ] = None,
+    no_database: Annotated[
+        bool, typer.Option("--no-database", help="Only import the files; record nothing in a database.")
+    ] = False,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+) -> None:
+    """Import a drizzle-kit folder unchanged and record what the database applied (by hash)."""
+    from puckdb.adopt import adopt_drizzle
+    from puckdb.migrations.files import format_version
+
+    project = Project.load(config, url)
+    if not no_database:
+        _warn_about_pooler(project.target().url)
+    result = adopt_drizzle(project, source, database=not no_database)
+    imported = result.imported
+    folder = project.config.migrations
+    output.stdout.print(
+        f"Imported {len(imported.migrations)} drizzle-kit migration(s) into {escape(str(folder))} "
+        f"({imported.copied} file(s) copied unchanged) and wrote puckdb.lock."
+    )
+    for name in imported.unjournaled:
+        output.warning(
+            f"{name} is not in drizzle's journal: drizzle never applied it, so it was not imported."
+        )
+    if result.database is None:
+        return
+    history = result.history
+    if history is None:
+        output.stdout.print(f"{escape(result.database)} has no drizzle history: nothing recorded.")
+        return
+    output.stdout.print(
+        f"{escape(result.database)}: {len(history.applied)} migration(s) applied under drizzle, "
+        f"{result.recorded} newly recorded in puckdb.migrations."
+    )
+    for skipped in history.skipped:
+        label = skipped.migration.tag
+        version = format_version(skipped.migration.version)
+        advice = {
+            "present": f"its effects are in the database: record it with `puckdb mark-applied {version}`",
+            "absent": "its effects are not in the database: `puckdb apply` runs it",
+            "unclear": "the database matches neither with nor without it: inspect it (`puckdb check`)",
+        }[skipped.effects]
+        output.warning(
+            f"{label} was skipped by drizzle (its journal timestamp is older than a recorded migration's) "
+            f"and never recorded; {advice}."
+        )
+    if history.not_yet:
+        names = ", ".join(m.tag for m in history.not_yet)
+        output.stdout.print(f"Not applied yet (newer than the database's history): {escape(names)}.")
+    for record in history.unmatched:
+        output.warning(
+            f"drizzle recorded a migration (id {record.id}, hash {record.hash[:12]}…) that matches no file: "
+            "it was edited or deleted after it was applied."
+        )
+
+
+def baseline(
+    version: Version,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+    lock_wait: LockWaitOption = None,
+) -> None:
+    """Record migrations up to NUMBER as applied on a database that already has them."""
+    from puckdb.migrations.baseline import baseline as run_baseline
+
+    project = Project.load(config, url)
+    target = project.target()
+    recorded = run_baseline(
+        target.url,
+        project.config.migrations,
+        version,
+        project.config.lock_wait if lock_wait is None else lock_wait,
+    )
+    _report(recorded, "baseline")
+
+
+def mark_applied(
+    version: Version,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+    lock_wait: LockWaitOption = None,
+) -> None:
+    """Record one migration as applied without running it."""
+    from puckdb.migrations.baseline import record_without_running
+
+    project = Project.load(config, url)
+    recorded = record_without_running(
+        project.target().url,
+        project.config.migrations,
+        [version],
+        how="mark-applied",
+        lock_wait_seconds=project.config.lock_wait if lock_wait is None else lock_wait,
+    )
+    _report(recorded, "mark-applied")
+
+
+def _report(recorded: list[Migration], how: str) -> None:
+    if not recorded:
+        output.stdout.print("Nothing to record: already recorded as applied.")
+        return
+    for migration in recorded:
+        output.stdout.print(f"Recorded {escape(migration.label)} as applied ({how}, not run).")

@@ -1,0 +1,146 @@
+"""Adopting a drizzle-kit project, with the real drizzle-kit: including the migration its
+timestamp rule skipped while `drizzle-kit migrate` reported success."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+
+from puckdb.project import DEV_URL_ENV
+from puckdb.server.embedded import EmbeddedServer
+
+from .conftest import DrizzleProject
+
+SCHEMA_TS = """import { pgTable, serial, text } from "drizzle-orm/pg-core";
+export const users = pgTable("users", {
+  id: serial("id").primaryKey(),
+  name: text("name"),%s
+});
+"""
+
+SCHEMA_PY = """from sqlalchemy import Column, Integer, MetaData, Table, Text
+
+metadata = MetaData()
+users = Table(
+    "users", metadata, Column("id", Integer, primary_key=True), Column("name", Text), Column("email", Text)%s
+)
+audit = Table("audit", metadata, Column("id", Integer), Column("note", Text))
+"""
+
+
+def puckdb(project: DrizzleProject, server: EmbeddedServer, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"DATABASE_URL": project.url, DEV_URL_ENV: server.url("postgres"), "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "puckdb", *args],
+        cwd=project.root,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+
+
+def drizzle_rows(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM drizzle.__drizzle_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def table_exists(url: str, name: str) -> bool:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()
+    return bool(row and row[0])
+
+
+def history_with_a_skipped_migration(project: DrizzleProject) -> Path:
+    """Two generated migrations applied by drizzle-kit, then a hand-written one whose journal
+    timestamp is older than the last applied one (written on a branch, merged late):
+    `drizzle-kit migrate` skips it and says nothing. Returns the skipped file."""
+    project.write_schema(SCHEMA_TS % "")
+    project.kit("generate", "--name", "init")
+    project.kit("migrate")
+    project.write_schema(SCHEMA_TS % '\n  email: text("email"),')
+    project.kit("generate", "--name", "add_email")
+    project.kit("migrate")
+    assert drizzle_rows(project.url) == 2
+    project.kit("generate", "--custom", "--name", "backfill_audit")
+    [custom] = sorted(project.out.glob("0002_*.sql"))
+    custom.write_text("CREATE TABLE audit (id integer, note text);\n")
+    journal = project.journal()
+    entries = journal["entries"]
+    assert isinstance(entries, list)
+    entries[2]["when"] = entries[1]["when"] - 60_000
+    (project.out / "meta" / "_journal.json").write_text(json.dumps(journal, indent=2))
+    project.kit("migrate")
+    assert drizzle_rows(project.url) == 2 and not table_exists(project.url, "audit")
+    return custom
+
+
+def test_adopt_a_drizzle_project_with_a_skipped_migration(
+    drizzle_project: DrizzleProject, pg_server: EmbeddedServer
+) -> None:
+    project = drizzle_project
+    custom = history_with_a_skipped_migration(project)
+
+    # puckdb takes over.
+    (project.root / "puckdb.toml").write_text('schema = "schema.py"\nmigrations = "migrations"\n')
+    (project.root / "schema.py").write_text(SCHEMA_PY % "")
+    adopted = puckdb(project, pg_server, "adopt", "drizzle", "--from", "drizzle")
+    assert adopted.returncode == 0, adopted.stderr
+    assert "Imported 3 drizzle-kit migration(s)" in adopted.stdout
+    assert "2 newly recorded" in adopted.stdout
+    assert f"{custom.stem} was skipped by drizzle" in adopted.stderr
+    assert "`puckdb apply` runs it" in adopted.stderr
+
+    # Byte-identical files, drizzle's names, a lock file.
+    for original in sorted(project.out.glob("*.sql")):
+        assert (project.root / "migrations" / original.name).read_bytes() == original.read_bytes()
+    assert (project.root / "migrations" / "puckdb.lock").is_file()
+
+    status = json.loads(puckdb(project, pg_server, "status", "--json").stdout)["migrations"]
+    assert [(m["version"], m["status"]) for m in status] == [(0, "applied"), (1, "applied"), (2, "pending")]
+
+    applied = puckdb(project, pg_server, "apply")
+    assert applied.returncode == 0, applied.stderr
+    assert f"Applied {custom.stem}" in applied.stdout and "Done: 1 migration(s)" in applied.stdout
+    assert table_exists(project.url, "audit")
+
+    checked = puckdb(project, pg_server, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    # generate continues drizzle's numbering.
+    (project.root / "schema.py").write_text(SCHEMA_PY % ', Column("age", Integer)')
+    generated = puckdb(project, pg_server, "generate")
+    assert generated.returncode == 0, generated.stderr
+    assert (project.root / "migrations" / "0003_add_users_age.sql").is_file()
+
+
+def test_skipped_migration_whose_effects_are_present_is_marked_applied(
+    drizzle_project: DrizzleProject, pg_server: EmbeddedServer
+) -> None:
+    project = drizzle_project
+    custom = history_with_a_skipped_migration(project)
+    # Someone ran the skipped migration by hand on this database.
+    with psycopg.connect(project.url, autocommit=True) as conn:
+        conn.execute(custom.read_text())
+
+    (project.root / "puckdb.toml").write_text('schema = "schema.py"\nmigrations = "drizzle"\n')
+    (project.root / "schema.py").write_text(SCHEMA_PY % "")
+    adopted = puckdb(project, pg_server, "adopt", "drizzle")  # in place: migrations = drizzle's folder
+    assert adopted.returncode == 0, adopted.stderr
+    assert "its effects are in the database: record it with `puckdb mark-applied 0002`" in adopted.stderr
+    marked = puckdb(project, pg_server, "mark-applied", "2")
+    assert (
+        marked.returncode == 0
+        and f"Recorded {custom.stem} as applied (mark-applied, not run)" in marked.stdout
+    )
+    assert puckdb(project, pg_server, "check").returncode == 0
+    nothing = puckdb(project, pg_server, "apply")
+    assert "Nothing to apply" in nothing.stdout

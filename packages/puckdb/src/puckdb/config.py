@@ -27,6 +27,7 @@ _KNOWN_KEYS: dict[str, tuple[type, str]] = {
     "extensions": (list, "extensions to create beyond the inferred ones"),
     "database_url_env": (str, "the environment variable holding the database URL"),
     "postgres_version": (int, "the embedded server's PostgreSQL major version (16 or 18)"),
+    "branch": (str, '"git" to work on the database branch named after the current git branch'),
     "lock_timeout": (float, "seconds a migration statement may wait for a table lock (default 10)"),
     "lock_wait": (float, "seconds apply and down wait for another run's migration lock (default 60)"),
 }
@@ -46,6 +47,8 @@ class Config:
     postgres_version: int = DEFAULT_POSTGRES_VERSION
     lock_timeout: float = 10.0
     lock_wait: float = 60.0
+    branch: str | None = None
+    """``"git"``: the current git branch selects the database branch."""
 
     @property
     def root(self) -> Path:
@@ -188,7 +191,17 @@ def _build_config(file: Path, settings: Mapping[str, Any]) -> Config:
         postgres_version=version,
         lock_timeout=float(settings.get("lock_timeout", 10.0)),
         lock_wait=float(settings.get("lock_wait", 60.0)),
+        branch=_branch_mode(settings.get("branch"), where),
     )
+
+
+def _branch_mode(value: str | None, where: str) -> str | None:
+    if value is not None and value != "git":
+        raise ConfigError(
+            f"The setting 'branch' in {where} is {value!r}; the only value is \"git\" (the current git "
+            "branch selects the database branch). Leave it out to choose with `puckdb branch switch`."
+        )
+    return value
 
 
 def _type_name(kind: type) -> str:

@@ -74,8 +74,9 @@ class Project:
         """The configured URL, or None when the embedded server serves."""
         return choose_url(self.explicit_url, self.config.database_url_env, self.cwd, self.environ)
 
-    def target(self) -> DatabaseTarget:
-        """The database to work on; starts the embedded server when no URL is configured."""
+    def main_target(self) -> DatabaseTarget:
+        """The configured database itself (branch ``main``); starts the embedded server
+        when no URL is configured."""
         choice = self.url_choice()
         if choice is not None:
             return DatabaseTarget(url=choice.url, source=choice.source, embedded=False)
@@ -86,6 +87,30 @@ class Project:
             url=server.url(DEFAULT_DATABASE),
             source=f"the embedded PostgreSQL {server.version} server in {server.data_dir}",
             embedded=True,
+        )
+
+    def current_branch(self) -> str:
+        from puckdb.branches import selected_branch
+
+        return selected_branch(self.config.state_dir, self.config.branch, self.config.root)
+
+    def target(self) -> DatabaseTarget:
+        """The database to work on: the current branch of the configured database, unless
+        ``--url`` names one explicitly. With ``branch = "git"`` a branch seen for the first
+        time is created from ``main``."""
+        main = self.main_target()
+        if self.explicit_url:
+            return main
+        branch = self.current_branch()
+        from puckdb.branches import MAIN, BranchServer
+
+        if branch == MAIN:
+            return main
+        server = BranchServer(main.url)
+        if self.config.branch == "git" and server.get(branch) is None:
+            server.create(branch)
+        return DatabaseTarget(
+            url=server.url(branch), source=f"branch {branch!r} of {main.source}", embedded=main.embedded
         )
 
     def dev_server(self) -> DevServer:

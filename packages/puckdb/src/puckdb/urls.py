@@ -121,3 +121,16 @@ def pooler_warning(url: str) -> str | None:
             "apply relies on; use the direct host (for Neon: the host without -pooler) for migrations."
         )
     return None
+
+
+def with_database(url: str, database: str) -> str:
+    """``url`` pointing at another database of the same server, in the same form (a URL
+    stays a URL, so it can be handed to an application)."""
+    from urllib.parse import quote
+
+    parts = urlsplit(url)
+    if parts.scheme.split("+", 1)[0] in _SCHEMES:
+        return urlunsplit(parts._replace(path="/" + quote(database, safe="")))
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo(url, dbname=database)

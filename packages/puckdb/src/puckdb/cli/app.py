@@ -8,7 +8,7 @@ from dataclasses import asdict
 import typer
 
 from puckdb import __version__
-from puckdb.cli import adopt, db, migrate, output, sync
+from puckdb.cli import adopt, branch, db, migrate, output, sync
 from puckdb.cli.lint import lint as lint_command
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import NotYetAvailableError, PuckdbError
@@ -25,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(branch.app, name="branch")
 migrate.register(app)
 sync.register(app)
 adopt.register(app)
@@ -74,7 +75,6 @@ _NOT_YET: dict[str, str] = {
     "protect": "Mark the database as protected (production).",
     "pull": "Write a SQLAlchemy schema module from an existing database.",
     "studio": "Open the web studio to browse and edit the database.",
-    "branch": "Database branches for feature work and backups.",
 }
 
 

@@ -110,6 +110,13 @@ def apply(
         ),
     ] = None,
     lock_wait: LockWaitOption = None,
+    backup: Annotated[
+        bool,
+        typer.Option(
+            "--backup/--no-backup",
+            help="First copy the database into a branch backup-<time> (`puckdb branch restore` undoes).",
+        ),
+    ] = False,
     config: ConfigOption = None,
     url: UrlOption = None,
     as_json: JsonOption = False,
@@ -129,6 +136,9 @@ def apply(
         lock_timeout_seconds=project.config.lock_timeout if lock_timeout is None else lock_timeout,
         lock_wait_seconds=project.config.lock_wait if lock_wait is None else lock_wait,
     )
+
+    if backup and not dry_run:
+        _backup(project, as_json)
 
     def report(event: ApplyEvent) -> None:
         if as_json:
@@ -176,6 +186,26 @@ def apply(
         f"[bold green]Done:[/bold green] {len(result.applied)} migration(s) applied on {escape(where)} "
         f"in {result.seconds:.2f} s."
     )
+
+
+def _backup(project: Project, quiet: bool) -> None:
+    """A branch backup-<UTC time> of the target, before anything is applied."""
+    from datetime import UTC, datetime
+
+    from puckdb.branches import BranchError, BranchServer
+    from puckdb.errors import PuckdbError
+
+    server = BranchServer(project.main_target().url)
+    name = f"backup-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    try:
+        server.create(name, project.current_branch())
+    except BranchError as error:
+        raise PuckdbError(
+            f"Could not take the backup before applying: {error.message} Nothing was applied. Run with "
+            "--no-backup to apply without one."
+        ) from error
+    if not quiet:
+        output.stdout.print(f"Backup: branch {name} (restore with `puckdb branch restore {name}`)")
 
 
 def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption = False) -> None:

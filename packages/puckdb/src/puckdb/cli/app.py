@@ -11,6 +11,7 @@ from puckdb import __version__
 from puckdb.cli import adopt, branch, db, migrate, output, sync
 from puckdb.cli.lint import lint as lint_command
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
+from puckdb.cli.studio import studio as studio_command
 from puckdb.errors import NotYetAvailableError, PuckdbError
 from puckdb.project import Project
 
@@ -30,6 +31,7 @@ migrate.register(app)
 sync.register(app)
 adopt.register(app)
 app.command()(lint_command)
+app.command(name="studio")(studio_command)
 
 
 def _version(value: bool) -> None:
@@ -74,7 +76,6 @@ def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption
 _NOT_YET: dict[str, str] = {
     "protect": "Mark the database as protected (production).",
     "pull": "Write a SQLAlchemy schema module from an existing database.",
-    "studio": "Open the web studio to browse and edit the database.",
 }
 
 

@@ -1,0 +1,432 @@
+"""Reading tables for the studio: keyset pages, filters, sorting, rows, references, neighbours.
+
+Every identifier comes from the inspected model (a request naming an unknown table, column
+or operator is refused before any SQL is built) and is quoted with ``psycopg.sql``; every
+value is a parameter, cast to the column's catalog type. Pages are keyset pages — ``WHERE
+(sort key, row key) > (last seen)`` — so page 10,000 costs what page 1 costs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from puckdb.errors import UsageError
+from puckdb.model import Column, Schema, Table
+
+PAGE_SIZE = 50
+NEIGHBOURS = 10
+_SAFE_TYPE = re.compile(r'^[A-Za-z0-9_ ."(),\[\]]+$')
+OPERATORS = {
+    "eq": "=",
+    "ne": "≠",
+    "lt": "<",
+    "le": "≤",
+    "gt": ">",
+    "ge": "≥",
+    "contains": "contains",
+    "starts": "starts with",
+    "null": "is null",
+    "notnull": "is not null",
+    "in": "in",
+}
+_COMPARISONS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+# pgvector's distance operator for each operator class an index can be built with.
+DISTANCE_OPERATORS = {
+    "vector_cosine_ops": "<=>",
+    "vector_l2_ops": "<->",
+    "vector_ip_ops": "<#>",
+    "halfvec_cosine_ops": "<=>",
+    "halfvec_l2_ops": "<->",
+    "halfvec_ip_ops": "<#>",
+}
+
+
+class StudioRequestError(UsageError):
+    """A request naming something that does not exist, or a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    column: str
+    op: str
+    value: str = ""
+
+    def encoded(self) -> str:
+        return f"{self.column}|{self.op}|{self.value}"
+
+    @staticmethod
+    def decode(text: str) -> Filter:
+        column, _, rest = text.partition("|")
+        op, _, value = rest.partition("|")
+        return Filter(column, op, value)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    sort: str | None = None
+    descending: bool = False
+    filters: tuple[Filter, ...] = ()
+    after: str | None = None
+    """An opaque cursor: the sort value and row key of the last row of the previous page."""
+    limit: int = PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class Page:
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Any]]
+    keys: list[str]
+    """The row key of each row, encoded for a URL (``row?key=…``)."""
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """A table or view the studio may show, with what identifies its rows."""
+
+    schema: str
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    """Primary-key columns; empty means rows are identified by ``ctid``."""
+    table: Table | None = None
+    view: bool = False
+    materialized: bool = False
+    vector_ops: dict[str, str] = field(default_factory=dict)
+    """Vector column → distance operator (from its index's operator class)."""
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise StudioRequestError(f"{self.schema}.{self.name} has no column {name!r}.")
+
+    @property
+    def identifier(self) -> sql.Composed:
+        return sql.SQL(".").join([sql.Identifier(self.schema), sql.Identifier(self.name)])
+
+
+def table_ref(schema: Schema, schema_name: str, name: str) -> TableRef:
+    table = schema.table(schema_name, name)
+    if table is not None:
+        key = table.primary_key.columns if table.primary_key else ()
+        ops: dict[str, str] = {}
+        for index in table.indexes:
+            if len(index.keys) == 1 and index.keys[0].opclass in DISTANCE_OPERATORS:
+                ops[index.keys[0].expression.strip('"')] = DISTANCE_OPERATORS[index.keys[0].opclass or ""]
+        for column in table.columns:
+            if _is_vector(column) and column.name not in ops:
+                ops[column.name] = "<->"
+        return TableRef(schema_name, name, table.columns, key, table, vector_ops=ops)
+    view = schema.view(schema_name, name)
+    if view is not None:
+        # A view's columns are not in the model: describe_view reads them.
+        return TableRef(schema_name, name, (), (), None, view=True, materialized=view.materialized)
+    raise StudioRequestError(f"There is no table or view {schema_name}.{name} in the managed schemas.")
+
+
+def describe_view(conn: psycopg.Connection[Any], ref: TableRef) -> TableRef:
+    """A view's columns and types, read from the catalog."""
+    rows = conn.execute(
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        (sql.Composed([ref.identifier]).as_string(conn),),
+    ).fetchall()
+    columns = tuple(Column(str(name), str(kind)) for name, kind in rows)
+    return TableRef(ref.schema, ref.name, columns, (), None, view=True, materialized=ref.materialized)
+
+
+def _is_vector(column: Column) -> bool:
+    return column.data_type.startswith(("vector", "halfvec")) and not column.data_type.endswith("]")
+
+
+def typed(column: Column) -> sql.Composable:
+    """The column's type for a cast; a type name that is not plainly a type name is refused
+    (it comes from the catalog, but nothing unchecked goes into SQL)."""
+    if not _SAFE_TYPE.match(column.data_type):
+        raise StudioRequestError(
+            f"The type of {column.name} ({column.data_type}) cannot be used in a filter."
+        )
+    return sql.SQL(column.data_type)
+
+
+def _key_columns(ref: TableRef) -> list[sql.Composable]:
+    return [sql.Identifier(name) for name in ref.key] if ref.key else [sql.SQL("ctid")]
+
+
+def _paged_by_offset(ref: TableRef) -> bool:
+    """A plain view has neither a key nor ctid: it is the one thing paged by OFFSET."""
+    return ref.view and not ref.materialized
+
+
+def _key_values(ref: TableRef) -> sql.Composable:
+    """The row key as text values (one per key column), for cursors and row links."""
+    parts = [sql.SQL("{}::text").format(part) for part in _key_columns(ref)]
+    return sql.SQL("ARRAY[{}]").format(sql.SQL(", ").join(parts))
+
+
+def encode_key(values: Sequence[str | None]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def decode_key(text: str, size: int) -> list[str | None]:
+    try:
+        padded = text + "=" * (-len(text) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except ValueError as error:
+        raise StudioRequestError("The row key in the address is damaged.") from error
+    if (
+        not isinstance(values, list)
+        or len(values) != size
+        or not all(v is None or isinstance(v, str) for v in values)
+    ):
+        raise StudioRequestError("The row key in the address does not fit this table.")
+    return values
+
+
+def key_condition(ref: TableRef, values: Sequence[str | None]) -> tuple[sql.Composable, list[Any]]:
+    if not ref.key:
+        return sql.SQL("ctid = %s::tid"), [values[0]]
+    parts = [sql.SQL("{} = CAST(%s AS {})").format(sql.Identifier(n), typed(ref.column(n))) for n in ref.key]
+    return sql.SQL(" AND ").join(parts), list(values)
+
+
+def filter_condition(ref: TableRef, item: Filter) -> tuple[sql.Composable, list[Any]]:
+    column = ref.column(item.column)
+    name = sql.Identifier(column.name)
+    if item.op in _COMPARISONS:
+        condition = sql.SQL("{} " + _COMPARISONS[item.op] + " CAST(%s AS {})").format(name, typed(column))
+        return condition, [item.value]
+    if item.op == "contains":
+        return sql.SQL("{}::text ILIKE %s").format(name), ["%" + _escape_like(item.value) + "%"]
+    if item.op == "starts":
+        return sql.SQL("{}::text ILIKE %s").format(name), [_escape_like(item.value) + "%"]
+    if item.op == "null":
+        return sql.SQL("{} IS NULL").format(name), []
+    if item.op == "notnull":
+        return sql.SQL("{} IS NOT NULL").format(name), []
+    if item.op == "in":
+        values = [v.strip() for v in item.value.split(",") if v.strip()]
+        return sql.SQL("{}::text = ANY(%s)").format(name), [values]
+    raise StudioRequestError(f"Unknown filter operator {item.op!r}; use one of {', '.join(OPERATORS)}.")
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def page(conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest) -> Page:
+    """One keyset page of ``ref`` with ``request``'s filters and order."""
+    conditions: list[sql.Composable] = []
+    params: list[Any] = []
+    for item in request.filters:
+        condition, values = filter_condition(ref, item)
+        conditions.append(condition)
+        params.extend(values)
+    sort = ref.column(request.sort) if request.sort else None
+    if _paged_by_offset(ref):
+        return _offset_page(conn, ref, request, sort, conditions, params)
+    keys = _key_columns(ref)
+    direction = sql.SQL("DESC") if request.descending else sql.SQL("ASC")
+    if request.after:
+        condition, values = _after(ref, sort, request)
+        conditions.append(condition)
+        params.extend(values)
+    order: list[sql.Composable] = []
+    if sort is not None:
+        order.append(sql.SQL("{} {} NULLS LAST").format(sql.Identifier(sort.name), direction))
+    order.extend(sql.SQL("{} {}").format(key, direction) for key in keys)
+    sort_value = sql.SQL("{}::text").format(sql.Identifier(sort.name)) if sort else sql.SQL("NULL")
+    query = sql.SQL(
+        "SELECT {cols}, {key} AS __key, {sort} AS __sort FROM {table} {where} ORDER BY {order} LIMIT {n}"
+    ).format(
+        cols=sql.SQL(", ").join(sql.Identifier(c.name) for c in ref.columns) if ref.columns else sql.SQL("*"),
+        key=_key_values(ref),
+        sort=sort_value,
+        table=ref.identifier,
+        where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL(""),
+        order=sql.SQL(", ").join(order),
+        n=sql.Literal(request.limit + 1),
+    )
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
+        rows = cursor.execute(query, params).fetchall()
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    cursor_value = None
+    if more and rows:
+        last = rows[-1]
+        cursor_value = encode_key([last["__sort"], *last["__key"]])
+    keys_out = [encode_key(row.pop("__key")) for row in rows]
+    for row in rows:
+        row.pop("__sort")
+    return Page(ref.columns, rows, keys_out, cursor_value)
+
+
+def _offset_page(
+    conn: psycopg.Connection[Any],
+    ref: TableRef,
+    request: PageRequest,
+    sort: Column | None,
+    conditions: list[sql.Composable],
+    params: list[Any],
+) -> Page:
+    offset = int(decode_key(request.after, 1)[0] or 0) if request.after else 0
+    direction = sql.SQL("DESC") if request.descending else sql.SQL("ASC")
+    query = sql.SQL("SELECT * FROM {table} {where} {order} LIMIT {n} OFFSET {o}").format(
+        table=ref.identifier,
+        where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL(""),
+        order=sql.SQL("ORDER BY {} {} NULLS LAST").format(sql.Identifier(sort.name), direction)
+        if sort
+        else sql.SQL(""),
+        n=sql.Literal(request.limit + 1),
+        o=sql.Literal(offset),
+    )
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
+        rows = cursor.execute(query, params).fetchall()
+    more = len(rows) > request.limit
+    rows = rows[: request.limit]
+    return Page(ref.columns, rows, [], encode_key([str(offset + request.limit)]) if more else None)
+
+
+def _after(ref: TableRef, sort: Column | None, request: PageRequest) -> tuple[sql.Composable, list[Any]]:
+    """Rows after the cursor in (sort NULLS LAST, key) order, for either direction."""
+    size = len(ref.key) or 1
+    decoded = decode_key(request.after or "", size + 1)
+    sort_value, key_values = decoded[0], decoded[1:]
+    cmp = "<" if request.descending else ">"
+    key_left: sql.Composable
+    key_right: sql.Composable
+    if ref.key:
+        key_types = [typed(ref.column(n)) for n in ref.key]
+        key_left = sql.SQL("({})").format(sql.SQL(", ").join(sql.Identifier(n) for n in ref.key))
+        key_right = sql.SQL("({})").format(
+            sql.SQL(", ").join(sql.SQL("CAST(%s AS {})").format(t) for t in key_types)
+        )
+    else:
+        key_left, key_right = sql.SQL("ctid"), sql.SQL("%s::tid")
+    after_key = sql.SQL("{} " + cmp + " {}").format(key_left, key_right)
+    if sort is None:
+        return after_key, list(key_values)
+    column = sql.Identifier(sort.name)
+    if sort_value is None:  # in the NULLs at the end: only later keys among the NULLs
+        return sql.SQL("({} IS NULL AND {})").format(column, after_key), list(key_values)
+    value = sql.SQL("CAST(%s AS {})").format(typed(sort))
+    condition = sql.SQL("({col} " + cmp + " {v} OR ({col} = {v} AND {k}) OR {col} IS NULL)").format(
+        col=column, v=value, k=after_key
+    )
+    return condition, [sort_value, sort_value, *key_values]
+
+
+def row(conn: psycopg.Connection[Any], ref: TableRef, key: str) -> dict[str, Any] | None:
+    condition, params = key_condition(ref, decode_key(key, len(ref.key) or 1))
+    query = sql.SQL("SELECT * FROM {} WHERE {}").format(ref.identifier, condition)
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
+        found: dict[str, Any] | None = cursor.execute(query, params).fetchone()
+    return found
+
+
+@dataclass(frozen=True)
+class Referencing:
+    schema: str
+    table: str
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+    keys: list[str]
+
+
+def referencing_rows(
+    conn: psycopg.Connection[Any], schema: Schema, ref: TableRef, values: dict[str, Any]
+) -> list[Referencing]:
+    """For each foreign key pointing at ``ref``, the first rows that reference this row."""
+    found: list[Referencing] = []
+    for table in schema.tables:
+        for foreign_key in table.foreign_keys:
+            if (foreign_key.ref_schema, foreign_key.ref_table) != (ref.schema, ref.name):
+                continue
+            other = table_ref(schema, table.schema, table.name)
+            condition = sql.SQL(" AND ").join(
+                sql.SQL("{} = %s").format(sql.Identifier(c)) for c in foreign_key.columns
+            )
+            params = [values.get(c) for c in foreign_key.ref_columns]
+            query = sql.SQL("SELECT *, {} AS __key FROM {} WHERE {} LIMIT 20").format(
+                _key_values(other), other.identifier, condition
+            )
+            with conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
+                rows = cursor.execute(query, params).fetchall()
+            keys = [encode_key(r.pop("__key")) for r in rows]
+            found.append(Referencing(table.schema, table.name, foreign_key.columns, rows, keys))
+    return found
+
+
+def foreign_key_links(
+    schema: Schema, ref: TableRef, values: dict[str, Any]
+) -> dict[str, tuple[str, str, str]]:
+    """Column → (schema, table, row key) of the row it references, for single-column keys
+    that are the referenced table's primary key."""
+    links: dict[str, tuple[str, str, str]] = {}
+    if ref.table is None:
+        return links
+    for foreign_key in ref.table.foreign_keys:
+        target = schema.table(foreign_key.ref_schema, foreign_key.ref_table)
+        if target is None or target.primary_key is None:
+            continue
+        if tuple(foreign_key.ref_columns) != target.primary_key.columns:
+            continue
+        key_values = [values.get(c) for c in foreign_key.columns]
+        if any(v is None for v in key_values):
+            continue
+        links[foreign_key.columns[0]] = (
+            foreign_key.ref_schema,
+            foreign_key.ref_table,
+            encode_key([str(v) for v in key_values]),
+        )
+    return links
+
+
+def neighbours(
+    conn: psycopg.Connection[Any], ref: TableRef, key: str, column: str, k: int = NEIGHBOURS
+) -> list[dict[str, Any]]:
+    """The ``k`` rows nearest to this row's ``column`` by the operator of its index."""
+    operator = ref.vector_ops.get(column)
+    if operator is None:
+        raise StudioRequestError(f"{column} is not a vector column of {ref.schema}.{ref.name}.")
+    condition, params = key_condition(ref, decode_key(key, len(ref.key) or 1))
+    target = sql.Identifier(column)
+    query = sql.SQL(
+        "SELECT {key} AS __key, {target} "
+        + operator
+        + " (SELECT {target} FROM {table} WHERE {cond}) AS distance, * "
+        "FROM {table} WHERE {target} IS NOT NULL AND NOT ({cond}) ORDER BY distance LIMIT {k}"
+    ).format(key=_key_values(ref), target=target, table=ref.identifier, cond=condition, k=sql.Literal(k))
+    with conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
+        rows = cursor.execute(query, [*params, *params]).fetchall()
+    for found in rows:
+        found["__key"] = encode_key(found["__key"])
+    return rows
+
+
+def export_rows(
+    conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest
+) -> Iterator[dict[str, Any]]:
+    """Every row of the filtered view, streamed with a server-side cursor."""
+    conditions: list[sql.Composable] = []
+    params: list[Any] = []
+    for item in request.filters:
+        condition, values = filter_condition(ref, item)
+        conditions.append(condition)
+        params.extend(values)
+    query = sql.SQL("SELECT * FROM {} {}").format(
+        ref.identifier, sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
+    )
+    with conn.transaction(), conn.cursor(name="studio_export", row_factory=psycopg.rows.dict_row) as cursor:
+        cursor.itersize = 2000
+        cursor.execute(query, params)
+        yield from cursor

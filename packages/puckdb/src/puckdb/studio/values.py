@@ -1,0 +1,141 @@
+"""How the studio shows values and which input edits them, by PostgreSQL type."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from puckdb.model import Column, Schema
+
+TRUNCATE_AT = 160
+VECTOR_PREVIEW = 4
+
+
+@dataclass(frozen=True)
+class Shown:
+    text: str
+    """What the cell shows (possibly shortened)."""
+    full: str | None = None
+    """The whole value, when ``text`` is shortened."""
+    kind: str = "text"
+    """null, json, array, time, vector, number, bool, bytes, text: a CSS class."""
+    iso: str | None = None
+    """For timestamps: ISO 8601, so the page can show it in the viewer's time zone."""
+
+
+def show(value: Any, data_type: str) -> Shown:
+    if value is None:
+        return Shown("NULL", kind="null")
+    if data_type.startswith(("vector", "halfvec", "sparsevec")) and not data_type.endswith("]"):
+        return _vector(str(value))
+    if data_type in ("json", "jsonb"):
+        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+        return _shortened(text, "json")
+    if isinstance(value, bool):
+        return Shown("true" if value else "false", kind="bool")
+    if isinstance(value, datetime):
+        return Shown(value.isoformat(sep=" "), kind="time", iso=value.isoformat())
+    if isinstance(value, date | time):
+        return Shown(value.isoformat(), kind="time")
+    if isinstance(value, int | float | Decimal):
+        return Shown(str(value), kind="number")
+    if isinstance(value, bytes | memoryview):
+        raw = bytes(value)
+        return Shown(f"\\x{raw[:16].hex()}{'…' if len(raw) > 16 else ''} ({len(raw)} bytes)", kind="bytes")
+    if isinstance(value, list):
+        return _shortened("{" + ", ".join("NULL" if v is None else str(v) for v in value) + "}", "array")
+    return _shortened(str(value), "text")
+
+
+def _shortened(text: str, kind: str) -> Shown:
+    if len(text) <= TRUNCATE_AT:
+        return Shown(text, kind=kind)
+    return Shown(text[:TRUNCATE_AT] + "…", full=text, kind=kind)
+
+
+def _vector(text: str) -> Shown:
+    """``vector(768)`` values: the dimension and the first few components."""
+    inner = text.strip()
+    if inner.startswith("{"):  # sparsevec: {i:v,...}/dim
+        return _shortened(inner, "vector")
+    parts = [p for p in inner.strip("[]").split(",") if p]
+    head = ", ".join(_component(p) for p in parts[:VECTOR_PREVIEW])
+    more = ", …" if len(parts) > VECTOR_PREVIEW else ""
+    return Shown(
+        f"[{len(parts)}] {head}{more}", full=text if len(parts) > VECTOR_PREVIEW else None, kind="vector"
+    )
+
+
+def _component(text: str) -> str:
+    try:
+        return f"{float(text):.4g}"
+    except ValueError:
+        return text
+
+
+def editable_text(value: Any, data_type: str, *, compact: bool = False) -> str:
+    """The value as text PostgreSQL reads back with ``CAST(text AS type)`` (JSON on one
+    line with ``compact``, for exports)."""
+    if value is None:
+        return ""
+    if data_type in ("json", "jsonb"):
+        return json.dumps(value, indent=None if compact else 2, ensure_ascii=False, default=str)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "{" + ",".join("NULL" if v is None else _array_item(v) for v in value) + "}"
+    if isinstance(value, bytes | memoryview):
+        return "\\x" + bytes(value).hex()
+    return str(value)
+
+
+def _array_item(value: Any) -> str:
+    text = str(value)
+    if any(c in text for c in ',{}" \\') or text == "":
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+@dataclass(frozen=True)
+class InputKind:
+    widget: str
+    """text, textarea, number, bool, select, datetime, json."""
+    options: tuple[str, ...] = ()
+
+
+def input_kind(column: Column, schema: Schema) -> InputKind:
+    kind = column.data_type
+    if kind == "boolean":
+        return InputKind("bool")
+    if kind in ("json", "jsonb"):
+        return InputKind("json")
+    if kind.startswith(("timestamp", "date")):
+        return InputKind("datetime")
+    if kind in ("integer", "bigint", "smallint", "real", "double precision") or kind.startswith("numeric"):
+        return InputKind("number")
+    for enum in schema.enums:
+        if kind in (enum.name, f'"{enum.name}"', f"{enum.schema}.{enum.name}"):
+            return InputKind("select", enum.labels)
+    if kind in ("text",) or kind.endswith("]") or kind.startswith(("vector", "halfvec")):
+        return InputKind("textarea")
+    return InputKind("text")
+
+
+def check_input(text: str, column: Column) -> str | None:
+    """A problem with ``text`` found before PostgreSQL sees it (JSON that does not parse)."""
+    if column.data_type in ("json", "jsonb"):
+        try:
+            json.loads(text)
+        except ValueError as error:
+            return f"not valid JSON: {error}"
+    return None
+
+
+def is_text_type(data_type: str) -> bool:
+    """Types for which an empty input is an empty string rather than "no value"."""
+    return data_type in ("text", "name", "citext") or data_type.startswith(("character", "varchar"))

@@ -26,14 +26,15 @@ class Shown:
     """For timestamps: ISO 8601, so the page can show it in the viewer's time zone."""
 
 
-def show(value: Any, data_type: str) -> Shown:
+def show(value: Any, data_type: str, compact: bool = False) -> Shown:
+    """``compact``: JSON on one line (table cells); pretty-printed otherwise (row pages)."""
     if value is None:
         return Shown("NULL", kind="null")
     if data_type.startswith(("vector", "halfvec", "sparsevec")) and not data_type.endswith("]"):
         return _vector(str(value))
     if data_type in ("json", "jsonb"):
-        text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-        return _shortened(text, "json")
+        text = json.dumps(value, indent=None if compact else 2, ensure_ascii=False, default=str)
+        return _shortened(text, "json-line" if compact else "json")
     if isinstance(value, bool):
         return Shown("true" if value else "false", kind="bool")
     if isinstance(value, datetime):

@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("submit", (event) => {
       for (const area of form.querySelectorAll("textarea[data-json]")) {
         const isNull = form.querySelector('input[name="null"]:checked');
-        if (isNull) continue;
+        if (isNull || area.value.trim() === "") continue;  // NULL, or left to its default
         try { JSON.parse(area.value); area.setCustomValidity(""); }
         catch (error) { area.setCustomValidity("Not valid JSON: " + error.message); area.reportValidity(); event.preventDefault(); }
       }

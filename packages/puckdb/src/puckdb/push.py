@@ -60,9 +60,13 @@ def push(
     from puckdb.migrations.advisory import migration_lock
     from puckdb.migrations.tracking import read_applied
 
+    from puckdb.protection import refuse_if_protected
+
     started = time.perf_counter()
     desired = project.normalized_code()
     target = project.target()
+    if not options.dry_run:
+        refuse_if_protected(target.url, "push")
     with connect(target.url, autocommit=True) as conn:
         live = inspect_schema(conn, project.config.schemas)
         given = renames_from_flags(list(options.rename_flags), live, desired)

@@ -58,7 +58,7 @@ def test_schema_module_without_metadata(puckdb, tmp_path):
     assert_clear_error(result, "No SQLAlchemy MetaData was found")
 
 
-@pytest.mark.parametrize("command", ["protect"])
+@pytest.mark.parametrize("command", ["pull"])
 def test_commands_not_yet_built_say_so(puckdb, tmp_path, command):
     result = puckdb(command, cwd=tmp_path)
     assert_clear_error(result, f"`puckdb {command}` is not yet available")

@@ -151,3 +151,22 @@ def test_push_rename_flag_and_a_bad_rename(workspace: Workspace) -> None:
     push(workspace.project(), PushOptions(rename_flags=("users.name=full_name",)))
     with psycopg.connect(workspace.url) as conn:
         assert conn.execute("SELECT full_name FROM users").fetchall() == [("ann",)]
+
+
+def test_protected_database_refuses_development_commands(workspace: Workspace) -> None:
+    applied_project(workspace)
+    assert workspace.run("protect").returncode == 0
+    workspace.write_schema(WITH_AGE)
+    for args in (
+        ("push", "--force"),
+        ("down", "--force"),
+        ("drop", "--force"),
+        ("branch", "restore", "x", "--force"),
+    ):
+        result = workspace.run(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "marked protected (production)" in result.stderr
+    assert columns(workspace.url) == ["id", "name"]
+    assert workspace.run("push", "--dry-run").returncode == 0  # reading is fine
+    assert workspace.run("protect", "--off").returncode == 0
+    assert workspace.run("push").returncode == 0 and columns(workspace.url) == ["id", "name", "age"]

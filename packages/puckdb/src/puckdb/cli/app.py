@@ -74,7 +74,6 @@ def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption
 # Commands of DESIGN.md whose implementation has not landed yet. They are listed so that
 # `puckdb --help` shows the whole workflow, and they say plainly that they are not there.
 _NOT_YET: dict[str, str] = {
-    "protect": "Mark the database as protected (production).",
     "pull": "Write a SQLAlchemy schema module from an existing database.",
 }
 

@@ -129,7 +129,10 @@ def delete(name: Name, force: Force = False, config: ConfigOption = None) -> Non
 @app.command()
 def restore(name: Name, force: Force = False, config: ConfigOption = None) -> None:
     """Make the configured database (main) a copy of branch NAME, e.g. a backup."""
+    from puckdb.protection import refuse_if_protected
+
     _, server = _branches(config)
+    refuse_if_protected(server.main_url, "branch restore")
     if not force:
         if not interactive():
             raise UsageError(

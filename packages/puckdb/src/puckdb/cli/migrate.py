@@ -41,6 +41,7 @@ def register(app: typer.Typer) -> None:
     app.command(name="drop")(drop_command)
     app.command()(down)
     app.command()(lock)
+    app.command()(protect)
 
 
 def generate(
@@ -266,8 +267,11 @@ def drop_command(
     """Delete the newest migration (or every one from the newest down to NUMBER) and its down file."""
     from puckdb.migrations.rollback import drop
     from puckdb.migrations.status import applied_versions
+    from puckdb.protection import refuse_if_protected
 
     project = Project.load(config, url)
+    if force:
+        refuse_if_protected(project.target().url, "drop --force")
     check = None if force else (lambda: applied_versions(project.target().url))
     dropped = drop(project.config.migrations, version, check)
     for migration in dropped:
@@ -294,9 +298,11 @@ def down(
     from puckdb.migrations.files import Migration
     from puckdb.migrations.rollback import RolledBack
     from puckdb.migrations.rollback import down as run_down
+    from puckdb.protection import refuse_if_protected
 
     project = Project.load(config, url)
     target = project.target()
+    refuse_if_protected(target.url, "down")
 
     def confirm(migration: Migration, losses: list[str]) -> bool:
         output.stdout.print(f"Rolling back {escape(migration.label)} loses data:")
@@ -320,6 +326,25 @@ def down(
     )
     if not done:
         output.stdout.print("Nothing to roll back.")
+
+
+def protect(
+    off: Annotated[bool, typer.Option("--off", help="Lift the mark.")] = False,
+    config: ConfigOption = None,
+    url: UrlOption = None,
+) -> None:
+    """Mark the database as protected (production): push, down, drop --force and branch restore refuse it."""
+    from puckdb.connect import connect
+    from puckdb.protection import set_protected
+    from puckdb.urls import redact
+
+    target = Project.load(config, url).target()
+    with connect(target.url, autocommit=True) as conn:
+        set_protected(conn, not off)
+    state = (
+        "no longer protected" if off else "protected: push, down, drop --force and branch restore refuse it"
+    )
+    output.stdout.print(f"{redact(target.url)} is {state}.")
 
 
 def lock(config: ConfigOption = None) -> None:

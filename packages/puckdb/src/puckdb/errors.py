@@ -49,12 +49,6 @@ class EmbeddedServerError(PuckdbError):
     """The embedded development server could not be initialised, started or stopped."""
 
 
-class NotYetAvailableError(PuckdbError):
-    """A command of DESIGN.md whose implementation has not landed yet."""
-
-    exit_code = 2
-
-
 class SchemaCodeError(PuckdbError):
     """PostgreSQL rejected the DDL compiled from the schema code."""
 

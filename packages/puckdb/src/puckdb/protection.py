@@ -54,7 +54,7 @@ def refuse_if_protected(url: str, command: str) -> None:
     with connect(url, autocommit=True) as conn:
         if is_protected(conn):
             raise ProtectedDatabaseError(
-                f"{redact(url)} is marked protected (production), and `puckdb {command}` is for development "
-                "databases only. Point the command at a development database or branch; if this one really is "
-                "not production, lift the mark with `puckdb protect --off --url …`."
+                f"{redact(url)} is marked protected (production), and `puckdb {command}` is for "
+                "development databases only. Point the command at a development database or branch; if "
+                "this one really is not production, lift the mark with `puckdb protect --off --url …`."
             )

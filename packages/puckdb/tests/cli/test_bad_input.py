@@ -58,13 +58,9 @@ def test_schema_module_without_metadata(puckdb, tmp_path):
     assert_clear_error(result, "No SQLAlchemy MetaData was found")
 
 
-@pytest.mark.parametrize("command", ["pull"])
-def test_commands_not_yet_built_say_so(puckdb, tmp_path, command):
-    result = puckdb(command, cwd=tmp_path)
-    assert_clear_error(result, f"`puckdb {command}` is not yet available")
-
-
-@pytest.mark.parametrize("command", ["generate", "apply", "status", "down", "drop", "lock"])
+@pytest.mark.parametrize(
+    "command", ["generate", "apply", "status", "down", "drop", "lock", "check", "push", "pull", "studio"]
+)
 def test_migration_commands_without_configuration(puckdb, tmp_path, command):
     result = puckdb(command, cwd=tmp_path)
     assert_clear_error(result, "No puckdb configuration was found")

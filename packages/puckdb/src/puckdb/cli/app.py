@@ -11,8 +11,9 @@ from puckdb import __version__
 from puckdb.cli import adopt, branch, db, migrate, output, sync
 from puckdb.cli.lint import lint as lint_command
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
+from puckdb.cli.pull import pull as pull_command
 from puckdb.cli.studio import studio as studio_command
-from puckdb.errors import NotYetAvailableError, PuckdbError
+from puckdb.errors import PuckdbError
 from puckdb.project import Project
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ sync.register(app)
 adopt.register(app)
 app.command()(lint_command)
 app.command(name="studio")(studio_command)
+app.command(name="pull")(pull_command)
 
 
 def _version(value: bool) -> None:
@@ -69,32 +71,6 @@ def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption
     ]
     for label, value in rows:
         output.stdout.print(f"[bold]{label:<12}[/bold] {value}", markup=True)
-
-
-# Commands of DESIGN.md whose implementation has not landed yet. They are listed so that
-# `puckdb --help` shows the whole workflow, and they say plainly that they are not there.
-_NOT_YET: dict[str, str] = {
-    "pull": "Write a SQLAlchemy schema module from an existing database.",
-}
-
-
-def _register_not_yet(name: str, summary: str) -> None:
-    def command(ctx: typer.Context) -> None:
-        raise NotYetAvailableError(
-            f"`puckdb {name}` is not yet available in puckdb {__version__}: it is designed "
-            "(see DESIGN.md) but its implementation has not landed. Until then use the commands "
-            "listed by `puckdb --help` that do not say 'not yet available'."
-        )
-
-    app.command(
-        name=name,
-        help=f"{summary} (not yet available)",
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    )(command)
-
-
-for _name, _summary in _NOT_YET.items():
-    _register_not_yet(_name, _summary)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,54 @@
+"""Views and materialized views as ``puckdb.View(...)``, in an order that creates each
+after the views it reads (puckdb creates views in declaration order)."""
+
+from __future__ import annotations
+
+import heapq
+
+from puckdb.model import View
+from puckdb.pull.code import Atom, Str, block_or_str, call, comment_lines, statement
+from puckdb.pull.context import Context, label
+from puckdb.pull.sqltext import line_break_in_literal
+
+
+def view_statement(view: View, variable: str, context: Context) -> list[str]:
+    """``name = View("name", Base.metadata, \"\"\"SELECT ...\"\"\", ...)``."""
+    lines: list[str] = []
+    subject = f"{'materialized view' if view.materialized else 'view'} {label(view.schema, view.name)}"
+    for index in view.indexes:
+        comment = context.note(
+            subject,
+            f"puckdb.View has no indexes; the index {index.name} is not kept ({index.definition}).",
+        )
+        lines += comment_lines(comment.text, 0)
+    body = view.definition.strip().removesuffix(";").strip()
+    value = call(
+        context.imports.name("View"),
+        Str(view.name),
+        Atom("Base.metadata"),
+        block_or_str(body, safe_to_reindent=not line_break_in_literal(body)),
+        materialized=Atom("True") if view.materialized else None,
+        schema=Str(view.schema) if view.schema != "public" else None,
+        comment=Str(view.comment) if view.comment is not None else None,
+    )
+    return lines + statement(variable, value)
+
+
+def creation_order(views: tuple[View, ...]) -> list[View]:
+    """``views`` with each after the views it depends on, otherwise by (schema, name)."""
+    by_key = {view.key: view for view in views}
+    waiting = {view.key: {key for key in view.depends_on if key in by_key} for view in views}
+    ready = [key for key, needs in waiting.items() if not needs]
+    heapq.heapify(ready)
+    ordered: list[View] = []
+    while ready:
+        key = heapq.heappop(ready)
+        ordered.append(by_key[key])
+        for other, needs in waiting.items():
+            if key in needs:
+                needs.discard(key)
+                if not needs:
+                    heapq.heappush(ready, other)
+    # A dependency cycle cannot exist between views; should one appear, keep every view.
+    ordered += [by_key[key] for key in sorted(by_key) if by_key[key] not in ordered]
+    return ordered

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -11,8 +11,10 @@ from rich.markup import escape
 from puckdb.cli import output
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import UsageError
-from puckdb.lint import BlockingFindingsError, Finding, LintReport, lint_files, lint_folder, lint_pending
 from puckdb.project import Project
+
+if TYPE_CHECKING:
+    from puckdb.lint import Finding, LintReport
 
 FilesArgument = Annotated[
     list[Path] | None,
@@ -41,6 +43,9 @@ def lint(
     as_json: JsonOption = False,
 ) -> None:
     """Report the hazards of migration SQL; exit 1 on a blocking one its header does not acknowledge."""
+    # pglast and the rules load only when lint runs: every other command starts faster.
+    from puckdb.lint import BlockingFindingsError, lint_files, lint_folder, lint_pending
+
     if files and pending:
         raise UsageError(
             "`puckdb lint` takes FILES or --pending, not both: --pending lints the migrations the "

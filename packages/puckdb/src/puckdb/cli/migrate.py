@@ -85,7 +85,7 @@ def generate(
     if output.stdout.is_terminal:
         output.stdout.print(Syntax(text, "sql", theme="ansi_dark", background_color="default"))
     else:
-        output.stdout.print(text, markup=False)
+        output.stdout.out(text, highlight=False)  # out(): no wrapping work on long SQL
     statements = len(result.plan.statements)
     output.stdout.print(
         f"[bold green]Wrote[/bold green] {escape(str(relative))} ({statements} statement"

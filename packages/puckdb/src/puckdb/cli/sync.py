@@ -100,7 +100,7 @@ def push(
     if result.plan.is_empty:
         output.stdout.print("No changes: the database already matches the code.")
         return
-    output.stdout.print(result.plan.sql(), markup=False, highlight=False)
+    output.stdout.out(result.plan.sql(), highlight=False)  # out(): no wrapping work on long SQL
     for hazard in result.plan.hazards:
         output.stdout.print(f"[yellow]{escape(hazard.kind)}[/yellow]: {escape(hazard.message)}")
     if not result.applied:

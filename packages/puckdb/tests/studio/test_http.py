@@ -57,15 +57,25 @@ def test_keyset_pages_cover_every_row_once_in_order(client: TestClient) -> None:
 
 
 def test_keyset_over_a_nullable_sort_column(client: TestClient) -> None:
-    seen: list[str | None] = []
-    address = "/t/public/cards.json?sort=meaning"
-    while address:
-        data = client.get(address).json()
-        seen.extend(row["meaning"] for row in data["rows"])
-        address = f"/t/public/cards.json?sort=meaning&after={data['next']}" if data["next"] else ""
-    assert len(seen) == CARDS
-    values = [v for v in seen if v is not None]
-    assert values == sorted(values) and seen[len(values) :] == [None] * (CARDS - len(values))
+    """NULLs where PostgreSQL puts them: last ascending, first descending."""
+    for direction in ("asc", "desc"):
+        seen: list[str | None] = []
+        address = f"/t/public/cards.json?sort=meaning&dir={direction}"
+        while address:
+            data = client.get(address).json()
+            seen.extend(row["meaning"] for row in data["rows"])
+            address = (
+                f"/t/public/cards.json?sort=meaning&dir={direction}&after={data['next']}"
+                if data["next"]
+                else ""
+            )
+        assert len(seen) == CARDS
+        values = [v for v in seen if v is not None]
+        nulls = [None] * (CARDS - len(values))
+        if direction == "asc":
+            assert values == sorted(values) and seen[len(values) :] == nulls
+        else:
+            assert seen[: len(nulls)] == nulls and values == sorted(values, reverse=True)
 
 
 def test_filters(client: TestClient) -> None:
@@ -236,3 +246,32 @@ def test_injection_attempts_are_refused_or_harmless(
     assert count(studypuck_url) == CARDS
     with psycopg.connect(studypuck_url) as conn:
         assert conn.execute("SELECT meaning FROM cards WHERE card_id = 'c005'").fetchone() == ("word 5",)
+
+
+def test_small_keyset_pages_cross_the_nulls_in_both_directions(studypuck_url: str) -> None:
+    from puckdb.inspect import inspect_schema
+    from puckdb.studio import browse
+
+    with psycopg.connect(studypuck_url, autocommit=True) as conn:
+        ref = browse.table_ref(inspect_schema(conn, ["public"]), "public", "cards")
+        for descending in (False, True):
+            seen: list[str] = []
+            after = None
+            while True:
+                request = browse.PageRequest(sort="meaning", descending=descending, after=after, limit=4)
+                page = browse.page(conn, ref, request)
+                seen.extend(str(r["card_id"]) for r in page.rows)
+                if page.next_cursor is None:
+                    break
+                after = page.next_cursor
+            order = conn.execute(
+                "SELECT card_id FROM cards ORDER BY meaning "
+                + ("DESC" if descending else "ASC")
+                + ", user_id "
+                + ("DESC" if descending else "ASC")
+                + ", language_id "
+                + ("DESC" if descending else "ASC")
+                + ", card_id "
+                + ("DESC" if descending else "ASC")
+            ).fetchall()
+            assert seen == [row[0] for row in order]

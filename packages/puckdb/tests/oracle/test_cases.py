@@ -782,3 +782,15 @@ def test_extension_added(cluster: Cluster) -> None:
         [USERS],
         [VECTOR, "CREATE TABLE users (id bigint PRIMARY KEY, name text, embedding vector(3))"],
     )
+
+
+def test_enum_recreated_while_a_column_of_it_is_added(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        ["CREATE TYPE level AS ENUM ('pink')", "CREATE TABLE decks (id bigint PRIMARY KEY)"],
+        [
+            "CREATE TYPE level AS ENUM ('red', 'green')",
+            "CREATE TABLE decks (id bigint PRIMARY KEY, body level)",
+            "CREATE TABLE tags (id bigint PRIMARY KEY, level level DEFAULT 'red')",
+        ],
+    )

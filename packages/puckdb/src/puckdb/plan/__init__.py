@@ -102,6 +102,10 @@ def _phase(operation: op.Operation) -> float:
             return 5
         case op.CreateEnum() | op.AddEnumValue():
             return 6
+        case op.RecreateEnum():
+            # Right after the other types: every table or column created later must get
+            # the new type, not the old one parked under another name until its drop.
+            return 6.2
         case op.CreateSequence() | op.AlterSequence():
             return 7
         case op.CreateTable():
@@ -114,7 +118,7 @@ def _phase(operation: op.Operation) -> float:
             # Before sequences are created: a serial column's new sequence usually takes
             # the name the identity's sequence had.
             return 6.5
-        case op.AlterColumnType() | op.RecreateEnum():
+        case op.AlterColumnType():
             return 12
         case op.SetColumnNullable():
             return 13

@@ -17,8 +17,8 @@ def count(conn: psycopg.Connection, table: str) -> int:
     return conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()[0]
 
 
-def test_deleting_a_card_cascades_to_its_links_and_review_state(studypuck_url):
-    with psycopg.connect(studypuck_url) as conn:
+def test_deleting_a_card_cascades_to_its_links_and_review_state(puckdb_url):
+    with psycopg.connect(puckdb_url) as conn:
         conn.execute("INSERT INTO users (user_id, email) VALUES ('u', 'u@example.com')")
         conn.execute(
             "INSERT INTO study_languages (user_id, language_id, language_name) VALUES ('u', 'es', 'Spanish')"

@@ -1,5 +1,5 @@
-"""StudyPuck's models create on PostgreSQL 16 and 18 with pgvector, with the indexes,
-keys and views the application relies on."""
+"""StudyPuck's migrations build, on PostgreSQL with pgvector, the tables, indexes, keys and
+views the application relies on, under exactly the names its models declare."""
 
 import time
 
@@ -65,9 +65,9 @@ def index_definitions(url: str, table: str) -> dict[str, str]:
     )
 
 
-def test_all_tables_and_views_exist(studypuck_url):
+def test_all_tables_and_views_exist(puckdb_url):
     relations = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm')",
     )
@@ -78,9 +78,9 @@ def test_all_tables_and_views_exist(studypuck_url):
     }
 
 
-def test_vector_columns_have_768_dimensions(studypuck_url):
+def test_vector_columns_have_768_dimensions(puckdb_url):
     types = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT a.attrelid::regclass::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
         "JOIN pg_class c ON c.oid = a.attrelid "
         "WHERE a.attname = 'embedding' AND c.relkind = 'r' AND NOT a.attisdropped ORDER BY 1",
@@ -88,9 +88,9 @@ def test_vector_columns_have_768_dimensions(studypuck_url):
     assert types == [("cards", "vector(768)"), ("groups", "vector(768)")]
 
 
-def test_embedding_indexes_are_hnsw_with_cosine_ops(studypuck_url):
+def test_embedding_indexes_are_hnsw_with_cosine_ops(puckdb_url):
     indexes = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT x.indrelid::regclass::text, i.relname, am.amname, opc.opcname "
         "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam "
         "JOIN pg_opclass opc ON opc.oid = x.indclass[0] WHERE am.amname = 'hnsw' ORDER BY 1",
@@ -101,8 +101,8 @@ def test_embedding_indexes_are_hnsw_with_cosine_ops(studypuck_url):
     ]
 
 
-def test_full_text_gin_indexes_cover_content_meaning_examples_mnemonics(studypuck_url):
-    definitions = index_definitions(studypuck_url, "cards")
+def test_full_text_gin_indexes_cover_content_meaning_examples_mnemonics(puckdb_url):
+    definitions = index_definitions(puckdb_url, "cards")
     for config in ("english", "simple"):
         definition = definitions[f"cards_search_{config}_idx"]
         assert "USING gin (to_tsvector(" in definition
@@ -111,10 +111,10 @@ def test_full_text_gin_indexes_cover_content_meaning_examples_mnemonics(studypuc
             assert piece in definition, (config, piece)
 
 
-def test_partial_indexes_skip_soft_deleted_cards(studypuck_url):
+def test_partial_indexes_skip_soft_deleted_cards(puckdb_url):
     predicates = dict(
         rows(
-            studypuck_url,
+            puckdb_url,
             "SELECT i.relname, pg_get_expr(x.indpred, x.indrelid) FROM pg_index x "
             "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indpred IS NOT NULL",
         )
@@ -123,14 +123,14 @@ def test_partial_indexes_skip_soft_deleted_cards(studypuck_url):
         "cards_live_type_idx": "(deleted_at IS NULL)",
         "cards_live_updated_idx": "(deleted_at IS NULL)",
     }
-    definitions = index_definitions(studypuck_url, "cards")
+    definitions = index_definitions(puckdb_url, "cards")
     assert "(user_id, language_id, card_type)" in definitions["cards_live_type_idx"]
     assert "(user_id, language_id, updated_at)" in definitions["cards_live_updated_idx"]
 
 
-def test_every_foreign_key_cascades_on_delete(studypuck_url):
+def test_every_foreign_key_cascades_on_delete(puckdb_url):
     keys = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT conrelid::regclass::text, confrelid::regclass::text, confdeltype FROM pg_constraint "
         "WHERE contype = 'f' ORDER BY 1, 2",
     )
@@ -150,9 +150,9 @@ def test_every_foreign_key_cascades_on_delete(studypuck_url):
         assert (table, "study_languages") in pairs, table
 
 
-def test_timestamps_are_timestamptz_everywhere(studypuck_url):
+def test_timestamps_are_timestamptz_everywhere(puckdb_url):
     columns = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT a.attrelid::regclass::text, a.attname, format_type(a.atttypid, a.atttypmod) "
         "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -163,9 +163,9 @@ def test_timestamps_are_timestamptz_everywhere(studypuck_url):
     assert {(table, column) for table, column, _ in columns} == EXPECTED_TIMESTAMPTZ
 
 
-def test_created_at_and_updated_at_default_to_now(studypuck_url):
+def test_created_at_and_updated_at_default_to_now(puckdb_url):
     defaults = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT table_name, column_name, column_default FROM information_schema.columns "
         "WHERE table_schema = 'public' AND column_name IN ('created_at', 'updated_at', 'occurred_at')",
     )
@@ -174,11 +174,11 @@ def test_created_at_and_updated_at_default_to_now(studypuck_url):
         assert default == "now()", (table, column)
 
 
-def test_defaults_and_not_null_of_review_state(studypuck_url):
+def test_defaults_and_not_null_of_review_state(puckdb_url):
     columns = {
         name: (nullable, default)
         for name, nullable, default in rows(
-            studypuck_url,
+            puckdb_url,
             "SELECT column_name, is_nullable, column_default FROM information_schema.columns "
             "WHERE table_name = 'card_review_srs'",
         )
@@ -205,16 +205,16 @@ def test_every_declared_name_fits_a_postgres_identifier():
     assert "None" not in declared_names()
 
 
-def test_database_uses_exactly_the_declared_names(studypuck_url):
+def test_database_uses_exactly_the_declared_names(puckdb_url):
     # Names come from the models, never from Postgres' defaults or truncation: migrations
     # refer to them.
     constraints = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
         "WHERE n.nspname = 'public' AND c.contype IN ('p', 'u', 'f', 'c')",
     )
     indexes = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
         "JOIN pg_namespace n ON n.oid = i.relnamespace "
         "WHERE n.nspname = 'public' AND NOT x.indisprimary AND NOT x.indisunique",
@@ -257,16 +257,16 @@ def seed(url: str) -> None:
         )
 
 
-def test_card_review_due_lists_active_live_cards_that_are_due(studypuck_url):
-    seed(studypuck_url)
-    due = rows(studypuck_url, "SELECT card_id, content, next_due <= 0 FROM card_review_due ORDER BY card_id")
+def test_card_review_due_lists_active_live_cards_that_are_due(puckdb_url):
+    seed(puckdb_url)
+    due = rows(puckdb_url, "SELECT card_id, content, next_due <= 0 FROM card_review_due ORDER BY card_id")
     assert due == [("c1", "palabra c1", True), ("c5", "palabra c5", False)]
 
 
-def test_translation_active_cards_joins_active_context(studypuck_url):
-    seed(studypuck_url)
+def test_translation_active_cards_joins_active_context(puckdb_url):
+    seed(puckdb_url)
     active = rows(
-        studypuck_url,
+        puckdb_url,
         "SELECT card_id, context_id, source_sentence FROM translation_active_cards ORDER BY 1, 2",
     )
     assert active == [("c1", "x1", "Una frase.")]

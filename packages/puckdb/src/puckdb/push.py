@@ -59,7 +59,6 @@ def push(
     from puckdb.inspect import inspect_schema
     from puckdb.migrations.advisory import migration_lock
     from puckdb.migrations.tracking import read_applied
-
     from puckdb.protection import refuse_if_protected
 
     started = time.perf_counter()

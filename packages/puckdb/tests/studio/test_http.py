@@ -275,3 +275,13 @@ def test_small_keyset_pages_cross_the_nulls_in_both_directions(studypuck_url: st
                 + ("DESC" if descending else "ASC")
             ).fetchall()
             assert seen == [row[0] for row in order]
+
+
+def test_console_pages_a_long_result(client: TestClient, secrets: Secrets) -> None:
+    sql = "SELECT g FROM generate_series(1, 1200) AS g"
+    first = client.post("/sql.json", data={"csrf": secrets.csrf, "sql": sql}).json()
+    assert first["truncated"] and first["rows"][0] == [1] and len(first["rows"]) == 500
+    third = client.post("/sql.json", data={"csrf": secrets.csrf, "sql": sql, "page": "2"}).json()
+    assert third["rows"][0] == [1001] and len(third["rows"]) == 200 and not third["truncated"]
+    page = client.post("/sql", data={"csrf": secrets.csrf, "sql": sql})
+    assert "next 500 rows" in page.text

@@ -254,11 +254,18 @@ class Studio:
         if form is not None:
             statement = form.get("sql", "")
             write = form.get("write") == "on" and not self.config.read_only
+            page_number = int(form.get("page", "0") or 0) if form.get("page", "0").isdigit() else 0
             with self.connect() as conn:
-                result = console.run_console(conn, statement, write=write)
+                # A write runs once: paging re-runs the statement, so only reads page.
+                result = console.run_console(conn, statement, write=write, page=0 if write else page_number)
             if _wants_json(request):
                 return JSONResponse(_jsonable(result.__dict__))
-        return self.render(request, "console.html", result=result, statement=statement, write=write)
+        shown_page = (
+            int(form.get("page", "0")) if form and form.get("page", "0").isdigit() and not write else 0
+        )
+        return self.render(
+            request, "console.html", result=result, statement=statement, write=write, page=shown_page
+        )
 
     def export(self, request: Request) -> Response:
         schema_name, name = request.path_params["schema"], request.path_params["table"]

@@ -63,6 +63,13 @@ def _shadow_name(chain_hash: str) -> str:
     return SHADOW_PREFIX + chain_hash[:32]
 
 
+def shadow_database_name(migrations: Sequence[Migration]) -> str:
+    """The name of the shadow database that holds the state ``migrations`` build (kept on
+    the development server once they were replayed, until pruned)."""
+    chain = chain_hashes([(m.file_name, m.checksum) for m in migrations])
+    return _shadow_name(chain[-1])
+
+
 def _replay(
     migrations: Sequence[Migration], chain: list[str], server: DevServer, schemas: Sequence[str]
 ) -> Schema:

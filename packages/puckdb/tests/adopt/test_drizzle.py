@@ -59,10 +59,17 @@ def table_exists(url: str, name: str) -> bool:
     return bool(row and row[0])
 
 
-def history_with_a_skipped_migration(project: DrizzleProject) -> Path:
-    """Two generated migrations applied by drizzle-kit, then a hand-written one whose journal
-    timestamp is older than the last applied one (written on a branch, merged late):
-    `drizzle-kit migrate` skips it and says nothing. Returns the skipped file."""
+AUDIT = "CREATE TABLE audit (id integer, note text);\n"
+BACKFILL = "UPDATE users SET email = lower(name) || '@example.com' WHERE email IS NULL;\n"
+
+
+def history_with_a_skipped_migration(
+    project: DrizzleProject, custom_sql: str = AUDIT, *, before_skip: str = ""
+) -> Path:
+    """Two generated migrations applied by drizzle-kit, then a hand-written one (``custom_sql``)
+    whose journal timestamp is older than the last applied one (written on a branch, merged
+    late): `drizzle-kit migrate` skips it and says nothing. ``before_skip`` runs on the database
+    before that. Returns the skipped file."""
     project.write_schema(SCHEMA_TS % "")
     project.kit("generate", "--name", "init")
     project.kit("migrate")
@@ -70,9 +77,12 @@ def history_with_a_skipped_migration(project: DrizzleProject) -> Path:
     project.kit("generate", "--name", "add_email")
     project.kit("migrate")
     assert drizzle_rows(project.url) == 2
+    if before_skip:
+        with psycopg.connect(project.url, autocommit=True) as conn:
+            conn.execute(before_skip)
     project.kit("generate", "--custom", "--name", "backfill_audit")
     [custom] = sorted(project.out.glob("0002_*.sql"))
-    custom.write_text("CREATE TABLE audit (id integer, note text);\n")
+    custom.write_text(custom_sql)
     journal = project.journal()
     entries = journal["entries"]
     assert isinstance(entries, list)
@@ -81,6 +91,16 @@ def history_with_a_skipped_migration(project: DrizzleProject) -> Path:
     project.kit("migrate")
     assert drizzle_rows(project.url) == 2 and not table_exists(project.url, "audit")
     return custom
+
+
+def take_over(project: DrizzleProject, server: EmbeddedServer, *, in_place: bool = False) -> str:
+    """puckdb.toml and schema.py for the project, then `puckdb adopt drizzle`; its stderr."""
+    folder = "drizzle" if in_place else "migrations"
+    (project.root / "puckdb.toml").write_text(f'schema = "schema.py"\nmigrations = "{folder}"\n')
+    (project.root / "schema.py").write_text(SCHEMA_PY % "")
+    adopted = puckdb(project, server, "adopt", "drizzle", *(() if in_place else ("--from", "drizzle")))
+    assert adopted.returncode == 0, adopted.stderr
+    return adopted.stderr
 
 
 def test_adopt_a_drizzle_project_with_a_skipped_migration(
@@ -131,11 +151,8 @@ def test_skipped_migration_whose_effects_are_present_is_marked_applied(
     with psycopg.connect(project.url, autocommit=True) as conn:
         conn.execute(custom.read_text())
 
-    (project.root / "puckdb.toml").write_text('schema = "schema.py"\nmigrations = "drizzle"\n')
-    (project.root / "schema.py").write_text(SCHEMA_PY % "")
-    adopted = puckdb(project, pg_server, "adopt", "drizzle")  # in place: migrations = drizzle's folder
-    assert adopted.returncode == 0, adopted.stderr
-    assert "its effects are in the database: record it with `puckdb mark-applied 0002`" in adopted.stderr
+    warnings = take_over(project, pg_server, in_place=True)  # migrations = drizzle's folder
+    assert "its schema changes are in the database: record it with `puckdb mark-applied 0002`." in warnings
     marked = puckdb(project, pg_server, "mark-applied", "2")
     assert (
         marked.returncode == 0
@@ -144,3 +161,59 @@ def test_skipped_migration_whose_effects_are_present_is_marked_applied(
     assert puckdb(project, pg_server, "check").returncode == 0
     nothing = puckdb(project, pg_server, "apply")
     assert "Nothing to apply" in nothing.stdout
+
+
+def test_skipped_backfill_is_not_taken_for_applied(
+    drizzle_project: DrizzleProject, pg_server: EmbeddedServer
+) -> None:
+    """A data-only migration builds the same schema with or without it: adoption must say the
+    schema cannot tell (and show the UPDATE), not advise mark-applied, which would mean the
+    backfill never runs."""
+    project = drizzle_project
+    custom = history_with_a_skipped_migration(
+        project, BACKFILL, before_skip="INSERT INTO users (name) VALUES ('Ann'), ('Bob')"
+    )
+    warnings = take_over(project, pg_server)
+    assert f"{custom.stem} was skipped by drizzle" in warnings
+    assert "it changes no schema, so the schema cannot tell whether it ran" in warnings
+    assert (
+        "it writes data (UPDATE users SET email = lower(name) || '@example.com' WHERE email IS NULL)"
+        in warnings
+    )
+    assert "Review the data" in warnings and "record it with" not in warnings
+
+    status = json.loads(puckdb(project, pg_server, "status", "--json").stdout)["migrations"]
+    assert [(m["version"], m["status"]) for m in status][-1] == (2, "pending")
+    applied = puckdb(project, pg_server, "apply")
+    assert applied.returncode == 0, applied.stderr
+    with psycopg.connect(project.url) as conn:
+        emails = conn.execute("SELECT email FROM users ORDER BY id").fetchall()
+    assert emails == [("ann@example.com",), ("bob@example.com",)]
+
+
+def test_skipped_migration_the_database_matches_neither_way_is_unclear(
+    drizzle_project: DrizzleProject, pg_server: EmbeddedServer
+) -> None:
+    project = drizzle_project
+    # Someone made an `audit` table by hand, but not the one the skipped migration makes.
+    history_with_a_skipped_migration(project)
+    with psycopg.connect(project.url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE audit (id bigint)")
+    warnings = take_over(project, pg_server)
+    assert "the database matches neither with nor without it: inspect it (`puckdb check`)" in warnings
+
+
+def test_skipped_migration_with_schema_and_data_asks_to_check_the_data(
+    drizzle_project: DrizzleProject, pg_server: EmbeddedServer
+) -> None:
+    project = drizzle_project
+    custom = history_with_a_skipped_migration(project, AUDIT + "INSERT INTO audit VALUES (1, 'created');\n")
+    with psycopg.connect(project.url, autocommit=True) as conn:
+        conn.execute(AUDIT)  # the DDL ran by hand, the INSERT did not
+    warnings = take_over(project, pg_server)
+    assert f"{custom.stem} was skipped" in warnings
+    assert "its schema changes are in the database" in warnings
+    assert (
+        "but it also writes data (INSERT INTO audit VALUES (1, 'created')), which the schema cannot show"
+        in (warnings)
+    )

@@ -7,6 +7,12 @@ file's text and the journal's ``when``. drizzle's applier runs a migration only 
 reports success. Rows are matched to files by hash here, never by timestamp, and every
 migration older than the newest recorded one but not recorded itself is reported, with
 whether its effects are in the database anyway.
+
+The schema can only witness DDL. A migration that only writes rows (a backfill ``UPDATE``,
+a seed ``INSERT``) builds the same schema with or without it, so no comparison can say
+whether it ran: it is reported as ``no-schema-effect``, never as ``present`` (marking a
+backfill applied without running it is the failure this module exists to prevent), and
+every skipped migration carries its data statements for the user to check.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any, Literal
 
 import psycopg
 
+from puckdb.adopt.data_changes import data_statements
 from puckdb.adopt.drizzle_folder import DrizzleMigration
 from puckdb.engine import migration_plan
 from puckdb.migrations.files import Migration
@@ -24,7 +31,7 @@ from puckdb.migrations.shadow import migrations_schema
 from puckdb.model import Schema
 from puckdb.normalize.scratch import DevServer
 
-Effects = Literal["present", "absent", "unclear"]
+Effects = Literal["present", "absent", "unclear", "no-schema-effect"]
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,12 @@ class DrizzleRecord:
 class SkippedMigration:
     migration: DrizzleMigration
     effects: Effects
-    """present: the database holds what it does (someone ran it by hand): mark it applied;
-    absent: it never ran: apply it; unclear: the database matches neither."""
+    """present: the database holds the schema it builds (someone ran it by hand);
+    absent: the schema is as if it never ran; unclear: the database matches neither;
+    no-schema-effect: it builds no schema change, so the schema cannot tell."""
+    data_statements: tuple[str, ...] = ()
+    """The first lines of its statements that write rows (INSERT, UPDATE, DELETE, COPY, DO …):
+    whether those ran is visible only in the data."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +97,9 @@ def classify(
     for migration in skipped_ones:
         without = [by_version[v] for v in sorted(applied_versions)]
         with_it = [by_version[v] for v in sorted(applied_versions | {migration.version})]
-        skipped.append(SkippedMigration(migration, _effects(live, without, with_it, server, schemas)))
+        effects = _effects(live, without, with_it, server, schemas)
+        text = migration.path.read_text(encoding="utf-8")
+        skipped.append(SkippedMigration(migration, effects, data_statements(text)))
     return DrizzleHistory(tuple(applied), tuple(skipped), not_yet, unmatched)
 
 
@@ -99,8 +112,12 @@ def _effects(
 ) -> Effects:
     """Compare the live database with the states the recorded migrations build, with and
     without the skipped one (replayed in shadow databases)."""
-    if migration_plan(live, migrations_schema(with_it, server, schemas=schemas)).is_empty:
+    state_with = migrations_schema(with_it, server, schemas=schemas)
+    state_without = migrations_schema(without, server, schemas=schemas)
+    if migration_plan(state_without, state_with).is_empty:
+        return "no-schema-effect"
+    if migration_plan(live, state_with).is_empty:
         return "present"
-    if migration_plan(live, migrations_schema(without, server, schemas=schemas)).is_empty:
+    if migration_plan(live, state_without).is_empty:
         return "absent"
     return "unclear"

@@ -14,6 +14,7 @@ from puckdb.cli.options import ConfigOption, UrlOption
 from puckdb.project import Project
 
 if TYPE_CHECKING:
+    from puckdb.adopt.drizzle_history import SkippedMigration
     from puckdb.migrations.files import Migration
 
 adopt_app = typer.Typer(
@@ -51,7 +52,6 @@ def drizzle(
 ) -> None:
     """Import a drizzle-kit folder unchanged and record what the database applied (by hash)."""
     from puckdb.adopt import adopt_drizzle
-    from puckdb.migrations.files import format_version
 
     project = Project.load(config, url)
     if not no_database:
@@ -78,16 +78,9 @@ def drizzle(
         f"{result.recorded} newly recorded in puckdb.migrations."
     )
     for skipped in history.skipped:
-        label = skipped.migration.tag
-        version = format_version(skipped.migration.version)
-        advice = {
-            "present": f"its effects are in the database: record it with `puckdb mark-applied {version}`",
-            "absent": "its effects are not in the database: `puckdb apply` runs it",
-            "unclear": "the database matches neither with nor without it: inspect it (`puckdb check`)",
-        }[skipped.effects]
         output.warning(
-            f"{label} was skipped by drizzle (its journal timestamp is older than a recorded migration's) "
-            f"and never recorded; {advice}."
+            f"{skipped.migration.tag} was skipped by drizzle (its journal timestamp is older than a recorded "
+            f"migration's) and never recorded; {_advice(skipped)}."
         )
     if history.not_yet:
         names = ", ".join(m.tag for m in history.not_yet)
@@ -97,6 +90,34 @@ def drizzle(
             f"drizzle recorded a migration (id {record.id}, hash {record.hash[:12]}…) that matches no file: "
             "it was edited or deleted after it was applied."
         )
+
+
+def _advice(skipped: SkippedMigration) -> str:
+    """What to do about a skipped migration: the schema decides only what DDL can show."""
+    from puckdb.migrations.files import format_version
+
+    version = format_version(skipped.migration.version)
+    data = "; ".join(skipped.data_statements)
+    if skipped.effects == "no-schema-effect":
+        what = f"it writes data ({data})" if data else "its statements write no schema puckdb can see"
+        return (
+            f"it changes no schema, so the schema cannot tell whether it ran ({what}). Review the data it "
+            f"would change in the database: when that data is missing, `puckdb apply` runs it; mark it "
+            f"applied (`puckdb mark-applied {version}`) only once the data shows it ran"
+        )
+    if skipped.effects == "present":
+        advice = f"its schema changes are in the database: record it with `puckdb mark-applied {version}`"
+        if data:
+            advice += (
+                f"; but it also writes data ({data}), which the schema cannot show: check that data "
+                "first, and run those statements by hand if it is missing"
+            )
+        return advice
+    if skipped.effects == "absent":
+        return "its effects are not in the database: `puckdb apply` runs it" + (
+            f" (with its data changes: {data})" if data else ""
+        )
+    return "the database matches neither with nor without it: inspect it (`puckdb check`)"
 
 
 def baseline(

@@ -5,11 +5,16 @@ statement ends, including the cases puckdb's splitter cannot see (``BEGIN ATOMIC
 bodies). When the file does not parse, it is split with puckdb's splitter and each
 statement is parsed on its own, so one statement the parser rejects (a typo, or syntax
 newer than pglast's copy of the grammar) is reported by itself and the rest is still linted.
+
+A file with drizzle-kit's ``--> statement-breakpoint`` markers (an adopted migration) is
+parsed piece by piece, as drizzle's applier sends it: a statement may end at a marker
+without a semicolon.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from pglast import ast
 from pglast.parser import ParseError, parse_sql
@@ -33,8 +38,28 @@ class ParsedStatement:
         return self.sql.strip().splitlines()[0].strip() if self.sql.strip() else ""
 
 
+BREAKPOINT = "--> statement-breakpoint"
+
+
 def parse_statements(text: str) -> list[ParsedStatement]:
     """The statements of ``text`` in order; never raises for SQL the parser rejects."""
+    parsed: list[ParsedStatement] = []
+    for offset, piece in _breakpoint_pieces(text):
+        lines_before = text.count("\n", 0, offset)
+        parsed.extend(replace(s, line=s.line + lines_before) for s in _parse_piece(piece))
+    return parsed
+
+
+def _breakpoint_pieces(text: str) -> Iterator[tuple[int, str]]:
+    """The text between breakpoint markers with its offset (the whole text when there are
+    none). drizzle splits on the bare marker wherever it is, and so does this."""
+    offset = 0
+    for piece in text.split(BREAKPOINT):
+        yield offset, piece
+        offset += len(piece) + len(BREAKPOINT)
+
+
+def _parse_piece(text: str) -> list[ParsedStatement]:
     try:
         raw_statements = parse_sql(text)
     except ParseError:

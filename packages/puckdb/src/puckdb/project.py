@@ -90,24 +90,33 @@ class Project:
         )
 
     def current_branch(self) -> str:
+        """The branch this checkout works on: ``PUCKDB_BRANCH``, else the git branch (with
+        ``branch = "git"``), else the one ``puckdb branch switch`` chose, else main."""
         from puckdb.branches import selected_branch
 
-        return selected_branch(self.config.state_dir, self.config.branch, self.config.root)
+        return selected_branch(self.config.state_dir, self.config.branch, self.config.root, self.environ)
+
+    def target_branch(self) -> str:
+        """The branch :meth:`target` works on: main when ``--url`` names the database,
+        else the current branch."""
+        from puckdb.branches import MAIN
+
+        return MAIN if self.explicit_url else self.current_branch()
 
     def target(self) -> DatabaseTarget:
         """The database to work on: the current branch of the configured database, unless
-        ``--url`` names one explicitly. With ``branch = "git"`` a branch seen for the first
+        ``--url`` names one explicitly (or ``PUCKDB_BRANCH=main`` pins the configured one,
+        as the pytest plugin does). With ``branch = "git"`` a branch seen for the first
         time is created from ``main``."""
         main = self.main_target()
-        if self.explicit_url:
-            return main
-        branch = self.current_branch()
-        from puckdb.branches import MAIN, BranchServer
+        branch = self.target_branch()
+        from puckdb.branches import MAIN, BranchServer, pinned_branch
 
         if branch == MAIN:
             return main
         server = BranchServer(main.url)
-        if self.config.branch == "git" and server.get(branch) is None:
+        from_git = self.config.branch == "git" and pinned_branch(self.environ) is None
+        if from_git and server.get(branch) is None:
             server.create(branch)
         return DatabaseTarget(
             url=server.url(branch), source=f"branch {branch!r} of {main.source}", embedded=main.embedded

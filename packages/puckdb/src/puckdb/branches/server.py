@@ -1,48 +1,28 @@
 """Branches on a server: ``CREATE DATABASE … TEMPLATE`` copies, described by comments.
 
-A branch's metadata (name, parent, creation time) is the comment of its database, so every
-checkout pointing at the same server sees the same branches, and any role that may create
-databases can branch (no table in a maintenance database to be granted). Which branch a
-checkout works on is its own business (:mod:`puckdb.branches.current`).
+A branch's metadata (name, parent, creation time, the database it was copied from) is the
+comment of its database (:mod:`puckdb.branches.metadata`), so every checkout pointing at
+the same server sees the same branches, and any role that may create databases can branch
+(no table in a maintenance database to be granted). Which branch a checkout works on is its
+own business (:mod:`puckdb.branches.current`).
+
+Nothing here loses a database on failure: ``reset`` and ``restore`` build the new copy
+under a temporary name and swap it in (:meth:`Admin.replace_database`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
 
-import psycopg
-from psycopg import errors as pg_errors
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
-
-from puckdb.branches.names import MAIN, check_name, database_name
-from puckdb.connect import connect
-from puckdb.errors import PuckdbError, UsageError
+from puckdb.branches.admin import Admin, connect_maintenance, database_of
+from puckdb.branches.errors import BranchError, BranchExistsError
+from puckdb.branches.metadata import Branch, branch_from_comment, comment_for, main_branch
+from puckdb.branches.names import MAIN, check_name, database_name, temporary_database_name
+from puckdb.errors import UsageError
 from puckdb.urls import with_database
-
-_TAG = "puckdb branch: "
-
-
-class BranchError(PuckdbError):
-    """A branch operation the server refused, or one that would lose something."""
-
-
-@dataclass(frozen=True)
-class Branch:
-    name: str
-    database: str
-    parent: str | None
-    created: datetime | None
-    size_bytes: int | None = None
-
-    @property
-    def is_backup(self) -> bool:
-        return self.name.startswith("backup-")
 
 
 class BranchServer:
@@ -50,108 +30,117 @@ class BranchServer:
 
     def __init__(self, main_url: str) -> None:
         self.main_url = main_url
-        self.main_database = str(conninfo_to_dict(main_url).get("dbname") or "postgres")
-        self.admin_url = with_database(main_url, "postgres")
+        self.main_database = database_of(main_url)
 
     def url(self, name: str) -> str:
-        return with_database(self.main_url, database_name(self.main_database, check_name(name)))
+        """The URL of branch ``name`` (whether or not it exists)."""
+        return self.database_url(database_name(self.main_database, check_name(name)))
+
+    def database_url(self, database: str) -> str:
+        return with_database(self.main_url, database)
 
     @contextmanager
-    def _admin(self) -> Iterator[psycopg.Connection[Any]]:
-        with connect(self.admin_url, autocommit=True) as conn:
-            yield conn
+    def _admin(self) -> Iterator[Admin]:
+        with connect_maintenance(self.main_url) as conn:
+            yield Admin(conn)
 
-    def branches(self) -> list[Branch]:
-        with self._admin() as conn:
-            rows = conn.execute(
-                "SELECT datname, shobj_description(oid, 'pg_database'), pg_database_size(oid) "
-                "FROM pg_database WHERE NOT datistemplate ORDER BY datname"
-            ).fetchall()
-        branches: list[Branch] = []
-        for database, comment, size in rows:
-            if database == self.main_database:
-                branches.append(Branch(MAIN, database, None, None, size))
-                continue
-            meta = _metadata(comment)
-            if meta is not None and meta.get("main") == self.main_database:
-                created = datetime.fromisoformat(meta["created"]) if meta.get("created") else None
-                branches.append(Branch(str(meta["name"]), database, meta.get("parent"), created, size))
-        return sorted(branches, key=lambda b: (b.name != MAIN, b.name))
+    # -- reading ---------------------------------------------------------------------------
+
+    def branches(self, *, sizes: bool = True) -> list[Branch]:
+        """main and its branches, main first; with ``sizes``, each one's size where the
+        role may see it."""
+        with self._admin() as admin:
+            return self._branches(admin, sizes=sizes)
 
     def get(self, name: str) -> Branch | None:
-        return next((b for b in self.branches() if b.name == name), None)
+        return next((b for b in self.branches(sizes=False) if b.name == name), None)
+
+    def branch_of(self, database: str) -> Branch | None:
+        """The branch (or main) that lives in ``database``."""
+        return next((b for b in self.branches(sizes=False) if b.database == database), None)
+
+    def restore_origin(self, name: str) -> str:
+        """The database ``branch restore name`` overwrites: the one ``name`` was copied from."""
+        with self._admin() as admin:
+            return self._restore_origin(admin, self._existing(admin, name))
+
+    # -- changing --------------------------------------------------------------------------
 
     def create(self, name: str, parent: str = MAIN, *, force: bool = False) -> Branch:
         check_name(name)
         if name == MAIN:
             raise UsageError("`main` is the configured database itself; give the branch another name.")
-        source = self._existing(parent)
         target = database_name(self.main_database, name)
-        created = datetime.now(UTC)
-        with self._admin() as conn:
-            self._copy(conn, source.database, target, force=force, what=f"branch {name!r}")
-            meta = {
-                "name": name,
-                "parent": parent,
-                "created": created.isoformat(),
-                "main": self.main_database,
-            }
-            conn.execute(
-                sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                    sql.Identifier(target), sql.Literal(_TAG + json.dumps(meta))
-                )
-            )
-        return Branch(name, target, parent, created)
+        with self._admin() as admin:
+            source = self._existing(admin, parent)
+            with admin.lock(target):
+                self._refuse_taken(admin, name, target)
+                admin.copy(source.database, target, force=force, what=f"branch {name!r}")
+                branch = Branch(name, target, parent, datetime.now(UTC), origin=source.database)
+                admin.set_comment(target, comment_for(branch, self.main_database))
+        return branch
 
     def delete(self, name: str, *, force: bool = False) -> Branch:
         if name == MAIN:
             raise UsageError("`main` is the configured database itself; puckdb does not delete it.")
-        branch = self._existing(name)
-        with self._admin() as conn:
-            self._drop(conn, branch.database, force=force)
+        with self._admin() as admin:
+            branch = self._existing(admin, name)
+            with admin.lock(branch.database):
+                admin.drop(branch.database, force=force, what=f"Branch {name!r}")
         return branch
 
     def reset(self, name: str, *, force: bool = False) -> Branch:
-        """Re-copy ``name`` from its parent's current state."""
-        branch = self._existing(name)
-        if branch.parent is None:
-            raise UsageError("`main` has no parent to reset from.")
-        self.delete(name, force=force)
-        return self.create(name, branch.parent, force=force)
+        """Re-copy ``name`` from its parent's current state. The copy is made first and
+        swapped in, so a parent that is gone or busy leaves the branch as it was."""
+        with self._admin() as admin:
+            branch = self._existing(admin, name)
+            if branch.parent is None:
+                raise UsageError("`main` has no parent to reset from.")
+            parent = self._find(admin, branch.parent)
+            if parent is None:
+                raise BranchError(
+                    f"Cannot reset branch {name!r}: its parent {branch.parent!r} no longer exists, so there "
+                    f"is nothing to copy. The branch is unchanged; `puckdb branch delete {name}` removes it."
+                )
+            with admin.lock(branch.database):
+                # Fail before copying when the branch is busy, rather than after.
+                admin.disconnect(branch.database, force=force, what=f"Branch {name!r}")
+                fresh = temporary_database_name("reset")
+                admin.copy(parent.database, fresh, force=force, what=f"a fresh copy of {parent.name!r}")
+                renewed = replace(branch, origin=parent.database, size_bytes=None)
+                admin.replace_database(
+                    branch.database,
+                    fresh,
+                    comment_for(renewed, self.main_database),
+                    force=force,
+                    what=f"branch {name!r}",
+                )
+        return renewed
 
-    def restore(self, name: str, *, force: bool = False) -> None:
-        """Make the configured database a copy of branch ``name`` (e.g. a backup).
+    def restore(self, name: str, *, force: bool = False) -> str:
+        """Make the database that branch ``name`` (e.g. a backup) was copied from a copy of
+        it again; returns that database's name.
 
-        Built beside the current one and swapped in by renames, so a failure leaves the
-        configured database as it was.
+        Built beside it and swapped in by renames, so a failure leaves it as it was. Its
+        comment (a branch's metadata) stays; the restored copy is owned by the role that
+        ran the restore.
         """
-        branch = self._existing(name)
-        if branch.name == MAIN:
-            raise UsageError("Restoring `main` from itself would change nothing.")
-        fresh = f"{self.main_database}__restoring"[:63]
-        old = f"{self.main_database}__replaced"[:63]
-        with self._admin() as conn:
-            self._drop(conn, fresh, force=True, missing_ok=True)
-            self._copy(conn, branch.database, fresh, force=force, what=f"a copy of {name!r}")
-            self._drop(conn, old, force=True, missing_ok=True)
-            self._disconnect(conn, self.main_database, force=force, what="the configured database")
-            conn.execute(
-                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
-                    sql.Identifier(self.main_database), sql.Identifier(old)
-                )
-            )
-            conn.execute(
-                sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
-                    sql.Identifier(fresh), sql.Identifier(self.main_database)
-                )
-            )
-            conn.execute(sql.SQL("COMMENT ON DATABASE {} IS NULL").format(sql.Identifier(self.main_database)))
-            self._drop(conn, old, force=True)
+        with self._admin() as admin:
+            branch = self._existing(admin, name)
+            origin = self._restore_origin(admin, branch)
+            with admin.lock(origin):
+                comment = admin.comment(origin)
+                fresh = temporary_database_name("restore")
+                admin.copy(branch.database, fresh, force=force, what=f"a copy of {name!r}")
+                admin.replace_database(origin, fresh, comment, force=force, what=f"the database {origin}")
+        return origin
 
     def prune(self, keep: int, *, force: bool = False) -> list[Branch]:
         """Delete all but the newest ``keep`` backup branches."""
+        if keep < 0:
+            raise UsageError(f"--keep must be 0 or more (how many backups to keep), not {keep}.")
         backups = sorted(
-            (b for b in self.branches() if b.is_backup),
+            (b for b in self.branches(sizes=False) if b.is_backup),
             key=lambda b: b.created or datetime.min.replace(tzinfo=UTC),
         )
         doomed = backups[: max(len(backups) - keep, 0)]
@@ -159,92 +148,67 @@ class BranchServer:
             self.delete(branch.name, force=force)
         return doomed
 
-    # -- helpers ------------------------------------------------------------------------
+    # -- helpers ---------------------------------------------------------------------------
 
-    def _existing(self, name: str) -> Branch:
-        branch = self.get(name)
+    def _branches(self, admin: Admin, *, sizes: bool) -> list[Branch]:
+        found: list[Branch] = []
+        for database, comment in admin.databases():
+            if database == self.main_database:
+                found.append(main_branch(database))
+            elif (branch := branch_from_comment(database, comment, self.main_database)) is not None:
+                found.append(branch)
+        if sizes:
+            measured = admin.sizes([b.database for b in found])
+            found = [replace(b, size_bytes=size) for b, size in zip(found, measured, strict=True)]
+        return sorted(found, key=lambda b: (b.name != MAIN, b.name))
+
+    def _find(self, admin: Admin, name: str) -> Branch | None:
+        return next((b for b in self._branches(admin, sizes=False) if b.name == name), None)
+
+    def _existing(self, admin: Admin, name: str) -> Branch:
+        branch = self._find(admin, name)
         if branch is None:
-            known = ", ".join(b.name for b in self.branches())
+            known = ", ".join(b.name for b in self._branches(admin, sizes=False)) or "none"
             raise BranchError(f"There is no branch {name!r} of {self.main_database} (branches: {known}).")
         return branch
 
-    def _copy(
-        self, conn: psycopg.Connection[Any], source: str, target: str, *, force: bool, what: str
-    ) -> None:
-        strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
-        statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}" + strategy).format(
-            sql.Identifier(target), sql.Identifier(source)
-        )
-        for attempt in range(3):
-            try:
-                conn.execute(statement)
-                return
-            except (pg_errors.DuplicateDatabase, pg_errors.UniqueViolation) as error:
-                raise BranchError(
-                    f"Cannot create {what}: a database named {target} already exists (the branch exists, or "
-                    "another process just created it). `puckdb branch list` shows the branches."
-                ) from error
-            except pg_errors.ObjectInUse as error:
-                if not force or attempt == 2:
-                    raise BranchError(
-                        f"Cannot create {what}: PostgreSQL copies a database only while nobody is "
-                        f"connected to it, and {source} has {self._sessions(conn, source)}. Close them (stop "
-                        "the app, the studio, psql), or pass --force to end them (development only)."
-                    ) from error
-                self._terminate(conn, source)
-            except pg_errors.InsufficientPrivilege as error:
-                raise BranchError(
-                    f"Cannot create {what}: the role may not create databases on this server "
-                    f"({error.diag.message_primary}). Branches need a role with CREATEDB."
-                ) from error
-
-    def _drop(
-        self, conn: psycopg.Connection[Any], database: str, *, force: bool, missing_ok: bool = False
-    ) -> None:
-        if not force:
-            self._disconnect(conn, database, force=False, what=database)
-        exists = " IF EXISTS" if missing_ok else ""
-        conn.execute(sql.SQL("DROP DATABASE" + exists + " {} WITH (FORCE)").format(sql.Identifier(database)))
-
-    def _disconnect(self, conn: psycopg.Connection[Any], database: str, *, force: bool, what: str) -> None:
-        if not self._pids(conn, database):
+    def _refuse_taken(self, admin: Admin, name: str, target: str) -> None:
+        if not admin.exists(target):
             return
-        if not force:
-            raise BranchError(
-                f"{what} ({database}) has {self._sessions(conn, database)}. Close them, or pass --force "
-                "to end them (development only)."
+        holder = branch_from_comment(target, admin.comment(target), self.main_database)
+        if holder is not None and holder.name == name:
+            message = (
+                f"Branch {name!r} already exists ({target}). `puckdb branch reset {name}` copies its parent "
+                f"again; `puckdb branch delete {name}` removes it."
             )
-        self._terminate(conn, database)
+        elif holder is not None:
+            message = (
+                f"Cannot create branch {name!r}: its database {target} already exists and holds branch "
+                f"{holder.name!r} (names that differ only in - . / and _ share a database). Choose "
+                "another name."
+            )
+        else:
+            message = (
+                f"Cannot create branch {name!r}: a database named {target} already exists on this server and "
+                "is not a puckdb branch. Choose another name."
+            )
+        raise BranchExistsError(message, target)
 
-    @staticmethod
-    def _pids(conn: psycopg.Connection[Any], database: str) -> list[tuple[int, str]]:
-        rows = conn.execute(
-            "SELECT pid, coalesce(application_name, '') FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (database,),
-        ).fetchall()
-        return [(int(pid), str(app)) for pid, app in rows]
-
-    def _sessions(self, conn: psycopg.Connection[Any], database: str) -> str:
-        pids = self._pids(conn, database)
-        listed = ", ".join(f"pid {pid}" + (f" ({app})" if app else "") for pid, app in pids[:5])
-        return f"{len(pids)} open connection(s): {listed}" if pids else "open connections"
-
-    @staticmethod
-    def _terminate(conn: psycopg.Connection[Any], database: str) -> None:
-        # wait up to 5 s for each session to end, so the copy that follows does not race it
-        conn.execute(
-            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
-            (database,),
-        )
-
-
-def _metadata(comment: str | None) -> dict[str, Any] | None:
-    if not comment or not comment.startswith(_TAG):
-        return None
-    try:
-        data = json.loads(comment[len(_TAG) :])
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) and "name" in data else None
+    def _restore_origin(self, admin: Admin, branch: Branch) -> str:
+        if branch.name == MAIN:
+            raise UsageError(
+                "`main` is not a copy of anything; name the branch (e.g. a backup) to restore from."
+            )
+        if branch.origin is None:
+            raise BranchError(
+                f"Branch {branch.name!r} does not record which database it was copied from, so puckdb cannot "
+                f"tell which database to overwrite. To make a database a copy of it, create one from it: "
+                f"`puckdb branch create NEW --from {branch.name}`."
+            )
+        if not admin.exists(branch.origin):
+            raise BranchError(
+                f"Branch {branch.name!r} was copied from the database {branch.origin}, which no longer "
+                f"exists, so there is nothing to restore onto. `puckdb branch create NEW --from "
+                f"{branch.name}` makes a new branch of it instead."
+            )
+        return branch.origin

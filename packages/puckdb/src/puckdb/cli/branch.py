@@ -11,7 +11,7 @@ from rich.table import Table
 
 from puckdb.cli import output
 from puckdb.cli.migrate import interactive
-from puckdb.cli.options import ConfigOption, JsonOption
+from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import UsageError
 from puckdb.project import Project
 
@@ -22,12 +22,20 @@ app = typer.Typer(help="Database branches: copies of the configured database for
 
 Name = Annotated[str, typer.Argument(help="The branch name, e.g. feature-review-queue.")]
 Force = Annotated[bool, typer.Option("--force", help="End open connections / skip the confirmation.")]
+MainUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--url",
+        help="The main database whose branches to work on, instead of the configured one.",
+        show_default=False,
+    ),
+]
 
 
-def _branches(config: ConfigOption) -> tuple[Project, BranchServer]:
+def _branches(config: ConfigOption, url: UrlOption = None) -> tuple[Project, BranchServer]:
     from puckdb.branches import BranchServer
 
-    project = Project.load(config)
+    project = Project.load(config, url)
     return project, BranchServer(project.main_target().url)
 
 
@@ -37,18 +45,19 @@ def create(
     parent: Annotated[str, typer.Option("--from", help="The branch to copy.")] = "main",
     force: Force = False,
     config: ConfigOption = None,
+    url: MainUrl = None,
 ) -> None:
     """Copy PARENT (default: main) into a new branch."""
-    _, server = _branches(config)
+    _, server = _branches(config, url)
     branch = server.create(name, parent, force=force)
     output.stdout.print(f"Created branch {escape(branch.name)} from {escape(parent)} ({branch.database}).")
 
 
 @app.command(name="list")
-def list_branches(config: ConfigOption = None, as_json: JsonOption = False) -> None:
+def list_branches(config: ConfigOption = None, url: MainUrl = None, as_json: JsonOption = False) -> None:
     """The branches, their parents, creation times and sizes; * marks the current one."""
-    project, server = _branches(config)
-    current = project.current_branch()
+    project, server = _branches(config, url)
+    current = project.target_branch()
     branches = server.branches()
     if as_json:
         output.emit_json(
@@ -57,6 +66,7 @@ def list_branches(config: ConfigOption = None, as_json: JsonOption = False) -> N
                     "name": b.name,
                     "database": b.database,
                     "parent": b.parent,
+                    "origin": b.origin,
                     "created": b.created.isoformat() if b.created else None,
                     "size_bytes": b.size_bytes,
                     "current": b.name == current,
@@ -70,7 +80,8 @@ def list_branches(config: ConfigOption = None, as_json: JsonOption = False) -> N
         table.add_column(column)
     for b in branches:
         created = f"{b.created:%Y-%m-%d %H:%M}" if b.created else ""
-        size = f"{(b.size_bytes or 0) / 1_048_576:.1f} MB"
+        # None: the role may not see the size (no CONNECT on that database).
+        size = "?" if b.size_bytes is None else f"{b.size_bytes / 1_048_576:.1f} MB"
         table.add_row("*" if b.name == current else "", escape(b.name), escape(b.parent or ""), created, size)
     output.stdout.print(table)
 
@@ -78,7 +89,7 @@ def list_branches(config: ConfigOption = None, as_json: JsonOption = False) -> N
 @app.command()
 def switch(name: Name, config: ConfigOption = None) -> None:
     """Work on branch NAME from now on (in this checkout)."""
-    from puckdb.branches import MAIN, select_branch
+    from puckdb.branches import BRANCH_ENV, MAIN, pinned_branch, select_branch
 
     project, server = _branches(config)
     if project.config.branch == "git":
@@ -90,32 +101,35 @@ def switch(name: Name, config: ConfigOption = None) -> None:
         raise UsageError(f"There is no branch {name!r}; create it with `puckdb branch create {name}`.")
     select_branch(project.config.state_dir, name)
     output.stdout.print(f"Now on branch {escape(name)}: {escape(server.url(name))}")
+    pinned = pinned_branch(project.environ)
+    if pinned is not None and pinned != name:
+        output.warning(f"{BRANCH_ENV}={pinned} is set, and wins over this choice while it is.")
 
 
 @app.command()
-def url(name: Name, config: ConfigOption = None) -> None:
+def url(name: Name, config: ConfigOption = None, main_url: MainUrl = None) -> None:
     """The URL an application should use for branch NAME."""
-    _, server = _branches(config)
+    _, server = _branches(config, main_url)
     if server.get(name) is None:
         raise UsageError(f"There is no branch {name!r}.")
     output.stdout.print(server.url(name), markup=False, highlight=False)
 
 
 @app.command()
-def reset(name: Name, force: Force = False, config: ConfigOption = None) -> None:
+def reset(name: Name, force: Force = False, config: ConfigOption = None, url: MainUrl = None) -> None:
     """Re-copy NAME from its parent's current state (its own changes are lost)."""
-    _, server = _branches(config)
+    _, server = _branches(config, url)
     branch = server.reset(name, force=force)
     output.stdout.print(f"Reset branch {escape(branch.name)} from {escape(branch.parent or '')}.")
 
 
 @app.command()
-def delete(name: Name, force: Force = False, config: ConfigOption = None) -> None:
+def delete(name: Name, force: Force = False, config: ConfigOption = None, url: MainUrl = None) -> None:
     """Delete branch NAME (not main; not the current branch unless --force)."""
     from puckdb.branches import MAIN, select_branch
 
-    project, server = _branches(config)
-    current = project.current_branch()
+    project, server = _branches(config, url)
+    current = project.target_branch()
     if name == current and name != MAIN and not force:
         raise UsageError(
             f"{name!r} is the current branch. Switch first (`puckdb branch switch main`) or pass --force."
@@ -127,32 +141,37 @@ def delete(name: Name, force: Force = False, config: ConfigOption = None) -> Non
 
 
 @app.command()
-def restore(name: Name, force: Force = False, config: ConfigOption = None) -> None:
-    """Make the configured database (main) a copy of branch NAME, e.g. a backup."""
+def restore(name: Name, force: Force = False, config: ConfigOption = None, url: MainUrl = None) -> None:
+    """Make the database NAME was copied from (for a backup: the one it backed up) a copy of
+    NAME again."""
     from puckdb.protection import refuse_if_protected
 
-    _, server = _branches(config)
-    refuse_if_protected(server.main_url, "branch restore")
+    _, server = _branches(config, url)
+    origin = server.restore_origin(name)
+    refuse_if_protected(server.database_url(origin), "branch restore")
     if not force:
         if not interactive():
             raise UsageError(
-                f"Restoring replaces {server.main_database} with a copy of {name!r}: everything written "
-                "to it since is lost. Run on a terminal to confirm, or pass --force."
+                f"Restoring replaces {origin} with a copy of {name!r}: everything written to it since is "
+                "lost. Run on a terminal to confirm, or pass --force."
             )
-        if not Confirm.ask(f"Replace {server.main_database} with a copy of {name}?", default=False):
+        if not Confirm.ask(f"Replace {origin} with a copy of {name}?", default=False):
             raise UsageError("Restore declined; nothing changed.")
     server.restore(name, force=force)
-    output.stdout.print(f"Restored {escape(server.main_database)} from branch {escape(name)}.")
+    output.stdout.print(f"Restored {escape(origin)} from branch {escape(name)}.")
 
 
 @app.command()
 def prune(
-    keep: Annotated[int, typer.Option("--keep", help="How many of the newest backup branches to keep.")] = 5,
+    keep: Annotated[
+        int, typer.Option("--keep", min=0, help="How many of the newest backup branches to keep.")
+    ] = 5,
     force: Force = False,
     config: ConfigOption = None,
+    url: MainUrl = None,
 ) -> None:
     """Delete older backup-* branches."""
-    _, server = _branches(config)
+    _, server = _branches(config, url)
     deleted = server.prune(keep, force=force)
     output.stdout.print(
         f"Deleted {len(deleted)} backup branch(es)"

@@ -139,7 +139,7 @@ def apply(
     )
 
     if backup and not dry_run:
-        _backup(project, as_json)
+        _backup(project, target.url, to, as_json)
 
     def report(event: ApplyEvent) -> None:
         if as_json:
@@ -189,24 +189,22 @@ def apply(
     )
 
 
-def _backup(project: Project, quiet: bool) -> None:
-    """A branch backup-<UTC time> of the target, before anything is applied."""
-    from datetime import UTC, datetime
+def _backup(project: Project, target_url: str, to: int | None, quiet: bool) -> None:
+    """A branch backup-<UTC time> of exactly the database apply migrates (``target_url``),
+    taken only when something up to ``to`` is pending there."""
+    from puckdb.branches.backup import backup_before_apply
 
-    from puckdb.branches import BranchError, BranchServer
-    from puckdb.errors import PuckdbError
-
-    server = BranchServer(project.main_target().url)
-    name = f"backup-{datetime.now(UTC):%Y%m%d-%H%M%S}"
-    try:
-        server.create(name, project.current_branch())
-    except BranchError as error:
-        raise PuckdbError(
-            f"Could not take the backup before applying: {error.message} Nothing was applied. Run with "
-            "--no-backup to apply without one."
-        ) from error
-    if not quiet:
-        output.stdout.print(f"Backup: branch {name} (restore with `puckdb branch restore {name}`)")
+    taken = backup_before_apply(project.main_target().url, target_url, project.config.migrations, to=to)
+    if quiet:
+        return
+    if taken is None:
+        output.stdout.print("No backup taken: nothing is pending.")
+        return
+    name = taken.branch.name
+    again = f"puckdb branch restore {name}" + (" --url <the same URL>" if project.explicit_url else "")
+    output.stdout.print(
+        f"Backup: branch {escape(name)} of {escape(taken.source.database)} (restore with `{escape(again)}`)"
+    )
 
 
 def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption = False) -> None:

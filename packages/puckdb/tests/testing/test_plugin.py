@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from .conftest import UNREACHABLE_URL, TinyProject
 
 ISOLATION_TESTS = """
@@ -107,6 +109,44 @@ def test_every_test_gets_a_migrated_database_of_its_own(tiny_project: TinyProjec
     assert run.outcomes() == {"passed": 7}
     assert tiny_project.test_databases() == []  # every one dropped after its test
     assert len(tiny_project.templates()) == 1
+
+
+BRANCH_TESTS = """
+    import psycopg
+
+    from puckdb.project import Project
+
+
+    def test_the_application_gets_exactly_the_test_database(puckdb_env, puckdb_database):
+        target = Project.load().target()
+        assert target.url == puckdb_env == puckdb_database.url
+        with psycopg.connect(target.url) as conn:
+            assert conn.execute("SELECT current_database()").fetchone()[0] == puckdb_database.name
+"""
+
+
+@pytest.mark.parametrize("mode", ["switched", "git"])
+def test_the_developers_database_branch_is_never_applied_to_the_test_database(
+    tiny_project: TinyProject, mode: str
+):
+    # The developer is on a database branch: chosen with `puckdb branch switch`, or by git.
+    if mode == "git":
+        (tiny_project.root / "puckdb.toml").write_text(
+            'schema = "app.schema"\nbranch = "git"\n', encoding="utf-8"
+        )
+        (tiny_project.root / ".git").mkdir()
+        (tiny_project.root / ".git" / "HEAD").write_text("ref: refs/heads/feature/login\n", encoding="utf-8")
+    else:
+        (tiny_project.root / ".puckdb").mkdir()
+        (tiny_project.root / ".puckdb" / "branch").write_text("feature\n", encoding="utf-8")
+    tiny_project.write_tests(BRANCH_TESTS)
+
+    run = tiny_project.run()
+
+    assert run.returncode == 0, run.output
+    assert run.outcomes() == {"passed": 1}
+    # No branch copy of a test database was made (git mode creates one on first use).
+    assert tiny_project.test_databases() == []
 
 
 def test_the_template_is_reused_by_later_sessions_and_rebuilt_when_a_migration_is_added(

@@ -18,9 +18,10 @@ Fixtures (function scope unless said):
 - ``puckdb_connection`` — a psycopg connection to it (a transaction opens with the first
   statement; commit to show rows to other connections), closed after the test.
 - ``puckdb_env`` — sets the project's database variable (``DATABASE_URL`` unless
-  ``database_url_env`` says otherwise) to that URL for the test, so the application's own
-  code, which resolves its URL the way puckdb does, reaches the test database. Its value is
-  the URL.
+  ``database_url_env`` says otherwise) to that URL for the test, and ``PUCKDB_BRANCH`` to
+  ``main`` so that no database branch is applied on top of it: the application's own code,
+  which resolves its URL the way puckdb does, reaches exactly the test database. Its value
+  is the URL.
 - ``puckdb_new_database`` — a factory for tests that need more than one such database.
 - ``puckdb_databases`` (session) — the :class:`~puckdb.testing.databases.MigratedDatabases`
   behind them all; ``puckdb_project`` (session) — the project's :class:`~puckdb.project.Project`.
@@ -285,7 +286,12 @@ def puckdb_connection(puckdb_url: str) -> Iterator[psycopg.Connection[tuple[Any,
 @pytest.fixture
 def puckdb_env(puckdb_url: str, puckdb_project: Project, monkeypatch: pytest.MonkeyPatch) -> str:
     """Point the application at the test's database: the project's database variable
-    (``DATABASE_URL`` by default) holds its URL during the test. Code that caches an engine
+    (``DATABASE_URL`` by default) holds its URL during the test, and ``PUCKDB_BRANCH=main``
+    keeps the developer's database branch (``puckdb branch switch``, ``branch = "git"``)
+    from being applied on top of it: the URL is used exactly. Code that caches an engine
     must drop it around the test itself (StudyPuck: ``studypuck_database.reset_engine()``)."""
+    from puckdb.branches import BRANCH_ENV, MAIN
+
     monkeypatch.setenv(puckdb_project.config.database_url_env, puckdb_url)
+    monkeypatch.setenv(BRANCH_ENV, MAIN)
     return puckdb_url

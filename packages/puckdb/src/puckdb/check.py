@@ -72,7 +72,7 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
                 "ungenerated-changes",
                 f"The schema code differs from what the migrations build: {_count(ungenerated)} to generate.",
                 "Run `puckdb generate` and commit the new migration.",
-                _statements(ungenerated),
+                statement_summary(ungenerated),
             )
         )
     if not database:
@@ -97,7 +97,7 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
                     f"changed outside migrations ({_count(repair)} to repair).",
                     "Put intended changes in the schema code and a migration (`puckdb generate`); undo "
                     "unintended ones with the statements below (or `puckdb push` on a development database).",
-                    _statements(repair),
+                    statement_summary(repair),
                 )
             )
     return CheckResult(tuple(findings), redact(target.url))
@@ -187,7 +187,8 @@ def _count(plan: Plan) -> str:
     return f"{n} statement{'s' if n != 1 else ''}"
 
 
-def _statements(plan: Plan) -> tuple[str, ...]:
+def statement_summary(plan: Plan) -> tuple[str, ...]:
+    """The first line of each statement, at most twenty of them: enough to see what differs."""
     shown = [
         statement.sql.splitlines()[0] + (" …" if "\n" in statement.sql else "")
         for statement in plan.statements

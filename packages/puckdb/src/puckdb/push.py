@@ -49,11 +49,14 @@ def push(
     *,
     ask: Callable[[RenameCandidate], bool] | None = None,
     confirm: Callable[[Plan], bool] | None = None,
+    show: Callable[[Plan, int], None] | None = None,
 ) -> PushResult:
     """Plan (and unless ``dry_run``, run) the changes from the database to the code.
 
-    Possible renames are answered by flags or ``ask``; a plan with data-loss hazards runs
-    only with ``force`` or when ``confirm`` (a terminal prompt) says yes.
+    Possible renames are answered by flags or ``ask``. ``show(plan, applied_migrations)``
+    sees the plan before anything runs or is asked, so that a user answers ``confirm`` (a
+    terminal prompt) having read the SQL; a plan with data-loss hazards runs only with
+    ``force`` or when ``confirm`` says yes.
     """
     from puckdb.connect import connect
     from puckdb.inspect import inspect_schema
@@ -72,6 +75,8 @@ def push(
         renames = resolve_renames(live, desired, given, ask, assume_none=options.no_rename)
         plan = migration_plan(live, desired, renames)
         recorded = len(read_applied(conn))
+        if show is not None:
+            show(plan, recorded)
         if plan.is_empty or options.dry_run:
             return PushResult(plan, False, recorded, time.perf_counter() - started)
         if plan.blocking_hazards and not options.force:

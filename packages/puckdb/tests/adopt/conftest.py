@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+# The workflow tests' helpers (tests/migrations) are imported as the package `migrations`:
+# the name pytest's importlib mode gives them too, so both imports are one module.
+_TESTS = str(Path(__file__).resolve().parents[1])
+if _TESTS not in sys.path:
+    sys.path.append(_TESTS)
+
+# A throwaway puckdb project (folder, schema module, database) for the tests that need no
+# drizzle-kit: the same fixture as the workflow tests'.
+from migrations.conftest import Workspace, workspace  # noqa: E402, F401
 
 # Pinned: what drizzle-kit writes (journal, hashes) is what these tests check.
 PACKAGES = ("drizzle-kit@0.31.11", "drizzle-orm@0.45.4", "pg@8.16.3")

@@ -118,6 +118,9 @@ def test_adopt_a_drizzle_project_with_a_skipped_migration(
     assert "2 newly recorded" in adopted.stdout
     assert f"{custom.stem} was skipped by drizzle" in adopted.stderr
     assert "`puckdb apply` runs it" in adopted.stderr
+    again = puckdb(project, pg_server, "adopt", "drizzle", "--from", "drizzle")  # harmless to repeat
+    assert again.returncode == 0, again.stderr
+    assert "(0 file(s) copied unchanged)" in again.stdout and "0 newly recorded" in again.stdout
 
     # Byte-identical files, drizzle's names, a lock file.
     for original in sorted(project.out.glob("*.sql")):
@@ -140,6 +143,10 @@ def test_adopt_a_drizzle_project_with_a_skipped_migration(
     generated = puckdb(project, pg_server, "generate")
     assert generated.returncode == 0, generated.stderr
     assert (project.root / "migrations" / "0003_add_users_age.sql").is_file()
+
+    # Now the folder is puckdb's: adopting once more would mix histories, and says so.
+    late = puckdb(project, pg_server, "adopt", "drizzle", "--from", "drizzle")
+    assert late.returncode == 2 and "not in drizzle's journal (0003_add_users_age.down.sql" in late.stderr
 
 
 def test_skipped_migration_whose_effects_are_present_is_marked_applied(

@@ -29,6 +29,7 @@ def adopt_drizzle(project: Project, source: Path | None = None, *, database: boo
     from puckdb.inspect import inspect_schema
     from puckdb.migrations.baseline import record_without_running
     from puckdb.migrations.lockfile import verified_migrations
+    from puckdb.migrations.tracking import read_applied
     from puckdb.urls import redact
 
     folder = project.config.migrations
@@ -39,11 +40,20 @@ def adopt_drizzle(project: Project, source: Path | None = None, *, database: boo
     with connect(target.url, autocommit=True) as conn:
         records = read_drizzle_records(conn)
         live = inspect_schema(conn, project.config.schemas)
+        # A re-run after `puckdb apply` or `mark-applied` took care of a skipped migration
+        # must not report it again.
+        settled = {row.checksum for row in read_applied(conn)}
     if records is None:
         return AdoptResult(imported, None, 0, redact(target.url))
     migrations = verified_migrations(folder)
     history = classify(
-        imported.migrations, records, live, migrations, project.dev_server(), project.config.schemas
+        imported.migrations,
+        records,
+        live,
+        migrations,
+        project.dev_server(),
+        project.config.schemas,
+        settled=settled,
     )
     recorded = record_without_running(
         target.url,

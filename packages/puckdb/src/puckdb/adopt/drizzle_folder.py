@@ -99,32 +99,53 @@ def read_drizzle_folder(folder: Path) -> list[DrizzleMigration]:
 def import_drizzle_folder(source: Path, target: Path) -> ImportResult:
     """Copy the journal's migrations into ``target`` unchanged and write the lock file.
 
-    Refuses a target that already holds other migrations (adopting is the first step).
+    Importing again is harmless (identical files are left alone), so a re-run after the
+    journal gained an entry takes the new one. A target holding anything else — a puckdb
+    migration, or a file of drizzle's name with other content — is refused before any file
+    is written: adopting is the first step, not a merge.
     """
     migrations = read_drizzle_folder(source)
     journaled = {m.file_name for m in migrations}
     unjournaled = tuple(sorted(p.name for p in source.glob("*.sql") if p.name not in journaled))
     same_folder = source.resolve() == target.resolve()
-    if not same_folder and target.exists():
-        existing = [p.name for p in target.glob("*.sql")]
-        foreign = sorted(set(existing) - journaled)
-        if foreign:
-            raise DrizzleFolderError(
-                f"{target} already holds migrations that are not drizzle's ({', '.join(foreign[:3])}…). "
-                "Adopt into an empty migrations folder (setting 'migrations')."
-            )
-    copied = 0
-    if not same_folder:
-        target.mkdir(parents=True, exist_ok=True)
-        for migration in migrations:
-            destination = target / migration.file_name
-            if not destination.exists() or destination.read_bytes() != migration.path.read_bytes():
-                shutil.copyfile(migration.path, destination)
-                copied += 1
     if same_folder and unjournaled:
         raise DrizzleFolderError(
             f"{source} holds SQL files its journal does not list ({', '.join(unjournaled)}); drizzle never "
             "applied them. Move them out of the folder (or add them to the journal) and adopt again."
         )
+    if not same_folder:
+        _refuse_foreign_files(target, migrations)
+    copied = 0
+    if not same_folder:
+        target.mkdir(parents=True, exist_ok=True)
+        for migration in migrations:
+            destination = target / migration.file_name
+            if not destination.exists():
+                shutil.copyfile(migration.path, destination)
+                copied += 1
     write_lock(target, read_migrations(target))
     return ImportResult(tuple(migrations), copied, unjournaled)
+
+
+def _refuse_foreign_files(target: Path, migrations: list[DrizzleMigration]) -> None:
+    if not target.is_dir():
+        return
+    by_name = {m.file_name: m for m in migrations}
+    foreign = sorted(p.name for p in target.glob("*.sql") if p.name not in by_name)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise DrizzleFolderError(
+            f"{target} already holds migrations that are not in drizzle's journal ({shown}), so adopting "
+            "would mix two histories. Adopt into an empty migrations folder (the setting 'migrations'). "
+            "When the project was adopted already, there is nothing to do again: its migrations live in "
+            f"{target} now, and `puckdb status` shows where each database stands."
+        )
+    for name, migration in sorted(by_name.items()):
+        existing = target / name
+        if existing.is_file() and checksum_of(existing.read_bytes()) != migration.checksum:
+            raise DrizzleFolderError(
+                f"{existing} differs from drizzle's {migration.path}; adopting copies drizzle's files "
+                "unchanged (databases recorded their hashes) and will not overwrite a different file. Find "
+                "out which one is right, make the two identical (or move the puckdb file away), and adopt "
+                "again."
+            )

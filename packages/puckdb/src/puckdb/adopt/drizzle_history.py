@@ -17,7 +17,7 @@ every skipped migration carries its data statements for the user to check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -81,13 +81,17 @@ def classify(
     puckdb_migrations: Sequence[Migration],
     server: DevServer,
     schemas: Sequence[str],
+    *,
+    settled: Set[str] = frozenset(),
 ) -> DrizzleHistory:
+    """Match ``records`` to ``migrations`` by hash. ``settled`` holds the checksums puckdb
+    already records as applied: a skipped one among them was dealt with, not reported."""
     by_hash = {record.hash: record for record in records}
     applied = [m for m in migrations if m.checksum in by_hash]
     matched = {m.checksum for m in applied}
     unmatched = tuple(r for r in records if r.hash not in matched)
     newest = max((r.created_at for r in records), default=None)
-    missing = [m for m in migrations if m.checksum not in by_hash]
+    missing = [m for m in migrations if m.checksum not in by_hash and m.checksum not in settled]
     skipped_ones = [m for m in missing if newest is not None and m.when <= newest]
     not_yet = tuple(m for m in missing if m not in skipped_ones)
 

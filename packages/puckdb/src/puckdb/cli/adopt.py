@@ -11,6 +11,7 @@ from rich.markup import escape
 from puckdb.cli import output
 from puckdb.cli.migrate import LockWaitOption
 from puckdb.cli.options import ConfigOption, UrlOption
+from puckdb.cli.pooler import warn_if_pooler
 from puckdb.project import Project
 
 if TYPE_CHECKING:
@@ -30,14 +31,6 @@ def register(app: typer.Typer) -> None:
     app.command(name="mark-applied")(mark_applied)
 
 
-def _warn_about_pooler(url: str) -> None:
-    from puckdb.urls import pooler_warning
-
-    warning = pooler_warning(url)
-    if warning:
-        output.warning(warning)
-
-
 @adopt_app.command()
 def drizzle(
     source: Annotated[
@@ -55,7 +48,7 @@ def drizzle(
 
     project = Project.load(config, url)
     if not no_database:
-        _warn_about_pooler(project.target().url)
+        warn_if_pooler(project.target().url)
     result = adopt_drizzle(project, source, database=not no_database)
     imported = result.imported
     folder = project.config.migrations
@@ -122,15 +115,23 @@ def _advice(skipped: SkippedMigration) -> str:
 
 def baseline(
     version: Version,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Record even when the database's schema differs from the migrations'."),
+    ] = False,
     config: ConfigOption = None,
     url: UrlOption = None,
     lock_wait: LockWaitOption = None,
 ) -> None:
     """Record migrations up to NUMBER as applied on a database that already has them."""
     from puckdb.migrations.baseline import baseline as run_baseline
+    from puckdb.migrations.baseline import verify_baseline
 
     project = Project.load(config, url)
     target = project.target()
+    warn_if_pooler(target.url)
+    if not force:
+        verify_baseline(project, version)
     recorded = run_baseline(
         target.url,
         project.config.migrations,
@@ -150,6 +151,7 @@ def mark_applied(
     from puckdb.migrations.baseline import record_without_running
 
     project = Project.load(config, url)
+    warn_if_pooler(project.target().url)
     recorded = record_without_running(
         project.target().url,
         project.config.migrations,

@@ -11,6 +11,7 @@ from rich.prompt import Confirm
 from puckdb.cli import output
 from puckdb.cli.migrate import interactive
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
+from puckdb.cli.pooler import warn_if_pooler
 from puckdb.project import Project
 
 
@@ -83,36 +84,45 @@ def push(
     def ask(candidate: object) -> bool:
         return Confirm.ask(candidate.question, default=False)  # type: ignore[attr-defined]
 
+    def show(plan: Plan, applied_migrations: int) -> None:
+        """The plan and its hazards before anything runs or is asked."""
+        if plan.is_empty:
+            return
+        output.stdout.out(plan.sql(), highlight=False)  # out(): no wrapping work on long SQL
+        for hazard in plan.hazards:
+            output.stdout.print(f"[yellow]{escape(hazard.kind)}[/yellow]: {escape(hazard.message)}")
+        if applied_migrations and not dry_run:
+            output.warning(
+                f"This database has {applied_migrations} applied migration(s); after this push it no "
+                "longer matches them (`puckdb check` reports the drift). Generate a migration for these "
+                "changes before sharing them."
+            )
+
     def confirm(plan: Plan) -> bool:
-        output.stdout.print("[bold red]This push loses data:[/bold red]")
-        for hazard in plan.blocking_hazards:
-            output.stdout.print(f"  {escape(hazard.message)}")
+        losses = "; ".join(hazard.message for hazard in plan.blocking_hazards)
+        output.stdout.print(f"[bold red]This push loses data[/bold red] ({escape(losses)}).")
         return Confirm.ask("Push anyway?", default=False)
 
     terminal = interactive()
+    project = Project.load(config, url)
+    if not dry_run:
+        warn_if_pooler(project.target().url)
     options = PushOptions(dry_run=dry_run, force=force, rename_flags=tuple(rename or ()), no_rename=no_rename)
     result = run_push(
-        Project.load(config, url),
+        project,
         options,
         ask=ask if terminal else None,
         confirm=confirm if terminal else None,
+        show=show,
     )
     if result.plan.is_empty:
         output.stdout.print("No changes: the database already matches the code.")
-        return
-    output.stdout.out(result.plan.sql(), highlight=False)  # out(): no wrapping work on long SQL
-    for hazard in result.plan.hazards:
-        output.stdout.print(f"[yellow]{escape(hazard.kind)}[/yellow]: {escape(hazard.message)}")
-    if not result.applied:
+    elif not result.applied:
         output.stdout.print(
             f"Dry run: {len(result.plan.statements)} statement(s) would run; nothing changed."
         )
-        return
-    count = len(result.plan.statements)
-    output.stdout.print(f"[bold green]Pushed[/bold green] {count} statement(s) in {result.seconds:.2f} s.")
-    if result.applied_migrations:
-        output.warning(
-            f"This database has {result.applied_migrations} applied migration(s); after this push it no "
-            "longer matches them (`puckdb check` reports the drift). Generate a migration for these "
-            "changes before sharing them."
+    else:
+        count = len(result.plan.statements)
+        output.stdout.print(
+            f"[bold green]Pushed[/bold green] {count} statement(s) in {result.seconds:.2f} s."
         )

@@ -2,6 +2,10 @@
 
 For a database that already holds what the migrations do — built by another tool, or by a
 migration someone ran by hand. The rows say so in ``applied_by``.
+
+A baseline is a claim about the database, so :func:`schema_differences` checks it: the
+live schema against the state the recorded migrations build (replayed in a shadow
+database). Only the schema can be checked; what data migrations wrote cannot.
 """
 
 from __future__ import annotations
@@ -9,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from puckdb.connect import connect
-from puckdb.errors import PuckdbError
+from puckdb.errors import DatabaseUnreachableError, PuckdbError
 from puckdb.migrations.advisory import migration_lock
 from puckdb.migrations.apply import DEFAULT_LOCK_WAIT_SECONDS, refuse_changed_history
 from puckdb.migrations.files import Migration, format_version
@@ -19,11 +24,19 @@ from puckdb.migrations.lockfile import verified_migrations
 from puckdb.migrations.state import database_state
 from puckdb.migrations.tracking import ensure_tracking_table, read_applied, record_applied
 
+if TYPE_CHECKING:
+    from puckdb.plan import Plan
+    from puckdb.project import Project
+
 
 class BaselineError(PuckdbError):
     """A baseline or mark-applied that names migrations puckdb cannot record."""
 
     exit_code = 2
+
+
+class BaselineMismatchError(PuckdbError):
+    """The database does not hold the schema a baseline would record (a finding: exit 1)."""
 
 
 def record_without_running(
@@ -66,10 +79,61 @@ def baseline(
     url: str, folder: Path, up_to: int, lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS
 ) -> list[Migration]:
     """Record every migration up to and including ``up_to`` as applied."""
-    versions = [m.version for m in verified_migrations(folder) if m.version <= up_to]
-    if not versions or up_to not in versions:
+    versions = [m.version for m in _up_to(folder, up_to)]
+    return record_without_running(url, folder, versions, how="baseline", lock_wait_seconds=lock_wait_seconds)
+
+
+def _up_to(folder: Path, up_to: int) -> list[Migration]:
+    """The migrations a baseline to ``up_to`` records; ``up_to`` must be one of them."""
+    migrations = [m for m in verified_migrations(folder) if m.version <= up_to]
+    if up_to not in {m.version for m in migrations}:
         raise BaselineError(
             f"There is no migration {format_version(up_to)} in {folder} to baseline up to. "
             "`puckdb status` lists the migrations."
         )
-    return record_without_running(url, folder, versions, how="baseline", lock_wait_seconds=lock_wait_seconds)
+    return migrations
+
+
+def schema_differences(project: Project, up_to: int) -> Plan:
+    """The statements that would turn the target database into the schema its migrations up
+    to ``up_to`` build: empty when the database holds what a baseline to ``up_to`` records."""
+    from puckdb.engine import migration_plan
+    from puckdb.inspect import inspect_schema
+    from puckdb.migrations.shadow import migrations_schema
+
+    schemas = project.config.schemas
+    recorded = _up_to(project.config.migrations, up_to)
+    expected = migrations_schema(
+        recorded, project.dev_server(), schemas=schemas, cache_dir=project.cache_dir / "shadow"
+    )
+    with connect(project.target().url, autocommit=True) as conn:
+        live = inspect_schema(conn, schemas)
+    return migration_plan(live, expected)
+
+
+def verify_baseline(project: Project, up_to: int) -> None:
+    """Refuse a baseline to ``up_to`` on a database whose schema is not what those
+    migrations build: recording migrations it does not hold would mean they never run."""
+    from puckdb.check import statement_summary
+
+    upto = format_version(up_to)
+    try:
+        differences = schema_differences(project, up_to)
+    except (BaselineError, DatabaseUnreachableError):
+        raise
+    except PuckdbError as error:  # the folder could not be replayed into a shadow database
+        raise BaselineError(
+            f"Cannot compare the database with the schema migrations up to {upto} build, so nothing was "
+            f"recorded: {error.message} `puckdb baseline {upto} --force` records without comparing."
+        ) from error
+    if differences.is_empty:
+        return
+    count = len(differences.statements)
+    lines = "".join(f"\n    {line}" for line in statement_summary(differences))
+    raise BaselineMismatchError(
+        f"The database's schema differs from what migrations up to {upto} build ({count} statement(s) "
+        "would make it match, below), so it does not hold all of them: recorded as applied, they would "
+        "never run. Nothing was recorded. Baseline at the number the database really is at; when the "
+        "differences are changes made by hand, record anyway with --force (`puckdb check` then reports "
+        "them as drift)." + lines
+    )

@@ -7,10 +7,13 @@ from __future__ import annotations
 import psycopg
 
 
-def describe_statement_error(error: psycopg.Error, statement: str, where: str, first_line: int = 1) -> str:
+def describe_statement_error(
+    error: psycopg.Error, statement: str, where: str, first_line: int = 1, position: int | None = None
+) -> str:
     """``where`` names the statement ("statement 3 of migrations/0002_x.sql");
     ``first_line`` is the line of its file the statement starts on, so that the caret's
-    line number is the file's."""
+    line number is the file's. ``position`` replaces the one PostgreSQL reports when the
+    statement ran inside a longer script (PostgreSQL's counts from the script's start)."""
     diag = error.diag
     message = diag.message_primary or str(error).strip().splitlines()[0]
     parts = [f"PostgreSQL rejected {where}: {message}"]
@@ -21,7 +24,9 @@ def describe_statement_error(error: psycopg.Error, statement: str, where: str, f
         parts.append(f"Detail: {diag.message_detail}")
     if diag.message_hint:
         parts.append(f"Hint: {diag.message_hint}")
-    excerpt = statement_excerpt(statement, diag.statement_position, first_line)
+    excerpt = statement_excerpt(
+        statement, diag.statement_position if position is None else position, first_line
+    )
     if excerpt:
         parts.append(excerpt)
     return "\n".join(parts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 import pytest
 
@@ -87,21 +89,39 @@ def test_an_older_migration_added_late_is_applied_not_skipped(workspace: Workspa
     assert tables(workspace.url) == ["decks", "notes", "users"]
 
 
-def test_sql_error_names_file_statement_line_and_leaves_nothing(workspace: Workspace) -> None:
+def failure_of(workspace: Workspace, file_name: str, text: str) -> str:
+    """The error applying a one-file folder gives; nothing of it may remain."""
     workspace.migrations.mkdir()
-    (workspace.migrations / "0001_broken.sql").write_text(
-        "-- a hand-written migration\n\nCREATE TABLE a (id int);\n\nCREATE TABLE b (\n    id int,\n    x no_such_type\n);\n"
-    )
+    (workspace.migrations / file_name).write_text(text)
     workspace.run("lock").check_returncode()
     with pytest.raises(MigrationSqlError) as caught:
         apply_migrations(workspace.url, workspace.migrations)
-    message = str(caught.value)
+    assert tables(workspace.url) == [] and statuses(workspace) == [(1, "pending")]
+    return str(caught.value)
+
+
+def test_sql_error_names_file_statement_line_and_leaves_nothing(workspace: Workspace) -> None:
+    message = failure_of(
+        workspace,
+        "0001_broken.sql",
+        "-- a hand-written migration\n\nCREATE TABLE a (id int);\n\nCREATE TABLE b (\n    id int,\n    x no_such_type\n);\n",
+    )
     assert "statement 2 (line 5) of" in message and "0001_broken.sql" in message
     assert 'type "no_such_type" does not exist' in message
     assert "line 7:     x no_such_type" in message and "^" in message
     assert "Nothing of this migration was applied" in message
-    assert tables(workspace.url) == []
-    assert statuses(workspace) == [(1, "pending")]
+
+
+def test_an_error_without_a_position_is_named_by_running_the_statements_one_by_one(
+    workspace: Workspace,
+) -> None:
+    message = failure_of(
+        workspace,
+        "0001_divides.sql",
+        "CREATE TABLE a (id int);\n\nINSERT INTO a VALUES (1);\n\nUPDATE a SET id = id / 0;\n",
+    )
+    assert "statement 3 (line 5) of" in message and "division by zero" in message
+    assert "Nothing of this migration was applied" in message
 
 
 def test_edited_applied_migration_is_refused(workspace: Workspace) -> None:
@@ -156,7 +176,7 @@ def test_migration_lock_wait_names_the_holder(workspace: Workspace) -> None:
     assert tables(workspace.url) == []
 
 
-def test_lock_timeout_is_reported_as_a_lock_wait(workspace: Workspace) -> None:
+def test_lock_timeout_is_reported_as_a_lock_wait_after_waiting_once(workspace: Workspace) -> None:
     workspace.write_schema(USERS)
     generate(workspace.project(), GenerateOptions())
     apply_migrations(workspace.url, workspace.migrations)
@@ -166,8 +186,15 @@ def test_lock_timeout_is_reported_as_a_lock_wait(workspace: Workspace) -> None:
     generate(workspace.project(), GenerateOptions())
     with psycopg.connect(workspace.url) as blocker:
         blocker.execute("SELECT * FROM users")  # holds ACCESS SHARE until the transaction ends
-        with pytest.raises(MigrationSqlError, match="This was a lock wait"):
-            apply_migrations(workspace.url, workspace.migrations, ApplyOptions(lock_timeout_seconds=0.2))
+        started = time.perf_counter()
+        with pytest.raises(MigrationSqlError) as caught:
+            apply_migrations(workspace.url, workspace.migrations, ApplyOptions(lock_timeout_seconds=1.0))
+        waited = time.perf_counter() - started
+    message = str(caught.value)
+    assert "0002_add_users_age.sql waited 1 s for a lock that another session holds" in message
+    assert "--lock-timeout SECONDS" in message and "Nothing of this migration was applied" in message
+    # The migration is not run a second time to name the statement: one wait, not two.
+    assert 1.0 <= waited < 1.8
     assert statuses(workspace) == [(1, "applied"), (2, "pending")]
 
 

@@ -7,28 +7,32 @@ migration exactly once: whoever gets the lock second finds the work done.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from puckdb.connect import connect
-from puckdb.errors import PuckdbError
+from puckdb.connect import connect, reporting_lost_connection
+from puckdb.errors import PuckdbError, UsageError
 from puckdb.migrations.advisory import migration_lock
 from puckdb.migrations.files import Migration, format_version
 from puckdb.migrations.lockfile import verified_migrations
-from puckdb.migrations.runner import run_in_transaction, run_statements
+from puckdb.migrations.resume import Resume, resumes
+from puckdb.migrations.runner import run_in_transaction, run_statements, session_lock_timeout
 from puckdb.migrations.state import DatabaseState, database_state
 from puckdb.migrations.tracking import (
     ensure_tracking_table,
+    forget,
     read_applied,
     record_applied,
     record_finished,
     record_progress,
+    record_resumed,
     record_started,
+    statement_checksum,
 )
 
 DEFAULT_LOCK_WAIT_SECONDS = 60.0
@@ -71,6 +75,23 @@ class ApplyResult:
     """What was (or, with --dry-run, would be) applied."""
     already_applied: int
     seconds: float
+    resume_at: Mapping[int, int] = field(default_factory=dict)
+    """Version → the 1-based statement a stopped migration resumes at."""
+
+
+_LOST_OUTCOME = (
+    "`puckdb status` shows what is recorded: a migration that committed is recorded, one in a "
+    "transaction that did not commit is not, and one that runs outside a transaction is recorded as "
+    "partial; `puckdb apply` continues from there."
+)
+
+
+class NoSuchMigrationError(UsageError):
+    """``--to`` names a migration number the folder does not have."""
+
+
+class PartlyRolledBackError(PuckdbError):
+    """A down file that runs outside a transaction stopped part-way."""
 
 
 def apply_migrations(
@@ -84,28 +105,65 @@ def apply_migrations(
     with connect(url, autocommit=True) as conn:
         if options.dry_run:
             state = database_state(migrations, read_applied(conn))
-            planned = _planned(state, options.to)
+            planned, resumes = _planned(state, migrations, options.to)
             return ApplyResult(
-                (), tuple(planned), len(state.having("applied")), time.perf_counter() - started
+                (),
+                tuple(planned),
+                len(state.having("applied")),
+                time.perf_counter() - started,
+                {v: r.statements_done + 1 for v, r in resumes.items()},
             )
-        with migration_lock(conn, options.lock_wait_seconds):
+        # Statements report a broken connection themselves (naming the statement); this
+        # covers the bookkeeping around them (the lock, the tracking rows).
+        with (
+            reporting_lost_connection(conn, url, "preparing to apply", _LOST_OUTCOME) as activity,
+            migration_lock(conn, options.lock_wait_seconds),
+        ):
             ensure_tracking_table(conn)
             state = database_state(migrations, read_applied(conn))
-            planned = _planned(state, options.to)
+            planned, resumes = _planned(state, migrations, options.to)
             done: list[MigrationApplied] = []
             for migration in planned:
-                resume_at = _resume_point(state, migration)
-                report(MigrationStarted(migration, resume_at + 1))
-                done.append(_apply_one(conn, migration, resume_at, options.lock_timeout_seconds))
+                activity.what = f"applying {migration.label}"
+                resume = resumes.get(migration.version)
+                report(MigrationStarted(migration, (resume.statements_done if resume else 0) + 1))
+                done.append(_apply_one(conn, migration, resume, options.lock_timeout_seconds))
                 report(done[-1])
     return ApplyResult(
         tuple(done), tuple(planned), len(state.having("applied")), time.perf_counter() - started
     )
 
 
-def _planned(state: DatabaseState, to: int | None) -> list[Migration]:
+def _planned(
+    state: DatabaseState, migrations: Sequence[Migration], to: int | None
+) -> tuple[list[Migration], dict[int, Resume]]:
     refuse_changed_history(state)
-    return [m for m in state.to_apply if to is None or m.version <= to]
+    refuse_partly_rolled_back(state)
+    if to is not None and to not in {m.version for m in migrations}:
+        known = (
+            f"its migrations are {migrations[0].label} to {migrations[-1].label}"
+            if migrations
+            else "it holds no migrations"
+        )
+        folder = migrations[0].path.parent if migrations else "the migrations folder"
+        raise NoSuchMigrationError(
+            f"--to {format_version(to)}: there is no migration {format_version(to)} in {folder} ({known}). "
+            "--to takes the number of the last migration to apply; `puckdb status` lists them."
+        )
+    planned = [m for m in state.to_apply if to is None or m.version <= to]
+    found = resumes(state)
+    return planned, {m.version: found[m.version] for m in planned if m.version in found}
+
+
+def refuse_partly_rolled_back(state: DatabaseState) -> None:
+    for entry in state.having("partial-down"):
+        assert entry.record is not None and entry.record.down_statements_done is not None
+        raise PartlyRolledBackError(
+            f"Migration {format_version(entry.version)}_{entry.name} is partly rolled back on this "
+            f"database: its down file runs outside a transaction and stopped after statement "
+            f"{entry.record.down_statements_done}. Finish the rollback with `puckdb down` (it resumes there) "
+            "before applying anything; then `puckdb apply` applies it again."
+        )
 
 
 def refuse_changed_history(state: DatabaseState) -> None:
@@ -132,48 +190,42 @@ def refuse_changed_history(state: DatabaseState) -> None:
         )
 
 
-def _resume_point(state: DatabaseState, migration: Migration) -> int:
-    for entry in state.having("partial"):
-        if entry.version == migration.version and entry.record is not None:
-            return entry.record.statements_done
-    return 0
-
-
 def _apply_one(
-    conn: psycopg.Connection[Any], migration: Migration, resume_at: int, lock_timeout: float
+    conn: psycopg.Connection[Any], migration: Migration, resume: Resume | None, lock_timeout: float
 ) -> MigrationApplied:
     statements = migration.statements
     started = time.perf_counter()
+    resume_at = resume.statements_done if resume is not None else 0
     if migration.header.transactional:
-        run_in_transaction(
-            conn,
-            statements,
-            migration.path,
-            then=lambda: record_applied(
+
+        def record() -> None:
+            if resume is not None:  # a stopped run that ran nothing; its file is now transactional
+                forget(conn, migration.version)
+            record_applied(
                 conn,
                 migration.version,
                 migration.name,
                 migration.checksum,
                 timedelta(seconds=time.perf_counter() - started),
-            ),
-            lock_timeout_seconds=lock_timeout,
-        )
+            )
+
+        run_in_transaction(conn, statements, migration.path, then=record, lock_timeout_seconds=lock_timeout)
     else:
         record_started(conn, migration.version, migration.name, migration.checksum)
-        conn.execute(f"SET lock_timeout = '{int(lock_timeout * 1000)}ms'")
-        try:
+        if resume is not None and resume.file_changed:
+            record_resumed(conn, migration.version, migration.name, migration.checksum)
+        with session_lock_timeout(conn, lock_timeout):
             run_statements(
                 conn,
                 statements,
                 migration.path,
                 first=resume_at,
-                after_each=lambda number: record_progress(conn, migration.version, number),
+                after_each=lambda number: record_progress(
+                    conn, migration.version, number, statement_checksum(statements[number - 1].sql)
+                ),
                 rolled_back=False,
                 lock_timeout_seconds=lock_timeout,
             )
-        finally:
-            if not conn.broken:
-                conn.execute("RESET lock_timeout")
         record_finished(conn, migration.version, timedelta(seconds=time.perf_counter() - started))
     return MigrationApplied(migration, time.perf_counter() - started, len(statements) - resume_at)
 

@@ -135,7 +135,8 @@ def verify_lock(folder: Path, migrations: Sequence[Migration]) -> None:
             raise MigrationsFolderError(
                 f"{migration.path} was changed after it was generated (its checksum differs from "
                 f"{LOCK_FILE_NAME}). If it is applied anywhere, restore it from git: an applied migration "
-                "must not change. If it is not applied yet and the edit is intended, run `puckdb lock`."
+                "must not change. If it is not applied yet, or it stopped part-way and the edit fixes a "
+                "statement that has not run, and the edit is intended, run `puckdb lock`."
             )
     for entry in entries:
         if entry.file_name not in present:

@@ -1,7 +1,10 @@
 """Undoing migrations: ``down`` runs down files on a database, ``drop`` deletes files.
 
 ``down`` runs each down file in one transaction with the removal of its tracking row, so a
-migration is either still recorded and in place, or neither. ``drop`` is for a migration
+migration is either still recorded and in place, or neither. A down file marked
+``Transaction: no`` runs statement by statement and records its progress in the row
+(status "partial-down"), so a stopped one neither claims to be applied nor is re-run from
+its start. ``drop`` is for a migration
 that was a mistake before it went anywhere, and refuses one a database has applied.
 """
 
@@ -11,16 +14,31 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from puckdb.connect import connect
+import psycopg
+
+from puckdb.connect import connect, reporting_lost_connection
 from puckdb.errors import PuckdbError, UsageError
 from puckdb.migrations.advisory import migration_lock
-from puckdb.migrations.apply import DEFAULT_LOCK_WAIT_SECONDS, refuse_changed_history
+from puckdb.migrations.apply import (
+    DEFAULT_LOCK_TIMEOUT_SECONDS,
+    DEFAULT_LOCK_WAIT_SECONDS,
+    refuse_changed_history,
+)
 from puckdb.migrations.files import Migration, format_version
 from puckdb.migrations.lockfile import verified_migrations, write_lock
-from puckdb.migrations.runner import run_statements
-from puckdb.migrations.state import database_state
-from puckdb.migrations.tracking import forget, read_applied
+from puckdb.migrations.resume import check_ran_unchanged
+from puckdb.migrations.runner import run_in_transaction, run_statements, session_lock_timeout
+from puckdb.migrations.sqltext import SqlStatement
+from puckdb.migrations.state import DatabaseState, database_state
+from puckdb.migrations.tracking import forget, read_applied, record_down_progress, statement_checksum
+
+_LOST_OUTCOME = (
+    "`puckdb status` shows where the database stands: a down step in a transaction that did not "
+    "commit left its migration applied, and one outside a transaction is recorded as partly rolled "
+    "back; `puckdb down` continues from there."
+)
 
 
 class RollbackError(PuckdbError):
@@ -31,6 +49,10 @@ class RollbackError(PuckdbError):
 class RolledBack:
     migration: Migration
     seconds: float
+    empty: bool = False
+    """The down file has no statements (allowed with ``force``): only the record went."""
+    resumed_at: int = 1
+    """The 1-based down statement this run started with (above 1: a stopped down resumed)."""
 
 
 def down(
@@ -41,62 +63,133 @@ def down(
     force: bool = False,
     confirm: Callable[[Migration, list[str]], bool] | None = None,
     lock_wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
+    lock_timeout_seconds: float | None = DEFAULT_LOCK_TIMEOUT_SECONDS,
     report: Callable[[RolledBack], None] = lambda event: None,
 ) -> list[RolledBack]:
     """Roll back the newest applied migration, or every one newer than ``to``.
 
     A down file whose header declares data loss runs only when ``confirm`` says yes (a
-    terminal prompt) or with ``force``.
+    terminal prompt) or with ``force``; so does an empty down file (it would undo nothing).
+    A down file that runs outside a transaction records its progress, and a stopped one
+    resumes where it stopped.
     """
     migrations = verified_migrations(folder)
     done: list[RolledBack] = []
-    with connect(url, autocommit=True) as conn, migration_lock(conn, lock_wait_seconds):
+    with (
+        connect(url, autocommit=True) as conn,
+        reporting_lost_connection(conn, url, "preparing to roll back", _LOST_OUTCOME) as activity,
+        migration_lock(conn, lock_wait_seconds),
+    ):
         state = database_state(migrations, read_applied(conn))
-        refuse_changed_history(state)
-        partial = state.having("partial")
-        if partial:
-            raise RollbackError(
-                f"Migration {format_version(partial[0].version)}_{partial[0].name} stopped part-way (it runs "
-                "outside a transaction). Finish it with `puckdb apply` before rolling anything back."
-            )
-        applied = [e.migration for e in reversed(state.having("applied")) if e.migration is not None]
-        steps = applied[:1] if to is None else [m for m in applied if m.version > to]
-        if not steps:
-            return done
-        for migration in steps:
-            _check_down_file(migration)
-        for migration in steps:
-            header = migration.down_header()
-            assert header is not None and migration.down_path is not None  # checked above
-            losses = [h.message for h in header.hazards if h.kind == "data-loss"]
-            if losses and not force and not (confirm is not None and confirm(migration, losses)):
-                raise UsageError(
-                    f"Rolling back {migration.label} loses data ({'; '.join(losses)}), and that needs a "
-                    "yes on a terminal or --force. Nothing was rolled back from here on."
-                    if confirm is None
-                    else f"Rolling back {migration.label} was declined. Nothing was rolled back from here on."
-                )
-            started = time.perf_counter()
-            statements = migration.down_statements()
-            if header.transactional:
-                with conn.transaction():
-                    run_statements(conn, statements, migration.down_path)
-                    forget(conn, migration.version)
-            else:
-                run_statements(conn, statements, migration.down_path, rolled_back=False)
-                forget(conn, migration.version)
-            done.append(RolledBack(migration, time.perf_counter() - started))
+        for step in _steps(state, to, force):
+            activity.what = f"rolling back {step.migration.label}"
+            _confirm_losses(step.migration, force, confirm)
+            done.append(_roll_back(conn, step, lock_timeout_seconds))
             report(done[-1])
     return done
 
 
-def _check_down_file(migration: Migration) -> None:
-    if migration.down_path is None:
+@dataclass(frozen=True)
+class _Step:
+    migration: Migration
+    down_path: Path
+    statements: list[SqlStatement]
+    transactional: bool
+    done: int
+    """Down statements that already ran (a stopped down outside a transaction)."""
+
+
+def _steps(state: DatabaseState, to: int | None, force: bool) -> list[_Step]:
+    """The down steps to run, newest first, each checked before any runs."""
+    refuse_changed_history(state)
+    partial = state.having("partial")
+    if partial:
         raise RollbackError(
-            f"{migration.path} has no down file ({migration.label}.down.sql), so puckdb cannot roll it "
-            "back. Write the down file (the SQL that undoes the migration) and run the command again; "
-            "nothing was rolled back."
+            f"Migration {format_version(partial[0].version)}_{partial[0].name} stopped part-way (it runs "
+            "outside a transaction). Finish it with `puckdb apply` before rolling anything back."
         )
+    entries = list(reversed(state.having("applied", "partial-down")))
+    chosen = entries[:1] if to is None else [e for e in entries if e.version > to]
+    steps: list[_Step] = []
+    for entry in chosen:
+        assert entry.migration is not None and entry.record is not None
+        migration = entry.migration
+        if migration.down_path is None:
+            raise RollbackError(
+                f"{migration.path} has no down file ({migration.label}.down.sql), so puckdb cannot roll it "
+                "back. Write the down file (the SQL that undoes the migration) and run the command again; "
+                "nothing was rolled back."
+            )
+        header = migration.down_header()
+        assert header is not None
+        statements = migration.down_statements()
+        if not statements and migration.statements and not force:
+            raise RollbackError(
+                f"{migration.down_path} has no statements, so rolling {migration.label} back would only "
+                "delete its tracking row and leave everything it did in the database. Write the SQL that "
+                "undoes it in the down file, or pass --force to remove the record anyway (for a migration "
+                "whose effects you undid by hand). Nothing was rolled back."
+            )
+        ran = entry.record.down_statements_done or 0
+        if ran:
+            where = (
+                f"{migration.down_path} stopped part-way on this database (statements 1 to {ran} ran, "
+                "outside a transaction)"
+            )
+            if header.transactional:
+                raise RollbackError(
+                    f"{where}, and its header now says it runs in a transaction. What already ran cannot "
+                    "be rolled back, so it must finish as it started: put back `-- Transaction: no` and run "
+                    "the command again."
+                )
+            check_ran_unchanged(where, statements, entry.record.down_checksums[:ran], "")
+        steps.append(_Step(migration, migration.down_path, statements, header.transactional, ran))
+    return steps
+
+
+def _confirm_losses(
+    migration: Migration, force: bool, confirm: Callable[[Migration, list[str]], bool] | None
+) -> None:
+    header = migration.down_header()
+    losses = [h.message for h in header.hazards if h.kind == "data-loss"] if header else []
+    if not losses or force or (confirm is not None and confirm(migration, losses)):
+        return
+    raise UsageError(
+        f"Rolling back {migration.label} loses data ({'; '.join(losses)}), and that needs a "
+        "yes on a terminal or --force. Nothing was rolled back from here on."
+        if confirm is None
+        else f"Rolling back {migration.label} was declined. Nothing was rolled back from here on."
+    )
+
+
+def _roll_back(conn: psycopg.Connection[Any], step: _Step, lock_timeout: float | None) -> RolledBack:
+    started = time.perf_counter()
+    version = step.migration.version
+    if step.transactional:
+        run_in_transaction(
+            conn,
+            step.statements,
+            step.down_path,
+            then=lambda: forget(conn, version),
+            lock_timeout_seconds=lock_timeout,
+        )
+    else:
+        with session_lock_timeout(conn, lock_timeout):
+            run_statements(
+                conn,
+                step.statements,
+                step.down_path,
+                first=step.done,
+                after_each=lambda number: record_down_progress(
+                    conn, version, number, statement_checksum(step.statements[number - 1].sql)
+                ),
+                rolled_back=False,
+                lock_timeout_seconds=lock_timeout,
+            )
+        forget(conn, version)
+    return RolledBack(
+        step.migration, time.perf_counter() - started, empty=not step.statements, resumed_at=step.done + 1
+    )
 
 
 def drop(

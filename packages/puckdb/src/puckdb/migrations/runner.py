@@ -3,16 +3,34 @@ its line and PostgreSQL's position."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg import sql
 
+from puckdb.connect import connection_lost, is_lost
 from puckdb.errors import PuckdbError
+from puckdb.migrations.concurrent_index import (
+    ConcurrentIndex,
+    concurrent_index,
+    index_validity,
+    invalid_index_advice,
+)
 from puckdb.migrations.sqltext import SqlStatement
 from puckdb.sqlerrors import describe_statement_error
+
+_SEPARATOR = "\n;\n"
+_ROLLED_BACK = "Nothing of this migration was applied (its transaction was rolled back)."
+_NOT_COMMITTED = (
+    "Its transaction had not committed, so PostgreSQL rolled it back: none of its statements took "
+    "effect and nothing was recorded."
+)
+# Errors a statement gets when what it creates is already there.
+_ALREADY_THERE = (pg_errors.DuplicateTable, pg_errors.DuplicateObject, pg_errors.DuplicateColumn)
 
 
 class MigrationSqlError(PuckdbError):
@@ -22,8 +40,12 @@ class MigrationSqlError(PuckdbError):
 def script_of(statements: Sequence[SqlStatement] | Sequence[str]) -> bytes:
     """The statements as one query string, for one round trip. Each is terminated on a line
     of its own, so a statement ending in a ``--`` comment cannot swallow the semicolon."""
+    return _script_text(statements).encode()
+
+
+def _script_text(statements: Sequence[SqlStatement] | Sequence[str]) -> str:
     texts = [s.sql if isinstance(s, SqlStatement) else s for s in statements]
-    return "".join(f"{text}\n;\n" for text in texts).encode()
+    return "".join(f"{text}{_SEPARATOR}" for text in texts)
 
 
 def run_in_transaction(
@@ -37,26 +59,76 @@ def run_in_transaction(
     """Run ``statements`` and ``then`` in one transaction on an autocommit connection.
 
     The statements go as one script (one round trip instead of one per statement: 3x faster
-    on a large migration). When PostgreSQL rejects the script, it is rolled back and run
-    again statement by statement, to name the statement that fails.
+    on a large migration). When PostgreSQL rejects the script, the statement at fault is
+    found from the error's position when it has one (syntax and name errors). Otherwise the
+    script is rolled back and run again statement by statement to name it, except after a
+    lock timeout: the second run would wait as long again.
     """
     setting = (
-        f"SET LOCAL lock_timeout = '{int(lock_timeout_seconds * 1000)}ms'\n;\n".encode()
+        f"SET LOCAL lock_timeout = '{int(lock_timeout_seconds * 1000)}ms'{_SEPARATOR}"
         if lock_timeout_seconds is not None
-        else b""
+        else ""
     )
+    phase = "script"  # then "then" (the caller's own statements), then "commit"
     try:
         with conn.transaction():
-            conn.execute(setting + script_of(statements))
+            conn.execute((setting + _script_text(statements)).encode())
+            phase = "then"
             then()
+            phase = "commit"
         return
-    except psycopg.Error:
-        pass
-    with conn.transaction():
-        if setting:
-            conn.execute(setting)
-        run_statements(conn, statements, path, lock_timeout_seconds=lock_timeout_seconds)
-        then()
+    except psycopg.Error as error:
+        if is_lost(conn):
+            outcome = (
+                "It broke while the transaction committed, so puckdb cannot tell whether it did: "
+                "`puckdb status` shows whether the migration is recorded (its row commits with it)."
+                if phase == "commit"
+                else _NOT_COMMITTED
+            )
+            raise connection_lost(error, during=f"while running {path}", outcome=outcome) from error
+        if isinstance(error, pg_errors.LockNotAvailable):
+            raise MigrationSqlError(_lock_wait_in_script(error, path, lock_timeout_seconds)) from error
+        if phase == "commit":  # a deferred constraint: running again would fail the same way
+            raise MigrationSqlError(_commit_failure(error, path)) from error
+        located = _locate(error, statements, len(setting)) if phase == "script" else None
+        if located is not None:
+            number, position = located
+            statement = statements[number - 1]
+            raise MigrationSqlError(
+                _failure(error, statement, number, path, True, lock_timeout_seconds, position=position)
+            ) from error
+    phase = "script"
+    try:
+        with conn.transaction():
+            if setting:
+                conn.execute(setting.encode())
+            run_statements(conn, statements, path, lock_timeout_seconds=lock_timeout_seconds)
+            then()
+            phase = "commit"
+    except psycopg.Error as error:
+        if is_lost(conn):
+            raise connection_lost(error, during=f"while running {path}", outcome=_NOT_COMMITTED) from error
+        if phase != "commit":
+            raise
+        raise MigrationSqlError(_commit_failure(error, path)) from error
+
+
+def _locate(error: psycopg.Error, statements: Sequence[SqlStatement], offset: int) -> tuple[int, int] | None:
+    """(statement number, 1-based position within it) of an error PostgreSQL placed in the
+    script; positions count characters of the whole query string."""
+    raw = error.diag.statement_position
+    if raw is None or not str(raw).isdigit():
+        return None
+    position = int(raw) - 1 - offset
+    if position < 0:
+        return None
+    start = 0
+    for number, statement in enumerate(statements, start=1):
+        end = start + len(statement.sql) + len(_SEPARATOR)
+        if position < end:
+            return number, min(position - start, len(statement.sql)) + 1
+        start = end
+    return None
 
 
 def run_statements(
@@ -73,14 +145,72 @@ def run_statements(
     number ``n`` (1-based) succeeded. ``rolled_back`` says whether a failure undoes the
     statements before it (inside a transaction) or not, for the error message."""
     for number, statement in enumerate(statements[first:], start=first + 1):
+        index = None if rolled_back else concurrent_index(statement.sql)
         try:
             conn.execute(statement.sql.encode())  # bytes: run as written, no %-placeholders
         except psycopg.Error as error:
+            if is_lost(conn):
+                outcome = _NOT_COMMITTED if rolled_back else _lost_outside_transaction(first, number)
+                where = f"while running statement {number} (line {statement.line}) of {path}"
+                raise connection_lost(error, during=where, outcome=outcome) from error
+            text = _failure(error, statement, number, path, rolled_back, lock_timeout_seconds)
+            if not rolled_back:
+                text += _left_behind(conn, error, index, resumed=number == first + 1 and first > 0)
+            raise MigrationSqlError(text) from error
+        if index is not None and index_validity(conn, index) is False:
+            # CREATE INDEX CONCURRENTLY IF NOT EXISTS "succeeds" on an invalid leftover.
             raise MigrationSqlError(
-                _failure(error, statement, number, path, rolled_back, lock_timeout_seconds)
-            ) from error
+                f"Statement {number} (line {statement.line}) of {path} ran, but left no usable index. "
+                f"{invalid_index_advice(index)} Statements 1 to {number - 1} stay applied and are recorded."
+            )
         if after_each is not None:
             after_each(number)
+
+
+def _lost_outside_transaction(first: int, number: int) -> str:
+    ran = f"Statements {first + 1} to {number - 1} ran and are recorded; " if number - 1 > first else ""
+    return (
+        f"This migration runs outside a transaction: {ran}statement {number} may or may not have "
+        f"completed. Running the command again resumes at statement {number}."
+    )
+
+
+def _left_behind(
+    conn: psycopg.Connection[Any], error: psycopg.Error, index: ConcurrentIndex | None, *, resumed: bool
+) -> str:
+    """What a failed statement outside a transaction may have left, and how to go on."""
+    if index is not None and index_validity(conn, index) is False:
+        return "\n" + invalid_index_advice(index)
+    if resumed and isinstance(error, _ALREADY_THERE):
+        return (
+            "\nThis run resumed at this statement, where the previous run stopped: that run may have "
+            "completed it and been cut off before recording it. If what exists is what this statement "
+            "creates, add IF NOT EXISTS to it (the statements that have not run may be edited; then run "
+            "`puckdb lock`) and run the command again."
+        )
+    return ""
+
+
+def _commit_failure(error: psycopg.Error, path: Path) -> str:
+    message = error.diag.message_primary or " ".join(str(error).split())
+    detail = f" Detail: {error.diag.message_detail}" if error.diag.message_detail else ""
+    return (
+        f"PostgreSQL rejected {path} when its transaction committed: {message} (SQLSTATE "
+        f"{error.diag.sqlstate}).{detail} A deferred constraint is checked at commit; fix the data or the "
+        f"migration and run the command again. {_ROLLED_BACK}"
+    )
+
+
+def _lock_wait_in_script(error: psycopg.Error, path: Path, lock_timeout_seconds: float | None) -> str:
+    waited = f"{lock_timeout_seconds:g} s" if lock_timeout_seconds is not None else "lock_timeout"
+    return (
+        f"A statement of {path} waited {waited} for a lock that another session holds on a table it "
+        f"changes, and PostgreSQL canceled it (SQLSTATE {error.diag.sqlstate}): a long query or an open "
+        f"transaction is using that table. {_ROLLED_BACK} (puckdb runs the migration as one script and "
+        "does not run it again to name the statement: that would wait as long again. "
+        "`SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle'` shows the "
+        "sessions.) Run again when it is quiet, or raise the wait with --lock-timeout SECONDS."
+    )
 
 
 def _failure(
@@ -90,9 +220,11 @@ def _failure(
     path: Path,
     rolled_back: bool,
     lock_timeout_seconds: float | None,
+    *,
+    position: int | None = None,
 ) -> str:
     where = f"statement {number} (line {statement.line}) of {path}"
-    text = describe_statement_error(error, statement.sql, where, first_line=statement.line)
+    text = describe_statement_error(error, statement.sql, where, first_line=statement.line, position=position)
     if isinstance(error, pg_errors.LockNotAvailable):
         waited = f"{lock_timeout_seconds:g} s" if lock_timeout_seconds is not None else "lock_timeout"
         text += (
@@ -101,10 +233,27 @@ def _failure(
             "raise the wait with --lock-timeout SECONDS."
         )
     if rolled_back:
-        text += "\nNothing of this migration was applied (its transaction was rolled back)."
+        text += "\n" + _ROLLED_BACK
     else:
+        ran = f"statements 1 to {number - 1} stay applied and are recorded" if number > 1 else "nothing ran"
         text += (
-            f"\nThis migration runs outside a transaction: statements 1 to {number - 1} stay applied and "
-            "are recorded; after fixing the cause, run the command again to resume at this statement."
+            f"\nThis migration runs outside a transaction: {ran}. After fixing the cause, in the "
+            f"database or in the file (statement {number} and the ones after it may be edited, then "
+            "`puckdb lock`), run the command again to resume at this statement."
         )
     return text
+
+
+@contextmanager
+def session_lock_timeout(conn: psycopg.Connection[Any], seconds: float | None) -> Iterator[None]:
+    """``lock_timeout`` for statements run outside a transaction, reset afterwards (the
+    connection goes on to other work, e.g. the next migration in a transaction)."""
+    if seconds is None:
+        yield
+        return
+    conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(f"{int(seconds * 1000)}ms")))
+    try:
+        yield
+    finally:
+        if not is_lost(conn):
+            conn.execute("RESET lock_timeout")

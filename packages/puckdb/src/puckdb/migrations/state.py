@@ -13,7 +13,7 @@ from typing import Literal
 from puckdb.migrations.files import Migration
 from puckdb.migrations.tracking import AppliedMigration
 
-Status = Literal["applied", "pending", "partial", "modified", "unknown"]
+Status = Literal["applied", "pending", "partial", "partial-down", "modified", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,10 @@ class MigrationStatus:
     version: int
     name: str
     status: Status
-    """applied; pending (no row); partial (a run outside a transaction stopped part-way);
-    modified (applied, but the file changed since); unknown (a row with no file)."""
+    """applied; pending (no row); partial (a run outside a transaction stopped part-way;
+    its file may have been fixed since, which ``apply`` checks before resuming);
+    partial-down (a down file outside a transaction stopped part-way); modified (applied,
+    but the file changed since); unknown (a row with no file)."""
     migration: Migration | None
     record: AppliedMigration | None
 
@@ -53,10 +55,12 @@ def database_state(migrations: Sequence[Migration], applied: Sequence[AppliedMig
         status: Status
         if row is None:
             status = "pending"
-        elif row.checksum != migration.checksum:
-            status = "modified"
         elif not row.finished:
             status = "partial"
+        elif row.checksum != migration.checksum:
+            status = "modified"
+        elif row.down_statements_done is not None:
+            status = "partial-down"
         else:
             status = "applied"
         entries.append(MigrationStatus(migration.version, migration.name, status, migration, row))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from puckdb.errors import PuckdbError
 from puckdb.migrations.files import Migration
-from puckdb.migrations.sqltext import SqlStatement
+from puckdb.migrations.sqltext import SqlStatement, statement_span
 from puckdb.migrations.state import DatabaseState
 from puckdb.migrations.tracking import AppliedMigration, statement_checksum
 
@@ -45,10 +45,12 @@ def resume_of(migration: Migration, record: AppliedMigration) -> Resume:
     done = record.statements_done
     if record.checksum == migration.checksum:
         return Resume(migration, done, file_changed=False)
-    ran = f"statements 1 to {done}" if done > 1 else "statement 1" if done == 1 else "no statement"
-    where = f"{migration.path} stopped part-way on this database ({ran} ran, outside a transaction)"
     if done == 0:
         return Resume(migration, 0, file_changed=True)  # nothing ran: any fix is fine
+    where = (
+        f"{migration.path} stopped part-way on this database ({statement_span(1, done)} ran, outside a "
+        "transaction)"
+    )
     if migration.header.transactional:
         raise PartialMigrationChangedError(
             f"{where}, and its header now says it runs in a transaction. What already ran cannot be "

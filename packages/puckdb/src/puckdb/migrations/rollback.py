@@ -30,7 +30,7 @@ from puckdb.migrations.files import Migration, format_version
 from puckdb.migrations.lockfile import verified_migrations, write_lock
 from puckdb.migrations.resume import check_ran_unchanged
 from puckdb.migrations.runner import run_in_transaction, run_statements, session_lock_timeout
-from puckdb.migrations.sqltext import SqlStatement
+from puckdb.migrations.sqltext import SqlStatement, statement_span
 from puckdb.migrations.state import DatabaseState, database_state
 from puckdb.migrations.tracking import forget, read_applied, record_down_progress, statement_checksum
 
@@ -133,7 +133,7 @@ def _steps(state: DatabaseState, to: int | None, force: bool) -> list[_Step]:
         ran = entry.record.down_statements_done or 0
         if ran:
             where = (
-                f"{migration.down_path} stopped part-way on this database (statements 1 to {ran} ran, "
+                f"{migration.down_path} stopped part-way on this database ({statement_span(1, ran)} ran, "
                 "outside a transaction)"
             )
             if header.transactional:

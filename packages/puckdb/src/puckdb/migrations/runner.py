@@ -20,7 +20,7 @@ from puckdb.migrations.concurrent_index import (
     index_validity,
     invalid_index_advice,
 )
-from puckdb.migrations.sqltext import SqlStatement
+from puckdb.migrations.sqltext import SqlStatement, statement_span
 from puckdb.sqlerrors import describe_statement_error
 
 _SEPARATOR = "\n;\n"
@@ -161,14 +161,18 @@ def run_statements(
             # CREATE INDEX CONCURRENTLY IF NOT EXISTS "succeeds" on an invalid leftover.
             raise MigrationSqlError(
                 f"Statement {number} (line {statement.line}) of {path} ran, but left no usable index. "
-                f"{invalid_index_advice(index)} Statements 1 to {number - 1} stay applied and are recorded."
+                f"{invalid_index_advice(index)} What ran before it stays applied and is recorded."
             )
         if after_each is not None:
             after_each(number)
 
 
 def _lost_outside_transaction(first: int, number: int) -> str:
-    ran = f"Statements {first + 1} to {number - 1} ran and are recorded; " if number - 1 > first else ""
+    ran = (
+        f"{statement_span(first + 1, number - 1)} ran and {'is' if number - 2 == first else 'are'} recorded; "
+        if number - 1 > first
+        else ""
+    )
     return (
         f"This migration runs outside a transaction: {ran}statement {number} may or may not have "
         f"completed. Running the command again resumes at statement {number}."
@@ -235,6 +239,7 @@ def _failure(
     if rolled_back:
         text += "\n" + _ROLLED_BACK
     else:
+        # (The wording "statements 1 to 1" is kept: other tests and users match on it.)
         ran = f"statements 1 to {number - 1} stay applied and are recorded" if number > 1 else "nothing ran"
         text += (
             f"\nThis migration runs outside a transaction: {ran}. After fixing the cause, in the "

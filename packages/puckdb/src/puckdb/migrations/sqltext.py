@@ -125,3 +125,8 @@ def _skip_space_and_comments(chunk: str) -> int | None:
         else:
             return position
     return None
+
+
+def statement_span(first: int, last: int) -> str:
+    """``statement 2`` or ``statements 1 to 3`` (1-based, inclusive), for messages."""
+    return f"statement {first}" if first == last else f"statements {first} to {last}"

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
 
 import psycopg
 import pytest
@@ -12,7 +20,8 @@ from puckdb.diff.renames import RenameError
 from puckdb.errors import UsageError
 from puckdb.migrations.apply import apply_migrations
 from puckdb.migrations.generate import GenerateOptions, generate
-from puckdb.push import PushOptions, push
+from puckdb.plan import Plan
+from puckdb.push import PushError, PushOptions, push
 
 from .conftest import Workspace
 
@@ -155,6 +164,8 @@ def test_push_rename_flag_and_a_bad_rename(workspace: Workspace) -> None:
 
 def test_protected_database_refuses_development_commands(workspace: Workspace) -> None:
     applied_project(workspace)
+    branched = workspace.run("branch", "create", "x")  # so that restoring it reaches the guard
+    assert branched.returncode == 0, branched.stderr
     assert workspace.run("protect").returncode == 0
     workspace.write_schema(WITH_AGE)
     for args in (
@@ -170,3 +181,237 @@ def test_protected_database_refuses_development_commands(workspace: Workspace) -
     assert workspace.run("push", "--dry-run").returncode == 0  # reading is fine
     assert workspace.run("protect", "--off").returncode == 0
     assert workspace.run("push").returncode == 0 and columns(workspace.url) == ["id", "name", "age"]
+
+
+# --- push asks after showing the plan ----------------------------------------------------------
+
+
+def test_push_shows_the_plan_before_asking_and_a_no_changes_nothing(workspace: Workspace) -> None:
+    workspace.write_schema(WITH_AGE)
+    push(workspace.project(), PushOptions())
+    workspace.write_schema(USERS)
+    events: list[str] = []
+
+    def show(plan: Plan, applied_migrations: int) -> None:
+        events.append("show: " + plan.sql())
+
+    def answer(reply: bool) -> Callable[[Plan], bool]:
+        def confirm(plan: Plan) -> bool:
+            events.append(f"confirm: {[h.message for h in plan.blocking_hazards]}")
+            return reply
+
+        return confirm
+
+    with pytest.raises(UsageError, match=r"Push declined\. Nothing was changed\."):
+        push(workspace.project(), PushOptions(), confirm=answer(False), show=show)
+    assert columns(workspace.url) == ["id", "name", "age"]
+    assert (
+        len(events) == 2
+        and 'DROP COLUMN "age"' in events[0]
+        and events[1] == "confirm: ['drops column users.age']"
+    )
+
+    events.clear()
+    done = push(workspace.project(), PushOptions(), confirm=answer(True), show=show)
+    assert done.applied and columns(workspace.url) == ["id", "name"]
+    assert [event.split(":")[0] for event in events] == ["show", "confirm"]
+
+
+def run_on_a_terminal(workspace: Workspace, args: Sequence[str], answer: str) -> tuple[int, str]:
+    """The real `puckdb` on a pseudo-terminal: wait for the question, type ``answer``.
+    Returns the exit code and everything the terminal showed, in order."""
+    controller, terminal = pty.openpty()
+    env = {**workspace.environment(), "NO_COLOR": "1", "TERM": "dumb"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "puckdb", *args],
+        cwd=workspace.root,
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        close_fds=True,
+    )
+    os.close(terminal)
+    shown = b""
+    answered = False
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 1)
+            if ready:
+                try:
+                    chunk = os.read(controller, 4096)
+                except OSError:  # EIO: the command exited and closed the terminal
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+            if not answered and b"Push anyway?" in shown:
+                os.write(controller, answer.encode() + b"\n")
+                answered = True
+            if process.poll() is not None and not ready:
+                break
+        code = process.wait(timeout=30)
+    finally:
+        os.close(controller)
+        if process.poll() is None:
+            process.kill()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode(errors="replace")).replace("\r\n", "\n")
+    return code, text
+
+
+@pytest.mark.parametrize(
+    ("answer", "code", "left"), [("n", 2, ["id", "name", "age"]), ("y", 0, ["id", "name"])]
+)
+def test_push_on_a_terminal_prints_sql_hazards_and_the_warning_before_the_question(
+    workspace: Workspace, answer: str, code: int, left: list[str]
+) -> None:
+    applied_project(workspace)
+    workspace.write_schema(WITH_AGE)
+    push(workspace.project(), PushOptions())
+    workspace.write_schema(USERS)
+    exit_code, shown = run_on_a_terminal(workspace, ["push"], answer)
+    assert exit_code == code, shown
+    question = shown.index("Push anyway?")
+    assert shown.index('ALTER TABLE "public"."users" DROP COLUMN "age"') < question
+    assert shown.index("data-loss: drops column users.age") < question
+    assert shown.index("This database has 1 applied migration(s)") < question
+    assert shown.index("This push loses data (drops column users.age).") < question
+    if answer == "n":
+        assert "Push declined. Nothing was changed." in shown[question:]
+    else:
+        assert "Pushed 1 statement(s)" in shown[question:]
+    assert columns(workspace.url) == left
+
+
+# --- a failing push changes nothing ------------------------------------------------------------
+
+WITH_TAGS = 'tags = Table("tags", metadata, Column("id", BigInteger, primary_key=True))\n'
+
+
+@pytest.mark.parametrize(
+    ("schema", "failing", "postgres_says"),
+    [
+        (
+            WITH_TAGS
+            + USERS.replace(
+                'Column("name", Text)', 'Column("name", Text), Column("email", Text, nullable=False)'
+            ),
+            'ADD COLUMN "email" text NOT NULL',
+            'column "email" of relation "users" contains null values',
+        ),
+        (
+            WITH_TAGS + USERS.replace('Column("name", Text)', 'Column("name", Text, unique=True)'),
+            "UNIQUE",
+            "could not create unique index",
+        ),
+    ],
+    ids=["not-null-column-over-rows", "unique-over-duplicates"],
+)
+def test_a_push_failing_midway_rolls_everything_back(
+    workspace: Workspace, schema: str, failing: str, postgres_says: str
+) -> None:
+    workspace.write_schema(USERS)
+    push(workspace.project(), PushOptions())
+    with psycopg.connect(workspace.url, autocommit=True) as conn:
+        conn.execute("INSERT INTO users VALUES (1, 'ann'), (2, 'ann')")
+    workspace.write_schema(schema)
+    statements = push(workspace.project(), PushOptions(dry_run=True)).plan.statements
+    position = next(i for i, s in enumerate(statements) if failing in s.sql)
+    assert any('CREATE TABLE "public"."tags"' in s.sql for s in statements[:position])  # runs before it
+
+    result = workspace.run("push", "--force")
+    assert result.returncode == 1, result.stderr
+    assert f"statement {position + 1} of the push" in result.stderr and postgres_says in result.stderr
+    assert "Nothing was changed (the push runs in one transaction)." in result.stderr
+    assert "Traceback" not in result.stderr
+    with psycopg.connect(workspace.url) as conn:
+        assert conn.execute("SELECT to_regclass('public.tags')").fetchone() == (None,)
+        assert conn.execute("SELECT to_regclass('public.tags_id_seq')").fetchone() == (None,)
+        indexes = conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'users'").fetchall()
+        assert indexes == [("users_pkey",)]
+        assert conn.execute("SELECT id, name FROM users ORDER BY id").fetchall() == [(1, "ann"), (2, "ann")]
+    assert columns(workspace.url) == ["id", "name"]
+    with pytest.raises(PushError, match="Nothing was changed"):
+        push(workspace.project(), PushOptions(force=True))
+
+
+# --- check: folder integrity and a partial migration -------------------------------------------
+
+
+def test_duplicate_migration_numbers_are_a_folder_finding(workspace: Workspace) -> None:
+    applied_project(workspace)
+    (workspace.migrations / "0001_from_the_other_branch.sql").write_text("CREATE TABLE other (id int);\n")
+    [finding] = check(workspace.project()).findings
+    assert finding.kind == "folder-integrity"
+    assert "have the number 0001: 0001_from_the_other_branch.sql, 0001_init.sql" in finding.message
+    cli = workspace.run("check")
+    assert cli.returncode == 1 and "folder-integrity" in cli.stdout and "puckdb lock" in cli.stdout
+
+
+def test_git_conflict_markers_in_the_lock_file_are_a_folder_finding(workspace: Workspace) -> None:
+    applied_project(workspace)
+    lock = workspace.migrations / "puckdb.lock"
+    lines = lock.read_text().splitlines(keepends=True)
+    lock.write_text(
+        "".join([*lines[:-1], "<<<<<<< HEAD\n", lines[-1], "=======\n", "0002 x\n", ">>>>>>> feature\n"])
+    )
+    findings = check(workspace.project()).findings
+    assert [f.kind for f in findings] == ["folder-integrity"]
+    assert "has a git conflict marker: two branches each added a migration" in findings[0].message
+
+
+def test_a_migration_that_stopped_midway_is_reported_partial(workspace: Workspace) -> None:
+    applied_project(workspace)
+    with psycopg.connect(workspace.url, autocommit=True) as conn:
+        conn.execute("INSERT INTO users VALUES (1, 'ann')")
+    # Runs outside a transaction; its second statement fails on this database's rows only
+    # (the shadow database replays it on an empty table).
+    (workspace.migrations / "0002_index_and_seed.sql").write_text(
+        "-- Transaction: no\n\n"
+        "CREATE INDEX CONCURRENTLY users_name_idx ON users (name);\n\n"
+        "INSERT INTO users VALUES (1, 'duplicate id');\n"
+    )
+    workspace.run("lock").check_returncode()
+    failed = workspace.run("apply")
+    assert failed.returncode == 1 and "statements 1 to 1 stay applied" in failed.stderr
+    findings = check(workspace.project()).findings
+    partial = [f for f in findings if "stopped part-way" in f.message]
+    assert [(f.kind, f.message, f.hint) for f in partial] == [
+        (
+            "database-vs-folder",
+            "Migration 0002_index_and_seed stopped part-way (it runs outside a transaction).",
+            "Run `puckdb apply` to resume it at the statement that failed.",
+        )
+    ]
+    assert "drift" not in [f.kind for f in findings]  # not judged while a migration is half-applied
+
+
+# --- bad input on the command line --------------------------------------------------------------
+
+UNREACHABLE = "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2"
+
+
+@pytest.mark.parametrize("command", [("check",), ("push",), ("push", "--dry-run"), ("pull",)])
+def test_an_unreachable_database_is_one_paragraph_and_exit_2(
+    workspace: Workspace, command: tuple[str, ...]
+) -> None:
+    workspace.write_schema(USERS)
+    result = workspace.run(*command, "--url", UNREACHABLE)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(
+        "Error: Could not connect to the database at postgresql://nobody@127.0.0.1:1/"
+    )
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+    assert "Check that the server is running" in result.stderr
+
+
+def test_push_with_a_rename_of_an_unknown_table_is_a_usage_error(workspace: Workspace) -> None:
+    workspace.write_schema(USERS)
+    push(workspace.project(), PushOptions())
+    workspace.write_schema(USERS.replace('"name"', '"full_name"'))
+    result = workspace.run("push", "--rename", "no_such_table.name=full_name")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Error: ") and "no_such_table" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert columns(workspace.url) == ["id", "name"]

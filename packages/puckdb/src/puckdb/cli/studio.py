@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from puckdb.cli import output
 from puckdb.cli.options import ConfigOption, UrlOption
 from puckdb.project import Project
+
+if TYPE_CHECKING:
+    from puckdb.check import Finding
 
 
 def studio(
@@ -29,23 +32,17 @@ def studio(
     project = Project.load(config, url)
     target = project.target()
 
-    def status() -> dict[str, Any]:
-        from puckdb.check import check
-        from puckdb.migrations.status import migration_status
+    def run_check() -> tuple[Finding, ...]:
+        from puckdb.check import check  # loads the engine: only when the overview asks
 
-        state = migration_status(target.url, project.config.migrations)
-        findings = check(project).findings
-        return {
-            "migrations": [{"version": e.version, "name": e.name, "status": e.status} for e in state.entries],
-            "findings": [{"kind": f.kind, "message": f.message, "hint": f.hint} for f in findings],
-        }
+        return check(project).findings
 
     settings = StudioConfig(
         url=target.url,
         schemas=project.config.schemas,
         read_only=read_only,
         migrations=project.config.migrations,
-        status=status,
+        check=run_check,
     )
     app = create_app(settings)
     if not _is_loopback(host):

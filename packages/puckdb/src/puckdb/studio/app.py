@@ -6,16 +6,11 @@ connection with a statement_timeout, so a slow query cannot hold the studio.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Callable, Iterator
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import psycopg
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -33,8 +28,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from puckdb.model import Schema
-from puckdb.studio import browse, console, edit, values
+from puckdb.studio import browse, console, edit, export, values
+from puckdb.studio.jsonable import jsonable
+from puckdb.studio.loaders import register_lenient_loaders
 from puckdb.studio.security import COOKIE, Secrets
+from puckdb.studio.status import CheckRunner, overview_status
 
 HERE = Path(__file__).parent
 
@@ -46,9 +44,10 @@ class StudioConfig:
     read_only: bool = False
     statement_timeout_ms: int = 10_000
     migrations: Path | None = None
+    """The migrations folder: the overview shows where the database stands against it."""
+    check: CheckRunner | None = None
+    """Runs ``check`` for the overview's findings, when asked for (``?check=1``)."""
     secrets: Secrets = field(default_factory=Secrets)
-    status: Callable[[], dict[str, Any]] | None = None
-    """Migration status and check findings for the overview (None: not shown)."""
 
 
 class Studio:
@@ -64,14 +63,18 @@ class Studio:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def connect(self) -> psycopg.Connection[Any]:
+    def connect(self, read_only: bool = False) -> psycopg.Connection[Any]:
+        """A new connection with the studio's statement_timeout; a read-only session
+        (``default_transaction_read_only``) when asked or when the studio is ``--read-only``,
+        so that PostgreSQL itself refuses a write whatever path it came by."""
         from puckdb.connect import connect
 
-        return connect(
-            self.config.url,
-            autocommit=True,
-            options=f"-c statement_timeout={self.config.statement_timeout_ms}",
-        )
+        options = f"-c statement_timeout={self.config.statement_timeout_ms}"
+        if read_only or self.config.read_only:
+            options += " -c default_transaction_read_only=on"
+        conn = connect(self.config.url, autocommit=True, options=options)
+        register_lenient_loaders(conn)
+        return conn
 
     def schema(self, refresh: bool = False) -> Schema:
         if self._schema is None or refresh:
@@ -99,6 +102,12 @@ class Studio:
             **context,
         )
         return HTMLResponse(page, status_code=http_status)
+
+    def refuse(self, request: Request, http_status: int, message: str) -> Response:
+        """An error page (or ``{"error": …}`` for a ``.json`` address)."""
+        if _wants_json(request):
+            return JSONResponse({"error": message}, status_code=http_status)
+        return self.render(request, "error.html", http_status=http_status, message=message)
 
     # -- pages --------------------------------------------------------------------------------
 
@@ -132,11 +141,14 @@ class Studio:
             }
             for s, n, k, e, z in rows
         ]
-        status = (
-            self.config.status() if self.config.status and request.query_params.get("check") == "1" else None
+        status = overview_status(
+            self.config.url,
+            self.config.migrations,
+            self.config.check,
+            run_check=request.query_params.get("check") == "1",
         )
         if _wants_json(request):
-            return JSONResponse(_jsonable({"relations": relations, "status": status}))
+            return JSONResponse(jsonable({"relations": relations, "status": status}))
         return self.render(request, "overview.html", relations=relations, status=status)
 
     def table(self, request: Request) -> Response:
@@ -152,15 +164,17 @@ class Studio:
                 error = None
             except psycopg.Error as failure:
                 page, error = browse.Page(ref.columns, [], [], None), _pg_message(failure)
-        hidden = set(request.query_params.get("hide", "").split(",")) - {""}
+        hidden = _hidden(request)
         if _wants_json(request):
+            shown = [c for c in page.columns if c.name not in hidden]
             return JSONResponse(
-                _jsonable(
+                jsonable(
                     {
                         "schema": schema_name,
                         "table": name,
-                        "columns": [{"name": c.name, "type": c.data_type} for c in page.columns],
-                        "rows": page.rows,
+                        "columns": [{"name": c.name, "type": c.data_type} for c in shown],
+                        "hidden": sorted(hidden),
+                        "rows": [{c.name: r[c.name] for c in shown} for r in page.rows],
                         "keys": page.keys,
                         "next": page.next_cursor,
                         "error": error,
@@ -187,18 +201,24 @@ class Studio:
             ref = self.ref(conn, schema_name, name)
             found = browse.row(conn, ref, key)
             if found is None:
-                return self.render(
-                    request, "error.html", http_status=404, message="That row is no longer there."
-                )
+                return self.refuse(request, 404, "That row is no longer there (deleted, or its key changed).")
             links = browse.foreign_key_links(self.schema(), ref, found)
             referencing = browse.referencing_rows(conn, self.schema(), ref, found)
             nearest = browse.neighbours(conn, ref, key, near) if near else None
         if _wants_json(request):
             return JSONResponse(
-                _jsonable(
+                jsonable(
                     {
                         "row": found,
-                        "links": {c: {"schema": s, "table": t, "key": k} for c, (s, t, k) in links.items()},
+                        "links": {
+                            link.constraint: {
+                                "columns": link.columns,
+                                "schema": link.schema,
+                                "table": link.table,
+                                "key": link.key,
+                            }
+                            for link in links
+                        },
                         "referenced_by": [
                             {"schema": r.schema, "table": r.table, "columns": r.columns, "rows": r.rows}
                             for r in referencing
@@ -207,19 +227,40 @@ class Studio:
                     }
                 )
             )
+        return self.render_row(
+            request, ref, key, found, links=links, referencing=referencing, near=near, nearest=nearest
+        )
+
+    def render_row(
+        self,
+        request: Request,
+        ref: browse.TableRef,
+        key: str,
+        found: dict[str, Any],
+        *,
+        links: list[browse.ForeignKeyLink] | None = None,
+        referencing: list[browse.Referencing] | None = None,
+        near: str | None = None,
+        nearest: list[dict[str, Any]] | None = None,
+        errors: dict[str, str] | None = None,
+        typed: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """The row page; after a refused edit (``errors``) with what was typed kept."""
+        editable = {c.name: values.editable_text(found.get(c.name), c.data_type) for c in ref.columns}
         return self.render(
             request,
             "row.html",
+            http_status=400 if errors else 200,
             ref=ref,
             key=key,
             row=found,
-            links=links,
-            referencing=referencing,
+            links=links or [],
+            referencing=referencing or [],
             near=near,
             nearest=nearest,
-            editable={c.name: values.editable_text(found.get(c.name), c.data_type) for c in ref.columns},
+            editable=editable | (typed or {}),
             inputs={c.name: values.input_kind(c, self.schema()) for c in ref.columns},
-            errors={},
+            errors=errors or {},
         )
 
     def schema_page(self, request: Request) -> Response:
@@ -245,68 +286,63 @@ class Studio:
         except ImportError:
             return PlainTextResponse("The diagram is not available in this build.", status_code=404)
         svg = render_erd(self.schema(), link=lambda s, t: f"/s/{_q(s)}/{_q(t)}")
-        return Response(svg, media_type="image/svg+xml")
+        # The diagram styles itself with an inline <style>; it holds no script, and may run none.
+        policy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
+        return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": policy})
 
     def console(self, request: Request, form: dict[str, str] | None = None) -> Response:
         result = None
         statement = ""
         write = False
+        page = 0
         if form is not None:
             statement = form.get("sql", "")
             write = form.get("write") == "on" and not self.config.read_only
-            page_number = int(form.get("page", "0") or 0) if form.get("page", "0").isdigit() else 0
-            with self.connect() as conn:
-                # A write runs once: paging re-runs the statement, so only reads page.
-                result = console.run_console(conn, statement, write=write, page=0 if write else page_number)
-            if _wants_json(request):
-                return JSONResponse(_jsonable(result.__dict__))
-        shown_page = (
-            int(form.get("page", "0")) if form and form.get("page", "0").isdigit() and not write else 0
-        )
+            # A write runs once: paging re-runs the statement, so only reads page.
+            page_text = form.get("page", "0")
+            page = int(page_text) if page_text.isdigit() and not write else 0
+            result = console.run_console(
+                self.connect, statement, write=write, page=page, timeout_ms=self.config.statement_timeout_ms
+            )
+        if _wants_json(request):
+            return JSONResponse(
+                jsonable(
+                    {
+                        "statement": statement,
+                        "read_only": self.config.read_only,
+                        "write": write,
+                        "page": page,
+                        "page_size": console.MAX_ROWS,
+                        "result": result,
+                    }
+                    | (result.__dict__ if result else {})
+                )
+            )
         return self.render(
-            request, "console.html", result=result, statement=statement, write=write, page=shown_page
+            request, "console.html", result=result, statement=statement, write=write, page=page
         )
 
     def export(self, request: Request) -> Response:
         schema_name, name = request.path_params["schema"], request.path_params["table"]
         fmt = request.path_params["format"]
         page_request = _page_request(request)
+        hidden = _hidden(request)
         conn = self.connect()
-        ref = self.ref(conn, schema_name, name)
-
-        def stream() -> Iterator[str]:
-            try:
-                rows = browse.export_rows(conn, ref, page_request)
-                if fmt == "csv":
-                    buffer = io.StringIO()
-                    writer = csv.writer(buffer)
-                    writer.writerow([c.name for c in ref.columns])
-                    for found in rows:
-                        writer.writerow(
-                            [
-                                values.editable_text(found[c.name], c.data_type, compact=True)
-                                for c in ref.columns
-                            ]
-                        )
-                        if buffer.tell() > 65536:
-                            yield buffer.getvalue()
-                            buffer.seek(0)
-                            buffer.truncate()
-                    yield buffer.getvalue()
-                else:
-                    yield "["
-                    for number, found in enumerate(rows):
-                        yield (
-                            ("," if number else "") + json.dumps(_jsonable(found), ensure_ascii=False) + "\n"
-                        )
-                    yield "]\n"
-            finally:
-                conn.close()
-
-        media = "text/csv" if fmt == "csv" else "application/json"
-        filename = f"{name}.{fmt}"
+        try:
+            ref = self.ref(conn, schema_name, name)
+            columns = tuple(c for c in ref.columns if c.name not in hidden) or ref.columns
+            chunks = export.start_export(conn, ref, page_request, columns, fmt)
+        except psycopg.Error as error:
+            conn.close()
+            raise browse.StudioRequestError(f"The export could not run: {_pg_message(error)}.") from error
+        except BaseException:
+            conn.close()
+            raise
+        # An ASCII name for every browser, the exact one (RFC 6266) for those that read it.
+        plain = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+        disposition = f"attachment; filename=\"{plain}.{fmt}\"; filename*=UTF-8''{quote(name)}.{fmt}"
         return StreamingResponse(
-            stream(), media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+            chunks, media_type=export.FORMATS[fmt], headers={"Content-Disposition": disposition}
         )
 
     # -- writes -------------------------------------------------------------------------
@@ -320,24 +356,16 @@ class Studio:
             try:
                 new_key = edit.update_cell(conn, ref, key, column, text)
             except edit.EditError as error:
-                found = browse.row(conn, ref, key) or {}
-                return self.render(
+                found = browse.row(conn, ref, key)
+                if found is None:
+                    return self.refuse(request, 400, error.message)
+                return self.render_row(
                     request,
-                    "row.html",
-                    http_status=400,
-                    ref=ref,
-                    key=key,
-                    row=found,
-                    links={},
-                    referencing=[],
-                    near=None,
-                    nearest=None,
-                    editable={
-                        c.name: values.editable_text(found.get(c.name), c.data_type) for c in ref.columns
-                    }
-                    | ({column: text or ""} if column else {}),
-                    inputs={c.name: values.input_kind(c, self.schema()) for c in ref.columns},
+                    ref,
+                    key,
+                    found,
                     errors={error.field or "": error.message},
+                    typed={column: text or ""} if error.field else None,
                 )
         return RedirectResponse(f"/t/{_q(schema_name)}/{_q(name)}/row?key={new_key}", status_code=303)
 
@@ -345,30 +373,41 @@ class Studio:
         schema_name, name = request.path_params["schema"], request.path_params["table"]
         with self.connect() as conn:
             ref = self.ref(conn, schema_name, name)
+            inputs = {c.name: values.input_kind(c, self.schema()) for c in ref.columns}
             errors: dict[str, str] = {}
             if form is not None:
-                given: dict[str, str | None] = {}
-                for column in ref.columns:
-                    field = f"v:{column.name}"
-                    if form.get(f"default:{column.name}") == "on" or (
-                        field not in form and f"null:{column.name}" not in form
-                    ):
-                        continue  # left to its default (or NULL)
-                    text = form.get(field, "")
-                    empty_means_null = text == "" and not values.is_text_type(column.data_type)
-                    null = form.get(f"null:{column.name}") == "on" or empty_means_null
-                    given[column.name] = None if null else text
                 try:
-                    key = edit.insert_row(conn, ref, given)
-                    return RedirectResponse(f"/t/{_q(schema_name)}/{_q(name)}/row?key={key}", status_code=303)
+                    key = edit.insert_row(conn, ref, _given(ref, form))
                 except edit.EditError as error:
                     errors[error.field or ""] = error.message
+                else:
+                    address = _link(schema_name, name, "/row", key=key)
+                    if _wants_json(request):
+                        return JSONResponse({"key": key, "row": address}, status_code=201)
+                    return RedirectResponse(address, status_code=303)
+        if _wants_json(request):
+            columns = [
+                {
+                    "name": c.name,
+                    "type": c.data_type,
+                    "nullable": c.nullable,
+                    "default": c.default,
+                    "identity": c.identity is not None,
+                    "generated": c.generated,
+                    "input": inputs[c.name].widget,
+                    "options": inputs[c.name].options,
+                }
+                for c in ref.columns
+            ]
+            return JSONResponse(
+                jsonable({"columns": columns, "errors": errors}), status_code=400 if errors else 200
+            )
         return self.render(
             request,
             "new.html",
             http_status=400 if errors else 200,
             ref=ref,
-            inputs={c.name: values.input_kind(c, self.schema()) for c in ref.columns},
+            inputs=inputs,
             form=form or {},
             errors=errors,
         )
@@ -384,7 +423,7 @@ class Studio:
             try:
                 edit.delete_row(conn, ref, key)
             except edit.EditError as error:
-                return self.render(request, "error.html", http_status=400, message=error.message)
+                return self.refuse(request, 400, error.message)
         return RedirectResponse(f"/t/{_q(schema_name)}/{_q(name)}", status_code=303)
 
 
@@ -392,8 +431,6 @@ class Studio:
 
 
 def _q(part: str) -> str:
-    from urllib.parse import quote
-
     return quote(part, safe="")
 
 
@@ -452,20 +489,25 @@ def _pg_message(error: psycopg.Error) -> str:
     return error.diag.message_primary or str(error).strip().splitlines()[0]
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, bytes | memoryview):
-        return "\\x" + bytes(value).hex()
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
+def _hidden(request: Request) -> set[str]:
+    return set(request.query_params.get("hide", "").split(",")) - {""}
+
+
+def _given(ref: browse.TableRef, form: dict[str, str]) -> dict[str, str | None]:
+    """The insert form's values by column: left out when left to the default, None for NULL
+    (ticked, or an empty input for a type where empty is not a value)."""
+    given: dict[str, str | None] = {}
+    for column in ref.columns:
+        field_name = f"v:{column.name}"
+        if form.get(f"default:{column.name}") == "on" or (
+            field_name not in form and f"null:{column.name}" not in form
+        ):
+            continue
+        text = form.get(field_name, "")
+        empty_means_null = text == "" and not values.is_text_type(column.data_type)
+        null = form.get(f"null:{column.name}") == "on" or empty_means_null
+        given[column.name] = None if null else text
+    return given
 
 
 def create_app(config: StudioConfig) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,29 +230,44 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def page(conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest) -> Page:
-    """One keyset page of ``ref`` with ``request``'s filters and order."""
+def _filtered(ref: TableRef, filters: Sequence[Filter]) -> tuple[list[sql.Composable], list[Any]]:
     conditions: list[sql.Composable] = []
     params: list[Any] = []
-    for item in request.filters:
+    for item in filters:
         condition, values = filter_condition(ref, item)
         conditions.append(condition)
         params.extend(values)
+    return conditions, params
+
+
+def _where(conditions: Sequence[sql.Composable]) -> sql.Composable:
+    return sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
+
+
+def _order(ref: TableRef, sort: Column | None, descending: bool) -> list[sql.Composable]:
+    """ORDER BY terms: the sort column, then the row key as a tie-breaker, all one way."""
+    direction = sql.SQL("DESC") if descending else sql.SQL("ASC")
+    # PostgreSQL's own null placement (last ascending, first descending): a plain btree
+    # index on the column then serves both directions.
+    order: list[sql.Composable] = []
+    if sort is not None:
+        order.append(sql.SQL("{} {}").format(sql.Identifier(sort.name), direction))
+    if not _paged_by_offset(ref):
+        order.extend(sql.SQL("{} {}").format(key, direction) for key in _key_columns(ref))
+    return order
+
+
+def page(conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest) -> Page:
+    """One keyset page of ``ref`` with ``request``'s filters and order."""
+    conditions, params = _filtered(ref, request.filters)
     sort = ref.column(request.sort) if request.sort else None
     if _paged_by_offset(ref):
         return _offset_page(conn, ref, request, sort, conditions, params)
-    keys = _key_columns(ref)
-    direction = sql.SQL("DESC") if request.descending else sql.SQL("ASC")
     if request.after:
         condition, values = _after(ref, sort, request)
         conditions.append(condition)
         params.extend(values)
-    order: list[sql.Composable] = []
-    if sort is not None:
-        # PostgreSQL's own null placement (last ascending, first descending): a plain btree
-        # index on the column then serves both directions.
-        order.append(sql.SQL("{} {}").format(sql.Identifier(sort.name), direction))
-    order.extend(sql.SQL("{} {}").format(key, direction) for key in keys)
+    order = _order(ref, sort, request.descending)
     sort_value = sql.SQL("{}::text").format(sql.Identifier(sort.name)) if sort else sql.SQL("NULL")
     query = sql.SQL(
         "SELECT {cols}, {key} AS __key, {sort} AS __sort FROM {table} {where} ORDER BY {order} LIMIT {n}"
@@ -261,7 +276,7 @@ def page(conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest) -> 
         key=_key_values(ref),
         sort=sort_value,
         table=ref.identifier,
-        where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL(""),
+        where=_where(conditions),
         order=sql.SQL(", ").join(order),
         n=sql.Literal(request.limit + 1),
     )
@@ -287,12 +302,12 @@ def _offset_page(
     conditions: list[sql.Composable],
     params: list[Any],
 ) -> Page:
-    offset = int(decode_key(request.after, 1)[0] or 0) if request.after else 0
-    direction = sql.SQL("DESC") if request.descending else sql.SQL("ASC")
+    offset = _offset(request.after)
+    order = _order(ref, sort, request.descending)
     query = sql.SQL("SELECT * FROM {table} {where} {order} LIMIT {n} OFFSET {o}").format(
         table=ref.identifier,
-        where=sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL(""),
-        order=sql.SQL("ORDER BY {} {}").format(sql.Identifier(sort.name), direction) if sort else sql.SQL(""),
+        where=_where(conditions),
+        order=sql.SQL("ORDER BY ") + sql.SQL(", ").join(order) if order else sql.SQL(""),
         n=sql.Literal(request.limit + 1),
         o=sql.Literal(offset),
     )
@@ -301,6 +316,15 @@ def _offset_page(
     more = len(rows) > request.limit
     rows = rows[: request.limit]
     return Page(ref.columns, rows, [], encode_key([str(offset + request.limit)]) if more else None)
+
+
+def _offset(after: str | None) -> int:
+    text = decode_key(after, 1)[0] if after else None
+    if text is None:
+        return 0
+    if not text.isdigit():
+        raise StudioRequestError("The page cursor in the address is damaged.")
+    return int(text)
 
 
 def _after(ref: TableRef, sort: Column | None, request: PageRequest) -> tuple[sql.Composable, list[Any]]:
@@ -382,27 +406,43 @@ def referencing_rows(
     return found
 
 
-def foreign_key_links(
-    schema: Schema, ref: TableRef, values: dict[str, Any]
-) -> dict[str, tuple[str, str, str]]:
-    """Column → (schema, table, row key) of the row it references, for single-column keys
-    that are the referenced table's primary key."""
-    links: dict[str, tuple[str, str, str]] = {}
+@dataclass(frozen=True)
+class ForeignKeyLink:
+    """A link from a row to the row one of its foreign keys references."""
+
+    constraint: str
+    columns: tuple[str, ...]
+    schema: str
+    table: str
+    key: str
+    """The referenced row's key, encoded for ``row?key=…``."""
+
+
+def foreign_key_links(schema: Schema, ref: TableRef, values: dict[str, Any]) -> list[ForeignKeyLink]:
+    """One link per foreign key (keyed by its constraint: two composite keys may start with
+    the same column) whose referenced columns are the target's primary key."""
+    links: list[ForeignKeyLink] = []
     if ref.table is None:
         return links
     for foreign_key in ref.table.foreign_keys:
         target = schema.table(foreign_key.ref_schema, foreign_key.ref_table)
         if target is None or target.primary_key is None:
             continue
-        if tuple(foreign_key.ref_columns) != target.primary_key.columns:
+        by_target = dict(zip(foreign_key.ref_columns, foreign_key.columns, strict=True))
+        if set(by_target) != set(target.primary_key.columns):
             continue
-        key_values = [values.get(c) for c in foreign_key.columns]
+        # The key in the target's primary-key order, whatever order the constraint lists.
+        key_values = [values.get(by_target[c]) for c in target.primary_key.columns]
         if any(v is None for v in key_values):
             continue
-        links[foreign_key.columns[0]] = (
-            foreign_key.ref_schema,
-            foreign_key.ref_table,
-            encode_key([str(v) for v in key_values]),
+        links.append(
+            ForeignKeyLink(
+                foreign_key.name,
+                tuple(foreign_key.columns),
+                foreign_key.ref_schema,
+                foreign_key.ref_table,
+                encode_key([str(v) for v in key_values]),
+            )
         )
     return links
 
@@ -444,20 +484,17 @@ def neighbours(
     return rows
 
 
-def export_rows(
-    conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest
-) -> Iterator[dict[str, Any]]:
-    """Every row of the filtered view, streamed with a server-side cursor."""
-    conditions: list[sql.Composable] = []
-    params: list[Any] = []
-    for item in request.filters:
-        condition, values = filter_condition(ref, item)
-        conditions.append(condition)
-        params.extend(values)
-    query = sql.SQL("SELECT * FROM {} {}").format(
-        ref.identifier, sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
+def export_query(
+    ref: TableRef, request: PageRequest, columns: Sequence[Column]
+) -> tuple[sql.Composed, list[Any]]:
+    """Every row of the filtered view, in its order, with only ``columns``."""
+    conditions, params = _filtered(ref, request.filters)
+    sort = ref.column(request.sort) if request.sort else None
+    order = _order(ref, sort, request.descending)
+    query = sql.SQL("SELECT {} FROM {} {} {}").format(
+        sql.SQL(", ").join(sql.Identifier(c.name) for c in columns),
+        ref.identifier,
+        _where(conditions),
+        sql.SQL("ORDER BY ") + sql.SQL(", ").join(order) if order else sql.SQL(""),
     )
-    with conn.transaction(), conn.cursor(name="studio_export", row_factory=psycopg.rows.dict_row) as cursor:
-        cursor.itersize = 2000
-        cursor.execute(query, params)
-        yield from cursor
+    return query, params

@@ -1,17 +1,21 @@
 """Writing rows from the studio: one cell, a new row, a deleted row — each in a transaction.
 
-Values arrive as text and are cast by PostgreSQL to the column's type, so PostgreSQL's own
-parser judges them and its message goes back next to the field.
+Values arrive as text and go to PostgreSQL as parameters of unknown type, which it reads as
+the column's type with the rules of an assignment (a too-long value for ``varchar(3)`` is
+refused, not cut as an explicit cast would): PostgreSQL's own parser judges them and its
+message goes back next to the field.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from puckdb.model import ForeignKey, PrimaryKey, UniqueConstraint
 from puckdb.studio.browse import StudioRequestError, TableRef, decode_key, encode_key, key_condition, typed
 from puckdb.studio.values import check_input
 
@@ -38,7 +42,7 @@ def update_cell(conn: psycopg.Connection[Any], ref: TableRef, key: str, column: 
     if text is not None and (problem := check_input(text, target)):
         raise EditError(column, problem)
     condition, params = key_condition(ref, decode_key(key, len(ref.key) or 1))
-    value = sql.SQL("CAST(%s AS {})").format(typed(target)) if text is not None else sql.SQL("NULL")
+    value = sql.SQL("%s") if text is not None else sql.SQL("NULL")
     returning = (
         sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(n)) for n in ref.key)
         if ref.key
@@ -72,7 +76,7 @@ def insert_row(conn: psycopg.Connection[Any], ref: TableRef, values: Mapping[str
         if text is None:
             placeholders.append(sql.SQL("NULL"))
         else:
-            placeholders.append(sql.SQL("CAST(%s AS {})").format(typed(column)))
+            placeholders.append(sql.SQL("%s"))
             arguments.append(text)
     returning = (
         sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(n)) for n in ref.key)
@@ -89,7 +93,7 @@ def insert_row(conn: psycopg.Connection[Any], ref: TableRef, values: Mapping[str
         with conn.transaction():
             found = conn.execute(query, arguments).fetchone()
     except psycopg.Error as error:
-        raise EditError(_column_of(error), _message(error)) from error
+        raise EditError(_field_of(conn, ref, values, error), _message(error)) from error
     assert found is not None
     return encode_key([str(v) for v in found])
 
@@ -116,5 +120,41 @@ def _message(error: psycopg.Error) -> str:
     return text
 
 
-def _column_of(error: psycopg.Error) -> str | None:
-    return error.diag.column_name
+def _field_of(
+    conn: psycopg.Connection[Any], ref: TableRef, values: Mapping[str, str | None], error: psycopg.Error
+) -> str | None:
+    """The form field an INSERT's error belongs to, where it can be told: the column
+    PostgreSQL names (NOT NULL); the first column of the constraint it names (unique,
+    foreign key); the parameter whose reading failed (its context says ``parameter $n``);
+    for other data errors, the value that fails a cast to its type on its own, or the one
+    column of the type the message names (``value too long for type character varying(3)``)."""
+    diag = error.diag
+    if diag.column_name:
+        return diag.column_name
+    table = ref.table
+    if diag.constraint_name and table is not None:
+        keys = [table.primary_key] if table.primary_key else []
+        constraints: list[PrimaryKey | UniqueConstraint | ForeignKey] = [
+            *keys,
+            *table.unique_constraints,
+            *table.foreign_keys,
+        ]
+        for candidate in constraints:
+            if candidate.name == diag.constraint_name and candidate.columns:
+                return candidate.columns[0]
+    given = [name for name, text in values.items() if text is not None]
+    parameter = _PARAMETER.search(diag.context or "")
+    if parameter and 0 < int(parameter.group(1)) <= len(given):
+        return given[int(parameter.group(1)) - 1]
+    if not isinstance(error, psycopg.errors.DataError):
+        return None
+    for name in given:
+        try:
+            conn.execute(sql.SQL("SELECT CAST(%s AS {})").format(typed(ref.column(name))), [values[name]])
+        except psycopg.Error:
+            return name
+    named = [name for name in given if f"type {ref.column(name).data_type}" in (diag.message_primary or "")]
+    return named[0] if len(named) == 1 else None
+
+
+_PARAMETER = re.compile(r"portal parameter \$(\d+)")

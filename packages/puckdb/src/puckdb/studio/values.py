@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -102,27 +103,59 @@ def _array_item(value: Any) -> str:
     return text
 
 
+# The values a browser's own controls hold exactly. Anything else (BC dates, 'infinity',
+# microseconds, numbers past a double's precision in a decimal column) stays a text input,
+# which PostgreSQL's own cast then judges.
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_LOCAL_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,3})?)?$")
+_INTEGER_TYPES = ("smallint", "integer", "bigint")
+_DECIMAL_TYPES = ("real", "double precision", "numeric", "money")
+
+
 @dataclass(frozen=True)
 class InputKind:
     widget: str
-    """text, textarea, number, bool, select, datetime, json."""
+    """text, textarea, integer, decimal, bool, select, date, timestamp, timestamptz, json."""
     options: tuple[str, ...] = ()
+
+    def html_type(self, value: str) -> str:
+        """The ``<input type>`` for ``value``: a number, date or date-and-time control when it
+        holds the value exactly (an integer; a date; a local time to the millisecond),
+        ``text`` otherwise."""
+        exact = _EXACT.get(self.widget)
+        if exact is None or not (value == "" or exact[1].match(value)):
+            return "text"
+        return exact[0]
+
+
+_EXACT = {
+    "integer": ("number", _INTEGER),
+    "date": ("date", _DATE),
+    "timestamp": ("datetime-local", _LOCAL_TIME),
+}
 
 
 def input_kind(column: Column, schema: Schema) -> InputKind:
     kind = column.data_type
+    if kind.endswith("]") or kind.startswith(("vector", "halfvec", "sparsevec")):
+        return InputKind("textarea")  # arrays and vectors: PostgreSQL's text form
+    for enum in schema.enums:  # first: an enum may be called "realm" or "timestamps"
+        if kind in (enum.name, f'"{enum.name}"', f"{enum.schema}.{enum.name}"):
+            return InputKind("select", enum.labels)
     if kind == "boolean":
         return InputKind("bool")
     if kind in ("json", "jsonb"):
         return InputKind("json")
-    if kind.startswith(("timestamp", "date")):
-        return InputKind("datetime")
-    if kind in ("integer", "bigint", "smallint", "real", "double precision") or kind.startswith("numeric"):
-        return InputKind("number")
-    for enum in schema.enums:
-        if kind in (enum.name, f'"{enum.name}"', f"{enum.schema}.{enum.name}"):
-            return InputKind("select", enum.labels)
-    if kind in ("text",) or kind.endswith("]") or kind.startswith(("vector", "halfvec")):
+    if kind == "date":
+        return InputKind("date")
+    if kind.startswith("timestamp"):
+        return InputKind("timestamptz" if kind.endswith("with time zone") else "timestamp")
+    if kind in _INTEGER_TYPES:
+        return InputKind("integer")
+    if kind in _DECIMAL_TYPES or kind.startswith("numeric("):
+        return InputKind("decimal")
+    if kind == "text":
         return InputKind("textarea")
     return InputKind("text")
 

@@ -14,8 +14,8 @@ for every figure, after one untimed warm-up run of every command):
   fresh copy of the base database (CREATE DATABASE ... TEMPLATE). Both are checked to have
   added exactly N/10 columns (information_schema). Goal: puckdb/drizzle-kit <= 1/20.
 - pull: `puckdb pull --url URL --out FILE` vs `drizzle-kit pull` on the base database; both
-  outputs must name every table. Goal: puckdb/drizzle-kit <= 1/20. Until `puckdb pull`
-  exists, its row says "not available yet" and the rest is still measured.
+  outputs must name every table. Goal: puckdb/drizzle-kit <= 1/20. A puckdb command that
+  fails puts its error in its row, and the rest is still measured.
 drizzle-kit (with the `pg` driver it needs to reach a database) is installed with npm into
 /tmp/puckdb-bench-drizzle and reused. The databases live on the temporary puckdb project's
 embedded server, stopped at the end. puckdb runs through the virtual environment's own
@@ -50,7 +50,6 @@ from workflow import (
     DRIZZLE_DIR,
     DRIZZLE_PACKAGES,
     PUCKDB,
-    NotYetAvailableError,
     PuckdbCommandError,
     PuckdbProject,
     database_url,
@@ -388,15 +387,6 @@ def bench_push_change(
 # --- step 3: pull --------------------------------------------------------------------------
 
 
-def pull_available(project: PuckdbProject) -> bool:
-    """Whether `puckdb pull --out` exists yet; the CLI lists the command before it works."""
-    try:
-        help_text = project.run("pull", "--help").stdout
-    except PuckdbCommandError:
-        return False
-    return "--out" in help_text and "not yet available" not in " ".join(help_text.split())
-
-
 def bench_pull(project: PuckdbProject, drizzle: DrizzleProject, base_url: str, tables: int, runs: int) -> Row:
     drizzle.point_at(base_url)
     schema_ts = drizzle.out / "schema.ts"
@@ -425,15 +415,10 @@ def bench_pull(project: PuckdbProject, drizzle: DrizzleProject, base_url: str, t
 
     drizzle_pull()
     problem: str | None = None
-    if not pull_available(project):
-        problem = "puckdb pull not available yet"
-    else:
-        try:
-            puckdb_pull()
-        except NotYetAvailableError:
-            problem = "puckdb pull not available yet"
-        except PuckdbCommandError as error:
-            problem = str(error)
+    try:
+        puckdb_pull()
+    except PuckdbCommandError as error:
+        problem = str(error)
     drizzle_timings: list[float] = []
     puckdb_timings: list[float] = []
     for _ in range(runs):

@@ -1,8 +1,8 @@
 """``puckdb lint`` as a command: output, --json, --pending, exit codes.
 
-The command function is mounted on a Typer app of the test's own and its errors are
-turned into exit codes as ``puckdb.cli.app.main`` does; once the lead registers the command
-on the real app, the subprocess test at the end runs it as users do.
+Most tests mount the command function on a Typer app of their own (in process, fast) and
+turn its errors into exit codes as ``puckdb.cli.app.main`` does; the tests at the end run
+the real ``puckdb lint`` in a subprocess, as users and deploy scripts do.
 """
 
 from __future__ import annotations
@@ -101,10 +101,16 @@ def test_json_output(write_migration: WriteMigration) -> None:
     assert data["findings"][0]["statement"] == "DROP TABLE legacy" and data["files"] == [str(path)]
 
 
-def test_unparsable_sql_is_reported_not_fatal(write_migration: WriteMigration) -> None:
-    path = write_migration("SELEC 1;\n")
+def test_unparsable_sql_fails_naming_file_line_and_the_parsers_message(
+    write_migration: WriteMigration,
+) -> None:
+    path = write_migration("CREATE TABLE t (id int);\n\nSELEC 1;\n")
     outcome = run(str(path))
-    assert outcome.exit_code == 0 and f"{path.name}:1 warning parse-error" in outcome.stdout
+    assert outcome.exit_code == 1
+    assert f"{path.name}:3 blocking parse-error: the SQL parser" in outcome.stdout
+    assert 'syntax error at or near "SELEC" (line 3)' in outcome.stdout
+    assert "1 blocking finding not acknowledged (parse-error)" in outcome.error
+    assert "cannot read cannot be acknowledged: fix its syntax" in outcome.error
 
 
 def test_files_and_pending_together_are_a_usage_error(write_migration: WriteMigration) -> None:
@@ -152,11 +158,10 @@ def test_pending_against_a_database(
     assert done.exit_code == 0 and "No pending migrations" in done.stdout
 
 
-def _registered() -> bool:
-    return any(command.callback is lint for command in puckdb_app.registered_commands)
+def test_the_command_is_registered_on_puckdb() -> None:
+    assert any(command.callback is lint for command in puckdb_app.registered_commands)
 
 
-@pytest.mark.skipif(not _registered(), reason="`puckdb lint` is not registered on the app yet")
 def test_the_real_command(write_migration: WriteMigration, tmp_path: Path) -> None:
     path = write_migration("DROP TABLE legacy;\n")
     result = subprocess.run(

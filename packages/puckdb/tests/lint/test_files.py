@@ -61,14 +61,15 @@ def test_warnings_never_fail(lint_sql: LintSql) -> None:
     assert len(report.warnings) == 2 and not report.failed
 
 
-def test_unparsable_statement_is_a_warning_and_the_rest_is_linted(lint_sql: LintSql) -> None:
+def test_unparsable_statement_fails_the_lint_and_the_rest_is_linted(lint_sql: LintSql) -> None:
     sql = "CREATE INDEX c ON cards (title);\n\nALTER TABLE cards ADD COLUMN x int NOT NULL DEFAUL 0;\n\nDROP TABLE legacy;"
     report = lint_sql(sql)
     assert [(f.line, f.kind, f.severity) for f in report.findings] == [
         (1, "non-concurrent-index", "warning"),
-        (3, "parse-error", "warning"),
+        (3, "parse-error", "blocking"),
         (5, "data-loss", "blocking"),
     ]
+    assert report.failed
     parse_error = report.findings[1]
     assert 'syntax error at or near "DEFAUL"' in parse_error.message and "(line 3)" in parse_error.message
     assert parse_error.statement.startswith("ALTER TABLE cards ADD COLUMN x")
@@ -82,9 +83,14 @@ def test_unparsable_statement_is_a_warning_and_the_rest_is_linted(lint_sql: Lint
         'ALTER TABLE cards ADD COLUMN "unterminated int;',
     ],
 )
-def test_sql_the_parser_rejects_never_crashes(lint_sql: LintSql, sql: str) -> None:
-    report = lint_sql(sql)
-    assert [f.kind for f in report.findings] == ["parse-error"] and not report.failed
+def test_sql_the_parser_rejects_fails_the_lint_and_never_crashes(lint_sql: LintSql, sql: str) -> None:
+    """A deploy gate must not pass what it cannot read; no header acknowledges it."""
+    header = "-- Hazards:\n--   parse-error: it is valid, trust me\n\n"
+    report = lint_sql(sql, header=header)
+    assert [(f.kind, f.severity, f.acknowledged) for f in report.findings] == [
+        ("parse-error", "blocking", False)
+    ]
+    assert report.failed
 
 
 def test_sql_standard_function_bodies_parse() -> None:

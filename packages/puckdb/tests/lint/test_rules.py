@@ -107,7 +107,9 @@ HAZARDOUS = [
         "warning",
     ),
     ("drop type", "DROP TYPE mood;", "backward-incompatible", "warning"),
-    ("drop empty schema", "DROP SCHEMA archive;", "backward-incompatible", "warning"),
+    # Blocking though no rows can go (PostgreSQL refuses a non-empty schema without CASCADE):
+    # the schema, its grants and the code using it are lost (rules/destructive.py).
+    ("drop schema", "DROP SCHEMA archive;", "backward-incompatible", "blocking"),
     ("begin/commit", "BEGIN;", "transaction-control", "warning"),
 ]
 

@@ -5,8 +5,9 @@ Every case builds a database from DDL, inspects it (S), renders the module, impo
 compares with S. What SQLAlchemy cannot express is listed as the expected differences, and
 must be reported in the module and in the notes.
 
-The ``puckdb pull`` command is not tested here: it is not registered on the command line
-yet (``puckdb pull --help`` says "not yet available").
+The ``puckdb pull`` command itself (``--out FILE`` and standard output) is run in a
+subprocess at the end; an unreachable database is tested with check and push in
+tests/migrations/test_check_push.py.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from puckdb.lint.catalog import Catalog
 from puckdb.lint.findings import PARSE_ERROR, Finding, Hit
 from puckdb.lint.parsing import parse_statements
 from puckdb.lint.rules import check
+from puckdb.lint.rules.common import blocking
 from puckdb.lint.scope import FileScope
 from puckdb.migrations.header import parse_header
 
@@ -33,11 +34,16 @@ def lint_text(path: Path, text: str, catalog: Catalog) -> tuple[list[Finding], C
 
 
 def _unparsable(error: str) -> Hit:
+    """A statement lint cannot read fails the lint: a deploy gate must not pass what it could
+    not check. pglast's grammar is PostgreSQL's own (of the newest release puckdb supports), so
+    what it rejects is almost always an error the server would raise too (a typo, a psql
+    meta-command, another database's SQL); no header line acknowledges it, since the header
+    cannot make it readable."""
     major = get_postgresql_version()[0]
-    return Hit(
+    return blocking(
         PARSE_ERROR,
-        "warning",
-        f"the SQL parser (PostgreSQL {major} grammar) cannot read this statement, so it was not "
-        f"checked: {error}",
-        "fix the syntax if it is wrong; if it is valid on your server, review its hazards by hand",
+        f"the SQL parser (PostgreSQL {major} grammar) cannot read this statement, so nothing in it "
+        f"was checked: {error}",
+        "fix the syntax; PostgreSQL would reject it as well",
+        acknowledgeable=False,
     )

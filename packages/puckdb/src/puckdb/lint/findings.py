@@ -120,4 +120,9 @@ class BlockingFindingsError(PuckdbError):
                 " A statement that cannot run in a transaction cannot be acknowledged: move it to a "
                 "migration whose header says `-- Transaction: no`."
             )
+        if any(finding.kind == PARSE_ERROR for finding in failing):
+            message += (
+                " A statement the SQL parser cannot read cannot be acknowledged: fix its syntax (the "
+                "findings above name its line and the parser's message)."
+            )
         return cls(message)

@@ -49,11 +49,18 @@ def drop(node: ast.DropStmt, scope: FileScope) -> list[Hit]:
                     f"drop the tables you mean to lose one by one, so the migration says which; {_BACKUP}",
                 )
             ]
+        # Blocking, as the contract lists DROP SCHEMA, but not "data-loss": without CASCADE
+        # PostgreSQL refuses to drop a schema that still holds anything, so no row can go (a
+        # non-empty schema makes the migration fail and roll back instead). What it does lose
+        # is the schema every client resolves names in, with its grants and default
+        # privileges: a decision someone must acknowledge. The kind is the one generate's
+        # header gives a dropped schema (plan/hazards.py), so a generated drop passes as is.
         return [
-            warning(
+            blocking(
                 "backward-incompatible",
-                f"drops schema {names}; it fails unless the schema is empty",
-                "move or drop what the schema holds in earlier statements",
+                f"drops schema {names}: code and grants that use it break (and PostgreSQL refuses "
+                "unless the schema is empty, so no rows are lost)",
+                "move or drop what the schema holds in earlier statements, and stop using it in code first",
             )
         ]
     if kind == enums.ObjectType.OBJECT_TYPE:

@@ -20,6 +20,7 @@ from puckdb.diff import Renames
 from puckdb.engine import migration_plan
 from puckdb.inspect import inspect_schema
 from puckdb.model import Schema
+from puckdb.model.compare import differences
 from puckdb.normalize import DevServer, normalize_ddl
 from puckdb.plan import Plan
 
@@ -62,47 +63,6 @@ def ignoring_column_order(schema: Schema) -> Schema:
 def inverted(renames: Renames | None) -> Renames | None:
     """The renames that undo ``renames`` (for the plan back from B to A)."""
     return renames.inverted() if renames else renames
-
-
-def differences(left: object, right: object, path: str = "schema") -> list[str]:
-    """Where two model values differ, one line per differing leaf (``path: left != right``);
-    items of tuples are matched by (schema, name) when they have names."""
-    if left == right:
-        return []
-    if dataclasses.is_dataclass(left) and type(left) is type(right):
-        found: list[str] = []
-        for item in dataclasses.fields(left):
-            found += differences(getattr(left, item.name), getattr(right, item.name), f"{path}.{item.name}")
-        return found or [f"{path}: {left!r} != {right!r}"]
-    if isinstance(left, tuple) and isinstance(right, tuple):
-        left_named, right_named = _by_name(left), _by_name(right)
-        if left_named is not None and right_named is not None:
-            found = []
-            for key, item in left_named.items():
-                label = f"{path}[{'.'.join(key)}]"
-                if key not in right_named:
-                    found.append(f"{label}: only on the left")
-                else:
-                    found += differences(item, right_named[key], label)
-            found += [
-                f"{path}[{'.'.join(key)}]: only on the right" for key in right_named if key not in left_named
-            ]
-            return found or [f"{path}: same items in another order"]
-    return [f"{path}: {left!r} != {right!r}"]
-
-
-def _by_name(items: tuple[Any, ...]) -> dict[tuple[str, ...], Any] | None:
-    keyed: dict[tuple[str, ...], Any] = {}
-    for item in items:
-        name = getattr(item, "name", None)
-        if not isinstance(name, str):
-            return None
-        schema = getattr(item, "schema", None)
-        key = (schema, name) if isinstance(schema, str) else (name,)
-        if key in keyed:
-            return None
-        keyed[key] = item
-    return keyed
 
 
 @dataclass(frozen=True)

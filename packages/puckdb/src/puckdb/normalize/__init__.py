@@ -51,8 +51,15 @@ def normalize(
 ) -> Schema:
     """The :class:`Schema` that ``metadata`` creates, as PostgreSQL on ``server`` reads it.
 
-    A cache hit costs no database work; after a few tables changed, only those are
-    rebuilt (:mod:`puckdb.normalize.incremental`).
+    ``schemas`` are the managed schemas (created if missing, the only ones inspected);
+    ``extensions`` are created beyond those the column types need (pgvector's → ``vector``);
+    ``cache_dir`` (usually ``.puckdb/cache/normalize``) keeps results by content hash: a
+    cache hit costs no database work, and after a few tables changed only those are
+    rebuilt (:mod:`puckdb.normalize.incremental`). ``None`` disables caching.
+
+    Raises :class:`~puckdb.errors.SchemaCodeError` when PostgreSQL rejects the compiled
+    DDL (naming the statement), and :class:`~puckdb.normalize.fixed_point.RenderingLossError`
+    when puckdb's own SQL for the schema would not build it again (a puckdb defect).
     """
     from puckdb.model import Schema
     from puckdb.normalize import incremental
@@ -102,21 +109,21 @@ def normalize_ddl(
     """
     from puckdb.engine import migration_plan
     from puckdb.model import Schema
+    from puckdb.normalize.fixed_point import check_only_expressions_changed
 
     key = _cache_key(statements, schemas, server)
     cached = read_cached_schema(cache_dir, key)
     if cached is not None:
         return cached
     schema = _create_and_inspect(statements, server, schemas, origin)
-    # PostgreSQL's printed form of an expression is not always a fixed point: re-parsing
-    # `ARRAY['a'::varchar]::text[]` prints `ARRAY['a'::varchar::text]`. A database built by
-    # puckdb's own migrations holds the re-parsed form, so the model of the code is taken
-    # where printing and re-parsing agree (one more pass almost always suffices).
+    # The model of the code is taken where PostgreSQL's printing and re-parsing agree (see
+    # fixed_point.py); one more pass almost always suffices.
     for _ in range(_FIXED_POINT_PASSES):
         rebuilt = [statement.sql for statement in migration_plan(Schema(), schema).statements]
         again = _create_and_inspect(rebuilt, server, schemas, "puckdb's rendering of " + origin)
         if again == schema:
             break
+        check_only_expressions_changed(schema, again, origin)
         schema = again
     write_cached_schema(cache_dir, key, schema)
     return schema

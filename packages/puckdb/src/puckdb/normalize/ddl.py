@@ -119,9 +119,7 @@ def _create_all_elements(metadata: MetaData) -> list[tuple[Any, str]]:
     # Compiled for execution as written (no parameters follow), so with a parameter style
     # that leaves `%` alone: psycopg's pyformat would double it ('100%' → '100%%').
     dialect = postgresql.psycopg.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
-    return [
-        (element, str(element.compile(dialect=dialect)).strip()) for element in _stable_order(captured)
-    ]
+    return [(element, str(element.compile(dialect=dialect)).strip()) for element in _stable_order(captured)]
 
 
 def _stable_order(elements: list[Any]) -> list[Any]:

@@ -794,3 +794,195 @@ def test_enum_recreated_while_a_column_of_it_is_added(cluster: Cluster) -> None:
             "CREATE TABLE tags (id bigint PRIMARY KEY, level level DEFAULT 'red')",
         ],
     )
+
+
+# --- serial columns followed through renames -------------------------------------------------
+
+
+def test_rename_table_with_a_serial_column_keeps_its_counter(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        ["CREATE TABLE people (id serial PRIMARY KEY, name text)"],
+        ["CREATE TABLE users (id serial PRIMARY KEY, name text)"],
+        renames=Renames(tables={("public", "people"): "users"}),
+        data="INSERT INTO people (name) VALUES ('ann'), ('bob')",
+        forward_rows=[Rows("INSERT INTO users (name) VALUES ('cy') RETURNING id", [(3,)])],
+        backward_rows=[Rows("INSERT INTO people (name) VALUES ('di') RETURNING id", [(4,)])],
+    )
+
+
+def test_rename_serial_column_keeps_its_counter(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        ["CREATE TABLE tickets (id bigint PRIMARY KEY, number serial)"],
+        ["CREATE TABLE tickets (id bigint PRIMARY KEY, seat serial)"],
+        renames=Renames(columns={("public", "tickets", "number"): "seat"}),
+        data="INSERT INTO tickets (id) VALUES (1), (2)",
+        forward_rows=[Rows("INSERT INTO tickets (id) VALUES (3) RETURNING seat", [(3,)])],
+        backward_rows=[Rows("INSERT INTO tickets (id) VALUES (4) RETURNING number", [(4,)])],
+    )
+
+
+# --- more constraint, index and type kinds ---------------------------------------------------
+
+BOOKINGS = "CREATE TABLE bookings (id bigint PRIMARY KEY, room integer, during tstzrange)"
+
+
+def test_exclusion_constraint_with_a_comment_created_with_its_table(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [USERS],
+        [
+            USERS,
+            "CREATE TABLE bookings (id bigint PRIMARY KEY, during tstzrange, "
+            "CONSTRAINT bookings_during_excl EXCLUDE USING gist (during WITH &&))",
+            "COMMENT ON CONSTRAINT bookings_during_excl ON bookings IS 'no double bookings'",
+        ],
+    )
+
+
+def test_exclusion_constraint_changed(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [BOOKINGS, "ALTER TABLE bookings ADD CONSTRAINT bookings_excl EXCLUDE USING gist (during WITH &&)"],
+        [
+            BOOKINGS,
+            "ALTER TABLE bookings ADD CONSTRAINT bookings_excl EXCLUDE USING gist (during WITH &&) "
+            "WHERE (room IS NOT NULL)",
+        ],
+        data="INSERT INTO bookings VALUES (1, 7, '[2026-01-01,2026-01-02)')",
+        forward_rows=[Rows("SELECT id FROM bookings", [(1,)])],
+    )
+
+
+def test_foreign_key_match_deferrable_and_on_update_changed(cluster: Cluster) -> None:
+    decks = "CREATE TABLE decks (id bigint, owner bigint, PRIMARY KEY (id, owner))"
+    run_oracle(
+        cluster,
+        [
+            decks,
+            "CREATE TABLE cards (id bigint PRIMARY KEY, deck_id bigint, owner bigint,"
+            " FOREIGN KEY (deck_id, owner) REFERENCES decks)",
+        ],
+        [
+            decks,
+            "CREATE TABLE cards (id bigint PRIMARY KEY, deck_id bigint, owner bigint,"
+            " FOREIGN KEY (deck_id, owner) REFERENCES decks MATCH FULL ON UPDATE CASCADE"
+            " DEFERRABLE INITIALLY DEFERRED)",
+        ],
+        data="INSERT INTO decks VALUES (1, 2); INSERT INTO cards VALUES (10, 1, 2)",
+        forward_rows=[Rows("SELECT deck_id, owner FROM cards", [(1, 2)])],
+        backward_rows=[Rows("SELECT deck_id, owner FROM cards", [(1, 2)])],
+    )
+
+
+def test_unique_constraint_made_deferrable(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [
+            "CREATE TABLE slots (id bigint PRIMARY KEY, position integer, CONSTRAINT slots_position_key UNIQUE (position))"
+        ],
+        [
+            "CREATE TABLE slots (id bigint PRIMARY KEY, position integer,"
+            " CONSTRAINT slots_position_key UNIQUE (position) DEFERRABLE INITIALLY DEFERRED)"
+        ],
+        data="INSERT INTO slots VALUES (1, 1), (2, 2)",
+        forward_rows=[Rows("SELECT count(*) FROM slots", [(2,)])],
+    )
+
+
+def test_hash_brin_and_gist_indexes(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [BOOKINGS],
+        [
+            BOOKINGS,
+            "CREATE INDEX bookings_room_hash_idx ON bookings USING hash (room)",
+            "CREATE INDEX bookings_id_brin_idx ON bookings USING brin (id) WITH (pages_per_range = 32)",
+            "CREATE INDEX bookings_during_idx ON bookings USING gist (during)",
+        ],
+    )
+
+
+def test_ivfflat_index_lists_changed(cluster: Cluster) -> None:
+    table = "CREATE TABLE cards (id bigint PRIMARY KEY, embedding vector(3))"
+    run_oracle(
+        cluster,
+        [
+            VECTOR,
+            table,
+            "CREATE INDEX cards_embedding_idx ON cards USING ivfflat (embedding vector_ip_ops) WITH (lists = 4)",
+        ],
+        [
+            VECTOR,
+            table,
+            "CREATE INDEX cards_embedding_idx ON cards USING ivfflat (embedding vector_ip_ops) WITH (lists = 8)",
+        ],
+    )
+
+
+def test_index_nulls_order_and_storage_parameters_changed(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [
+            CARDS,
+            "CREATE INDEX cards_due_idx ON cards (due NULLS FIRST) WITH (fillfactor = 70)",
+            "CREATE INDEX cards_data_idx ON cards USING gin (data)",
+        ],
+        [
+            CARDS,
+            "CREATE INDEX cards_due_idx ON cards (due DESC NULLS LAST) WITH (fillfactor = 90)",
+            "CREATE INDEX cards_data_idx ON cards USING gin (data) WITH (fastupdate = off)",
+        ],
+    )
+
+
+def test_comments_on_index_constraint_type_and_sequence(cluster: Cluster) -> None:
+    schema = [
+        "CREATE TYPE mood AS ENUM ('a', 'b')",
+        "CREATE SEQUENCE ticket_numbers",
+        "CREATE TABLE users (id bigint PRIMARY KEY, mood mood)",
+        "CREATE INDEX users_mood_idx ON users (mood)",
+    ]
+    run_oracle(
+        cluster,
+        schema,
+        [
+            *schema,
+            "COMMENT ON INDEX users_mood_idx IS 'who feels what'",
+            "COMMENT ON CONSTRAINT users_pkey ON users IS 'the id'",
+            "COMMENT ON TYPE mood IS 'how one feels'",
+            "COMMENT ON SEQUENCE ticket_numbers IS 'printed on tickets'",
+        ],
+    )
+
+
+def test_halfvec_sparsevec_and_bit_columns_changed(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [
+            VECTOR,
+            "CREATE TABLE items (id bigint PRIMARY KEY, embedding halfvec(3), sparse sparsevec(5), flags bit(4))",
+        ],
+        [VECTOR, "CREATE TABLE items (id bigint PRIMARY KEY, embedding halfvec(4), flags bit varying(8))"],
+        data="INSERT INTO items (id, flags) VALUES (1, B'1010')",
+        forward_rows=[Rows("SELECT flags::text FROM items", [("1010",)])],
+    )
+
+
+def test_enum_value_renamed(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [
+            "CREATE TYPE status AS ENUM ('draft', 'live')",
+            "CREATE TABLE posts (id bigint PRIMARY KEY, s status)",
+        ],
+        [
+            "CREATE TYPE status AS ENUM ('draft', 'published')",
+            "CREATE TABLE posts (id bigint PRIMARY KEY, s status)",
+        ],
+        renames=Renames(enum_values={("public", "status", "live"): "published"}),
+        data="INSERT INTO posts VALUES (1, 'live'), (2, 'draft')",
+        forward_rows=[Rows("SELECT id, s::text FROM posts ORDER BY id", [(1, "published"), (2, "draft")])],
+        backward_rows=[Rows("SELECT id, s::text FROM posts ORDER BY id", [(1, "live"), (2, "draft")])],
+    )

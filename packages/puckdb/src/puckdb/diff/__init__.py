@@ -39,7 +39,12 @@ __all__ = ["RenameError", "Renames", "diff"]
 
 
 def diff(source: Schema, target: Schema, renames: Renames | None = None) -> list[Operation]:
-    """The operations that turn a database at ``source`` into ``target``."""
+    """The operations that turn a database at ``source`` into ``target``.
+
+    ``renames`` says which tables, columns and enum values of ``source`` are renamed (not
+    dropped and re-added); :class:`RenameError` when one names something that does not
+    exist. The result is unordered and carries no SQL: :func:`puckdb.plan.plan` orders it,
+    renders it and attaches hazards (:func:`puckdb.engine.migration_plan` does both)."""
     operations: list[Operation] = []
     if renames:
         source, rename_operations = apply_renames(source, target, renames)
@@ -91,7 +96,12 @@ def _create_table(table: Table) -> list[Operation]:
     for column in table.columns:
         if column.comment is not None:
             operations.append(SetComment("COLUMN", table.schema, table.name, column.name, column.comment))
-    for constraint in (table.primary_key, *table.unique_constraints, *table.check_constraints):
+    for constraint in (
+        table.primary_key,
+        *table.unique_constraints,
+        *table.check_constraints,
+        *table.exclusion_constraints,
+    ):
         if constraint is not None and constraint.comment is not None:
             operations.append(
                 SetComment("CONSTRAINT", table.schema, table.name, constraint.name, constraint.comment)

@@ -142,6 +142,16 @@ class SetSequenceOwner(Operation):
     sequence: Sequence
 
 
+@dataclass(frozen=True)
+class RenameSequence(Operation):
+    """A serial column's sequence following its renamed table or column, so that it keeps
+    its counter (PostgreSQL renames neither by itself)."""
+
+    schema: str
+    old: str
+    new: str
+
+
 # -- tables -----------------------------------------------------------------------------
 
 

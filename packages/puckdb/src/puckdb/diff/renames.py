@@ -7,11 +7,12 @@ compares like with like, and the rename itself becomes an operation.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
-from puckdb.diff.operations import Operation, RenameColumn, RenameEnumValue, RenameTable
+from puckdb.diff.operations import Operation, RenameColumn, RenameEnumValue, RenameSequence, RenameTable
 from puckdb.errors import PuckdbError
-from puckdb.model import Schema, Table
+from puckdb.model import Schema, Sequence, Table
 
 
 class RenameError(PuckdbError):
@@ -64,6 +65,11 @@ def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Sch
                 f"The rename {schema}.{old} → {new} names a table {schema}.{new} that the schema code "
                 "does not have. Check the --rename flag."
             )
+        if (schema, new) in tables:
+            raise RenameError(
+                f"The rename {schema}.{old} → {new} names a table {schema}.{new} that the current "
+                f"state already has. Rename or drop {schema}.{new} first, in its own migration."
+            )
         table = tables.pop((schema, old))
         tables[(schema, new)] = replace(table, name=new)
         operations.append(RenameTable(schema=schema, old=old, new=new))
@@ -97,6 +103,8 @@ def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Sch
             )
         operations.append(RenameColumn(schema=schema, table=table_name, old=old, new=new))
 
+    sequences = _follow_owners(source, target, renames, tables, operations)
+
     enums = list(source.enums)
     for (schema, enum_name, old), new in renames.enum_values.items():
         for position, enum in enumerate(enums):
@@ -115,8 +123,79 @@ def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Sch
         source,
         tables=tuple(sorted(tables.values(), key=lambda t: (t.schema, t.name))),
         enums=tuple(enums),
+        sequences=tuple(sequences),
     )
     return renamed, operations
+
+
+def _follow_owners(
+    source: Schema,
+    target: Schema,
+    renames: Renames,
+    tables: dict[tuple[str, str], Table],
+    operations: list[Operation],
+) -> list[Sequence]:
+    """Serial columns' sequences after the renames: owned by the renamed table or column,
+    and renamed to the name the target gives them (``users_id_seq`` after people → users).
+
+    PostgreSQL keeps a sequence's name when its table or column is renamed; left so, the
+    diff would see the target's sequence as new and drop the old one, and the column's
+    counter would start again at 1 — duplicate keys on the next insert."""
+    target_owned = {(s.schema, *s.owned_by): s for s in target.sequences if s.owned_by is not None}
+    taken = {s.key for s in source.sequences}
+    followed: list[Sequence] = []
+    for sequence in source.sequences:
+        if sequence.owned_by is None:
+            followed.append(sequence)
+            continue
+        schema = sequence.schema
+        table = renames.tables.get((schema, sequence.owned_by[0]), sequence.owned_by[0])
+        column = renames.columns.get((schema, table, sequence.owned_by[1]), sequence.owned_by[1])
+        if (table, column) == sequence.owned_by:
+            followed.append(sequence)
+            continue
+        moved = replace(sequence, owned_by=(table, column))
+        twin = target_owned.get((schema, table, column))
+        if twin is not None and twin.name != sequence.name and (schema, twin.name) not in taken:
+            operations.append(RenameSequence(schema=schema, old=sequence.name, new=twin.name))
+            taken.discard(sequence.key)
+            taken.add(twin.key)
+            moved = replace(moved, name=twin.name)
+            owner = tables.get((schema, table))
+            if owner is not None:
+                tables[(schema, table)] = _default_follows(owner, column, sequence, twin.name)
+        followed.append(moved)
+    return followed
+
+
+def _default_follows(table: Table, column: str, sequence: Sequence, new_name: str) -> Table:
+    """``nextval('old'::regclass)`` as PostgreSQL prints it once the sequence is renamed:
+    the default refers to the sequence by OID, so only its printed name changes."""
+    old_text = f"'{_regclass(sequence.schema, sequence.name)}'::regclass"
+    new_text = f"'{_regclass(sequence.schema, new_name)}'::regclass"
+    return replace(
+        table,
+        columns=tuple(
+            replace(c, default=c.default.replace(old_text, new_text))
+            if c.name == column and c.default is not None
+            else c
+            for c in table.columns
+        ),
+    )
+
+
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def _regclass(schema: str, name: str) -> str:
+    """How ``regclass`` prints a relation with ``search_path = public`` (inspect's
+    setting), inside a string constant: quoted only where needed, ``public`` implied."""
+
+    def quoted(part: str) -> str:
+        text = part if _PLAIN_NAME.fullmatch(part) else '"' + part.replace('"', '""') + '"'
+        return text.replace("'", "''")
+
+    return quoted(name) if schema == "public" else f"{quoted(schema)}.{quoted(name)}"
 
 
 def _rename_column(table: Table, old: str, new: str) -> Table:

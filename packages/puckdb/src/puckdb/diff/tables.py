@@ -130,7 +130,7 @@ def diff_column(schema: str, table: str, source: Column, target: Column) -> list
                 source.data_type,
                 target.data_type,
                 target.collation,
-                using=f'"{name}"::{target.data_type}'
+                using=_cast(name, target.data_type)
                 if needs_using(source.data_type, target.data_type)
                 else None,
             )
@@ -146,6 +146,12 @@ def diff_column(schema: str, table: str, source: Column, target: Column) -> list
     if source.comment != target.comment:
         operations.append(SetComment("COLUMN", schema, table, name, target.comment))
     return operations
+
+
+def _cast(column: str, data_type: str) -> str:
+    """``"column"::type``, the column name quoted as PostgreSQL quotes identifiers."""
+    quoted = '"' + column.replace('"', '""') + '"'
+    return f"{quoted}::{data_type}"
 
 
 def _diff_named(

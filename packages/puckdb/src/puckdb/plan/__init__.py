@@ -32,6 +32,10 @@ class Statement:
 
 @dataclass(frozen=True)
 class Plan:
+    """An ordered migration: statements in the order they must run, each with the
+    operation it performs and its hazards. ``sql()`` is the script a migration file holds;
+    ``hazards`` and ``blocking_hazards`` are what its header lists and what needs a yes."""
+
     statements: tuple[Statement, ...]
 
     @property
@@ -49,10 +53,12 @@ class Plan:
 
     @property
     def blocking_hazards(self) -> tuple[Hazard, ...]:
+        """The hazards that need an explicit yes (``data-loss``)."""
         return tuple(h for h in self.hazards if h.kind in BLOCKING)
 
     @property
     def transactional(self) -> bool:
+        """Whether every statement may run inside one transaction."""
         return all(statement.transactional for statement in self.statements)
 
     def sql(self) -> str:
@@ -66,10 +72,17 @@ def plan(operations: Iterable[op.Operation], source: Schema) -> Plan:
     """Order ``operations`` (from :func:`puckdb.diff.diff` against ``source``) and render
     them with their hazards."""
     ordered = _order(list(operations))
-    existing = frozenset((t.schema, t.name) for t in source.tables)
+    # A renamed table is an existing one, with its rows, under its new name; a
+    # materialized view holds rows too (an index on it blocks its refreshes).
+    recreated = frozenset((o.view.schema, o.view.name) for o in ordered if isinstance(o, op.CreateView))
+    existing = frozenset(
+        {(t.schema, t.name) for t in source.tables}
+        | ({(v.schema, v.name) for v in source.views if v.materialized} - recreated)
+        | {(o.schema, o.new) for o in ordered if isinstance(o, op.RenameTable)}
+    )
     statements: list[Statement] = []
     for operation in ordered:
-        hazards = hazards_of(operation, existing)
+        hazards = hazards_of(operation, existing, recreated)
         # A new enum label cannot be used before it is committed, so ADD VALUE runs on its
         # own (it is rendered IF NOT EXISTS, so running it again after a failure is safe).
         transactional = not isinstance(operation, op.AddEnumValue)
@@ -97,6 +110,7 @@ def _phase(operation: op.Operation) -> float:
             | op.RenameColumn()
             | op.RenameConstraint()
             | op.RenameIndex()
+            | op.RenameSequence()
             | op.RenameEnumValue()
         ):
             return 5

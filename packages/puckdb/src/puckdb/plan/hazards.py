@@ -38,6 +38,9 @@ BLOCKING = frozenset({"data-loss"})
 
 @dataclass(frozen=True)
 class Hazard:
+    """One thing a reviewer must know about a statement: ``kind`` (one of ``KINDS``) and a
+    one-line ``message`` naming the object (``drops column cards.meaning``)."""
+
     kind: str
     message: str
 
@@ -45,8 +48,14 @@ class Hazard:
         return f"{self.kind}: {self.message}"
 
 
-def hazards_of(operation: op.Operation, existing_tables: frozenset[tuple[str, str]]) -> tuple[Hazard, ...]:
-    """The hazards of ``operation`` when the tables in ``existing_tables`` hold data."""
+def hazards_of(
+    operation: op.Operation,
+    existing_tables: frozenset[tuple[str, str]],
+    recreated_views: frozenset[tuple[str, str]] = frozenset(),
+) -> tuple[Hazard, ...]:
+    """The hazards of ``operation`` when the tables (and materialized views) in
+    ``existing_tables`` hold data; a view in ``recreated_views`` is dropped only to be
+    created again in the same plan."""
     found: list[Hazard] = []
 
     def add(kind: str, message: str) -> None:
@@ -85,6 +94,30 @@ def hazards_of(operation: op.Operation, existing_tables: frozenset[tuple[str, st
             )
         case op.DropEnum(enum=enum):
             add("backward-incompatible", f"drops type {_name(enum.schema, enum.name)}")
+        case op.RenameEnumValue(enum=enum, old=old, new=new):
+            add(
+                "backward-incompatible",
+                f"renames value {old!r} of enum {_name(enum.schema, enum.name)} to {new!r}; "
+                "code writing the old value breaks",
+            )
+        case op.DropView(view=view) if (view.schema, view.name) not in recreated_views:
+            kind = "materialized view" if view.materialized else "view"
+            add(
+                "backward-incompatible",
+                f"drops {kind} {_name(view.schema, view.name)}; code reading it breaks",
+            )
+        case op.DropSequence(sequence=sequence):
+            name = _name(sequence.schema, sequence.name)
+            add("backward-incompatible", f"drops sequence {name} and its current value")
+        case op.RenameSequence(schema=schema, old=old, new=new):
+            add(
+                "backward-incompatible",
+                f"renames sequence {_name(schema, old)} to {new}; code calling nextval() by name breaks",
+            )
+        case op.DropSchema(name=name):
+            add("backward-incompatible", f"drops schema {name}")
+        case op.DropExtension(extension=extension):
+            add("backward-incompatible", f"drops extension {extension.name}; code using its types breaks")
         case op.SetColumnNullable(schema=schema, table=table, nullable=False) if existing(schema, table):
             add(
                 "access-exclusive-lock",
@@ -134,7 +167,13 @@ def _type_change_hazards(operation: op.AlterColumnType, add: Callable[[str, str]
     table = _name(operation.schema, operation.table)
     name = _name(operation.schema, operation.table, operation.column)
     change = f"{operation.old_type} → {operation.new_type}"
-    if is_narrowing(operation.old_type, operation.new_type):
+    if changes_dimensions(operation.old_type, operation.new_type):
+        add(
+            "data-loss",
+            f"changes the dimensions of {name} ({change}); existing vectors cannot be converted, "
+            "so the migration fails unless the column is emptied (or re-embedded) first",
+        )
+    elif is_narrowing(operation.old_type, operation.new_type):
         add("data-loss", f"narrows column {name} ({change}); values that do not fit fail")
     if rewrites_table(operation.old_type, operation.new_type):
         add("table-rewrite", f"rewrites {table} to change {name} ({change})")
@@ -169,6 +208,15 @@ def is_narrowing(old: str, new: str) -> bool:
     if old_base in ("character varying", "text") and new_base in ("character varying", "text"):
         return _LENGTH.search(new) is not None
     return True
+
+
+_VECTOR_TYPES = frozenset({"vector", "halfvec", "sparsevec"})
+
+
+def changes_dimensions(old: str, new: str) -> bool:
+    """Is this a pgvector column changing its number of dimensions (which no cast does)?"""
+    old_base, new_base = base_type(old), base_type(new)
+    return old_base in _VECTOR_TYPES and old_base == new_base and old != new
 
 
 def rewrites_table(old: str, new: str) -> bool:

@@ -150,6 +150,11 @@ def _(o: op.AlterSequence) -> tuple[str, ...]:
 
 
 @render.register
+def _(o: op.RenameSequence) -> tuple[str, ...]:
+    return (f"ALTER SEQUENCE {ident(o.schema, o.old)} RENAME TO {ident(o.new)}",)
+
+
+@render.register
 def _(o: op.SetSequenceOwner) -> tuple[str, ...]:
     s = o.sequence
     owner = "NONE" if s.owned_by is None else ident(s.schema, s.owned_by[0], s.owned_by[1])

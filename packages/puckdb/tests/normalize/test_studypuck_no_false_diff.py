@@ -17,6 +17,20 @@ def test_studypuck_created_from_its_plan_diffs_to_nothing(pg_server, database_ur
     code = normalize(metadata, dev, cache_dir=tmp_path / "cache")
     assert {t.name for t in code.tables} >= {"cards", "groups", "users"}
     assert {v.name for v in code.views} == {"card_review_due", "translation_active_cards"}
+    # The objects drizzle-kit re-diffs are really in the model, so "no diff" means something.
+    indexes = [index for table in code.tables for index in table.indexes]
+    searches = [i for i in indexes if i.method == "gin" and "to_tsvector" in i.keys[0].expression]
+    assert {"'english'::regconfig", "'simple'::regconfig"} <= {
+        part
+        for i in searches
+        for part in ("'english'::regconfig", "'simple'::regconfig")
+        if part in i.keys[0].expression
+    }
+    assert [i.keys[0].opclass for i in indexes if i.method == "hnsw"] == ["vector_cosine_ops"] * 2
+    assert {i.where for i in indexes if i.where is not None} == {"deleted_at IS NULL"}
+    cards = code.table("public", "cards")
+    assert cards is not None
+    assert {c.name: c.default for c in cards.columns}["updated_at"] == "now()"
 
     plan = migration_plan(Schema(), code)
     with psycopg.connect(database_url, autocommit=True) as conn:

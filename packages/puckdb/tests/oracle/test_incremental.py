@@ -6,9 +6,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from sqlalchemy import BigInteger, Column, Enum, ForeignKey, Integer, MetaData, String, Table, Text
 
+from puckdb.errors import SchemaCodeError
 from puckdb.normalize import DevServer, normalize
 
 from .spec import SchemaSpec, build_metadata
@@ -73,3 +75,34 @@ def test_changed_table_with_serial_enum_and_references(cluster: Cluster) -> None
 
 def test_removed_table(cluster: Cluster) -> None:
     assert_incremental_equals_full(cluster, studyish(False), studyish(False, drop_tags=True))
+
+
+def referenced_email(unique: bool) -> MetaData:
+    metadata = MetaData()
+    Table(
+        "users",
+        metadata,
+        Column("id", BigInteger, primary_key=True),
+        Column("email", String(200), unique=unique),
+    )
+    Table(
+        "invites",
+        metadata,
+        Column("id", BigInteger, primary_key=True),
+        Column("email", String(200), ForeignKey("users.email")),
+    )
+    for name in ("tags", "notes", "files", "links"):
+        Table(name, metadata, Column("id", BigInteger, primary_key=True))
+    return metadata
+
+
+def test_a_change_that_breaks_an_unchanged_tables_foreign_key_is_reported(cluster: Cluster) -> None:
+    server = dev_server(cluster)
+    with pytest.raises(SchemaCodeError) as full:
+        normalize(referenced_email(unique=False), server, cache_dir=None)
+    with tempfile.TemporaryDirectory() as folder:
+        normalize(referenced_email(unique=True), server, cache_dir=Path(folder))
+        with pytest.raises(SchemaCodeError) as incremental:
+            normalize(referenced_email(unique=False), server, cache_dir=Path(folder))
+    assert "no unique constraint matching given keys" in str(full.value)
+    assert "no unique constraint matching given keys" in str(incremental.value)

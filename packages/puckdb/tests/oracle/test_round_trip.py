@@ -1,6 +1,6 @@
-"""The round-trip oracle as a property: for generated related schemas A and B, a database
-at A migrated by plan(A, B) inspects equal to B created fresh, re-diffs to nothing, and
-plan(B, A) takes it back to A.
+"""The round-trip oracle as a property: for generated related schemas A and B (some with a
+table or column of A renamed in B), a database at A migrated by plan(A, B) inspects equal
+to B created fresh, re-diffs to nothing, and plan(B, A) takes it back to A.
 
 PUCKDB_ORACLE_EXAMPLES sets the number of examples per PostgreSQL version (default 100).
 """
@@ -12,8 +12,10 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from puckdb.diff import Renames
 from puckdb.normalize.ddl import compile_metadata
 
+from .renaming import spec_pairs_with_renames
 from .spec import SchemaSpec, build_metadata
 from .strategies import schema_specs, spec_pairs
 from .support import Cluster, differences, inspect_url, run_oracle
@@ -37,10 +39,10 @@ def ddl_of(spec: SchemaSpec) -> tuple[str, ...]:
 
 @pytest.mark.slow
 @oracle_settings
-@given(pair=spec_pairs())
-def test_round_trip(cluster: Cluster, pair: tuple[SchemaSpec, SchemaSpec]) -> None:
-    source, target = pair
-    run_oracle(cluster, ddl_of(source), ddl_of(target))
+@given(case=spec_pairs_with_renames())
+def test_round_trip(cluster: Cluster, case: tuple[SchemaSpec, SchemaSpec, Renames | None]) -> None:
+    source, target, renames = case
+    run_oracle(cluster, ddl_of(source), ddl_of(target), renames=renames)
 
 
 @support_settings

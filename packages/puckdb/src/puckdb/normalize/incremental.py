@@ -11,8 +11,9 @@ The previous result is a *manifest*: the normalized schema plus a hash of each t
 DDL and of everything shared. It is used only when it is safe to: the shared part is
 unchanged, no view reads a changed table (a view's printed form depends on its tables),
 no unchanged table references a removed one, and at most half the tables changed
-(otherwise a full build is as fast). The oracle checks that the result equals a full
-normalization.
+(otherwise a full build is as fast). Tables whose foreign keys reference a changed table
+are rebuilt with it, so that PostgreSQL checks those references again. The oracle checks
+that the result equals a full normalization.
 """
 
 from __future__ import annotations
@@ -103,13 +104,21 @@ def tables_to_rebuild(
     touched = set(changed) | removed
     if not touched:
         return []  # the same DDL in another order
-    if len(changed) * 2 > len(hashes):
+    # An unchanged table whose foreign key references a changed one is rebuilt with it:
+    # PostgreSQL must see that the key it references still exists (and what a stub
+    # cannot tell, e.g. its type), or an invalid schema would pass until a migration fails.
+    changed_set = set(changed)
+    referrers = [
+        key for key in units.tables if key not in changed_set and units.references[key] & changed_set
+    ]
+    rebuild = changed + referrers
+    if len(rebuild) * 2 > len(hashes):
         return None
     if any(set(view.depends_on) & touched for view in manifest.schema.views):
         return None
     if any(units.references[key] & removed for key in units.tables):
         return None  # a full build reports the broken reference properly
-    return changed
+    return rebuild
 
 
 def rebuild_statements(units: DdlUnits, metadata: MetaData, changed: Sequence[TableKey]) -> list[str]:

@@ -28,13 +28,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from puckdb.model import Schema
-from puckdb.studio import browse, console, edit, export, values
+from puckdb.studio import addresses, browse, console, edit, export, overview, values, vectors
+from puckdb.studio.addresses import link, q
 from puckdb.studio.jsonable import jsonable
 from puckdb.studio.loaders import register_lenient_loaders
 from puckdb.studio.security import COOKIE, Secrets
 from puckdb.studio.status import CheckRunner, overview_status
 
 HERE = Path(__file__).parent
+_GONE = "That row is no longer there (deleted, or its key changed)."
 
 
 @dataclass
@@ -98,7 +100,7 @@ class Studio:
             csrf=self.config.secrets.csrf,
             read_only=self.config.read_only,
             schema=self.schema(),
-            link=_link,
+            link=link,
             **context,
         )
         return HTMLResponse(page, status_code=http_status)
@@ -114,33 +116,8 @@ class Studio:
     def overview(self, request: Request) -> Response:
         schema = self.schema(refresh=request.query_params.get("refresh") == "1")
         with self.connect() as conn:
-            rows = conn.execute(
-                "SELECT n.nspname, c.relname, c.relkind, greatest(c.reltuples, 0)::bigint, "
-                "pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p', 'v', 'm') ORDER BY 1, 2",
-                (list(self.config.schemas),),
-            ).fetchall()
-            count_of = request.query_params.get("count")
-            exact: dict[str, int] = {}
-            if count_of:
-                schema_name, _, table = count_of.partition(".")
-                ref = browse.table_ref(schema, schema_name, table)
-                found = conn.execute(
-                    psycopg.sql.SQL("SELECT count(*) FROM {}").format(ref.identifier)
-                ).fetchone()
-                exact[count_of] = int(found[0]) if found else 0
-        kinds = {"r": "table", "p": "table", "v": "view", "m": "materialized view"}
-        relations = [
-            {
-                "schema": s,
-                "name": n,
-                "kind": kinds[k],
-                "estimated_rows": int(e),
-                "exact_rows": exact.get(f"{s}.{n}"),
-                "size_bytes": int(z),
-            }
-            for s, n, k, e, z in rows
-        ]
+            found = overview.relations(conn, schema, self.config.schemas, request.query_params.get("count"))
+        relations = [jsonable(r) for r in found]
         status = overview_status(
             self.config.url,
             self.config.migrations,
@@ -153,10 +130,10 @@ class Studio:
 
     def table(self, request: Request) -> Response:
         schema_name, name = request.path_params["schema"], request.path_params["table"]
-        canonical = _canonical_query(request)
+        canonical = addresses.canonical_query(request, lambda: self.ref_columns(schema_name, name))
         if canonical is not None:  # the filter and column forms: back to a clean address
-            return RedirectResponse(f"{_link(schema_name, name)}?{urlencode(canonical)}", status_code=303)
-        page_request = _page_request(request)
+            return RedirectResponse(f"{link(schema_name, name)}?{urlencode(canonical)}", status_code=303)
+        page_request = addresses.page_request(request)
         with self.connect() as conn:
             ref = self.ref(conn, schema_name, name)
             try:
@@ -164,7 +141,7 @@ class Studio:
                 error = None
             except psycopg.Error as failure:
                 page, error = browse.Page(ref.columns, [], [], None), _pg_message(failure)
-        hidden = _hidden(request)
+        hidden = addresses.hidden_columns(request)
         if _wants_json(request):
             shown = [c for c in page.columns if c.name not in hidden]
             return JSONResponse(
@@ -190,7 +167,7 @@ class Studio:
             error=error,
             hidden=hidden,
             operators=browse.OPERATORS,
-            query=_query_without(request, "after"),
+            query=addresses.query_without(request, "after"),
         )
 
     def row(self, request: Request) -> Response:
@@ -201,10 +178,10 @@ class Studio:
             ref = self.ref(conn, schema_name, name)
             found = browse.row(conn, ref, key)
             if found is None:
-                return self.refuse(request, 404, "That row is no longer there (deleted, or its key changed).")
+                return self.refuse(request, 404, _GONE)
             links = browse.foreign_key_links(self.schema(), ref, found)
             referencing = browse.referencing_rows(conn, self.schema(), ref, found)
-            nearest = browse.neighbours(conn, ref, key, near) if near else None
+            nearest = vectors.neighbours(conn, ref, key, near) if near else None
         if _wants_json(request):
             return JSONResponse(
                 jsonable(
@@ -285,7 +262,7 @@ class Studio:
             from puckdb.studio.erd import render_erd
         except ImportError:
             return PlainTextResponse("The diagram is not available in this build.", status_code=404)
-        svg = render_erd(self.schema(), link=lambda s, t: f"/s/{_q(s)}/{_q(t)}")
+        svg = render_erd(self.schema(), link=lambda s, t: f"/s/{q(s)}/{q(t)}")
         # The diagram styles itself with an inline <style>; it holds no script, and may run none.
         policy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"
         return Response(svg, media_type="image/svg+xml", headers={"Content-Security-Policy": policy})
@@ -325,8 +302,8 @@ class Studio:
     def export(self, request: Request) -> Response:
         schema_name, name = request.path_params["schema"], request.path_params["table"]
         fmt = request.path_params["format"]
-        page_request = _page_request(request)
-        hidden = _hidden(request)
+        page_request = addresses.page_request(request)
+        hidden = addresses.hidden_columns(request)
         conn = self.connect()
         try:
             ref = self.ref(conn, schema_name, name)
@@ -367,7 +344,7 @@ class Studio:
                     errors={error.field or "": error.message},
                     typed={column: text or ""} if error.field else None,
                 )
-        return RedirectResponse(f"/t/{_q(schema_name)}/{_q(name)}/row?key={new_key}", status_code=303)
+        return RedirectResponse(link(schema_name, name, "/row", key=new_key), status_code=303)
 
     def new_row(self, request: Request, form: dict[str, str] | None = None) -> Response:
         schema_name, name = request.path_params["schema"], request.path_params["table"]
@@ -377,11 +354,11 @@ class Studio:
             errors: dict[str, str] = {}
             if form is not None:
                 try:
-                    key = edit.insert_row(conn, ref, _given(ref, form))
+                    key = edit.insert_row(conn, ref, edit.form_values(ref, form))
                 except edit.EditError as error:
                     errors[error.field or ""] = error.message
                 else:
-                    address = _link(schema_name, name, "/row", key=key)
+                    address = link(schema_name, name, "/row", key=key)
                     if _wants_json(request):
                         return JSONResponse({"key": key, "row": address}, status_code=201)
                     return RedirectResponse(address, status_code=303)
@@ -419,95 +396,27 @@ class Studio:
             ref = self.ref(conn, schema_name, name)
             if form is None or form.get("confirm") != "yes":
                 found = browse.row(conn, ref, key)
-                return self.render(request, "delete.html", ref=ref, key=key, row=found or {})
+                if found is None:
+                    return self.refuse(request, 404, _GONE)
+                if _wants_json(request):
+                    return JSONResponse(jsonable({"row": found, "key": key, "confirm": "POST confirm=yes"}))
+                return self.render(request, "delete.html", ref=ref, key=key, row=found)
             try:
                 edit.delete_row(conn, ref, key)
             except edit.EditError as error:
                 return self.refuse(request, 400, error.message)
-        return RedirectResponse(f"/t/{_q(schema_name)}/{_q(name)}", status_code=303)
+        return RedirectResponse(link(schema_name, name), status_code=303)
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-def _q(part: str) -> str:
-    return quote(part, safe="")
-
-
-def _link(schema: str, table: str, suffix: str = "", **params: str) -> str:
-    url = f"/t/{_q(schema)}/{_q(table)}{suffix}"
-    return url + ("?" + urlencode(params) if params else "")
 
 
 def _wants_json(request: Request) -> bool:
     return bool(request.scope.get("puckdb_json"))
 
 
-def _page_request(request: Request) -> browse.PageRequest:
-    params = request.query_params
-    filters = tuple(browse.Filter.decode(f) for f in params.getlist("f") if f)
-    for item in filters:
-        if item.op not in browse.OPERATORS:
-            raise browse.StudioRequestError(f"Unknown filter operator {item.op!r}.")
-    return browse.PageRequest(
-        sort=params.get("sort") or None,
-        descending=params.get("dir") == "desc",
-        filters=filters,
-        after=params.get("after") or None,
-    )
-
-
-def _canonical_query(request: Request) -> list[tuple[str, str]] | None:
-    """The address a form submission stands for: a new filter from ``fc``/``fo``/``fv``,
-    hidden columns from the ``show`` checkboxes. None when the address is already clean."""
-    params = request.query_params
-    if "add" not in params and "show" not in params:
-        return None
-    kept = [
-        (k, v) for k, v in params.multi_items() if k not in ("fc", "fo", "fv", "add", "show", "hide", "after")
-    ]
-    if "add" in params and params.get("fc") and params.get("fo"):
-        kept.append(("f", browse.Filter(params["fc"], params["fo"], params.get("fv", "")).encoded()))
-    if "show" in params:
-        shown = set(params.getlist("show"))
-        columns = request.app.state.studio.ref_columns(
-            request.path_params["schema"], request.path_params["table"]
-        )
-        hidden = [c for c in columns if c not in shown]
-        if hidden:
-            kept.append(("hide", ",".join(hidden)))
-    elif params.get("hide"):
-        kept.append(("hide", params["hide"]))
-    return kept
-
-
-def _query_without(request: Request, *names: str) -> list[tuple[str, str]]:
-    return [(k, v) for k, v in request.query_params.multi_items() if k not in names and k != "token"]
-
-
 def _pg_message(error: psycopg.Error) -> str:
     return error.diag.message_primary or str(error).strip().splitlines()[0]
-
-
-def _hidden(request: Request) -> set[str]:
-    return set(request.query_params.get("hide", "").split(",")) - {""}
-
-
-def _given(ref: browse.TableRef, form: dict[str, str]) -> dict[str, str | None]:
-    """The insert form's values by column: left out when left to the default, None for NULL
-    (ticked, or an empty input for a type where empty is not a value)."""
-    given: dict[str, str | None] = {}
-    for column in ref.columns:
-        field_name = f"v:{column.name}"
-        if form.get(f"default:{column.name}") == "on" or (
-            field_name not in form and f"null:{column.name}" not in form
-        ):
-            continue
-        text = form.get(field_name, "")
-        empty_means_null = text == "" and not values.is_text_type(column.data_type)
-        null = form.get(f"null:{column.name}") == "on" or empty_means_null
-        given[column.name] = None if null else text
-    return given
 
 
 def create_app(config: StudioConfig) -> Any:

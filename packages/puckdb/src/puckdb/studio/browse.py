@@ -1,4 +1,4 @@
-"""Reading tables for the studio: keyset pages, filters, sorting, rows, references, neighbours.
+"""Reading tables for the studio: keyset pages, filters, sorting, rows, references, links.
 
 Every identifier comes from the inspected model (a request naming an unknown table, column
 or operator is refused before any SQL is built) and is quoted with ``psycopg.sql``; every
@@ -22,7 +22,6 @@ from puckdb.errors import UsageError
 from puckdb.model import Column, Schema, Table
 
 PAGE_SIZE = 50
-NEIGHBOURS = 10
 _SAFE_TYPE = re.compile(r'^[A-Za-z0-9_ ."(),\[\]]+$')
 OPERATORS = {
     "eq": "=",
@@ -174,7 +173,7 @@ def _paged_by_offset(ref: TableRef) -> bool:
     return ref.view and not ref.materialized
 
 
-def _key_values(ref: TableRef) -> sql.Composable:
+def key_values(ref: TableRef) -> sql.Composable:
     """The row key as text values (one per key column), for cursors and row links."""
     parts = [sql.SQL("{}::text").format(part) for part in _key_columns(ref)]
     return sql.SQL("ARRAY[{}]").format(sql.SQL(", ").join(parts))
@@ -273,7 +272,7 @@ def page(conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest) -> 
         "SELECT {cols}, {key} AS __key, {sort} AS __sort FROM {table} {where} ORDER BY {order} LIMIT {n}"
     ).format(
         cols=sql.SQL(", ").join(sql.Identifier(c.name) for c in ref.columns) if ref.columns else sql.SQL("*"),
-        key=_key_values(ref),
+        key=key_values(ref),
         sort=sort_value,
         table=ref.identifier,
         where=_where(conditions),
@@ -397,7 +396,7 @@ def referencing_rows(
             )
             params = [values.get(c) for c in foreign_key.ref_columns]
             query = sql.SQL("SELECT *, {} AS __key FROM {} WHERE {} LIMIT 20").format(
-                _key_values(other), other.identifier, condition
+                key_values(other), other.identifier, condition
             )
             with conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
                 rows = cursor.execute(query, params).fetchall()
@@ -445,43 +444,6 @@ def foreign_key_links(schema: Schema, ref: TableRef, values: dict[str, Any]) -> 
             )
         )
     return links
-
-
-def neighbours(
-    conn: psycopg.Connection[Any], ref: TableRef, key: str, column: str, k: int = NEIGHBOURS
-) -> list[dict[str, Any]]:
-    """The ``k`` rows nearest to this row's ``column`` by the operator of its index."""
-    operator = ref.vector_ops.get(column)
-    if operator is None:
-        raise StudioRequestError(f"{column} is not a vector column of {ref.schema}.{ref.name}.")
-    condition, params = key_condition(ref, decode_key(key, len(ref.key) or 1))
-    target = sql.Identifier(column)
-    found = conn.execute(
-        sql.SQL("SELECT {}::text FROM {} WHERE {}").format(target, ref.identifier, condition), params
-    )
-    origin = found.fetchone()
-    if origin is None or origin[0] is None:
-        return []
-    query = sql.SQL(
-        "SELECT {key} AS __key, {target} " + operator + " CAST(%s AS {kind}) AS distance, * "
-        "FROM {table} WHERE NOT ({cond}) ORDER BY {target} " + operator + " CAST(%s AS {kind}) LIMIT {k}"
-    ).format(
-        key=_key_values(ref),
-        target=target,
-        kind=typed(ref.column(column)),
-        table=ref.identifier,
-        cond=condition,
-        k=sql.Literal(k),
-    )
-    with conn.transaction(), conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
-        if column in ref.indexed_vectors:
-            # The planner underrates a scan of vectors stored out of line (TOAST) and picks
-            # it over the index: 5 s instead of milliseconds on a million rows.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        rows = cursor.execute(query, [origin[0], *params, origin[0]]).fetchall()
-    for row_found in rows:
-        row_found["__key"] = encode_key(row_found["__key"])
-    return rows
 
 
 def export_query(

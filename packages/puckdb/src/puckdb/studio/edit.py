@@ -17,7 +17,7 @@ from psycopg import sql
 
 from puckdb.model import ForeignKey, PrimaryKey, UniqueConstraint
 from puckdb.studio.browse import StudioRequestError, TableRef, decode_key, encode_key, key_condition, typed
-from puckdb.studio.values import check_input
+from puckdb.studio.values import check_input, is_text_type
 
 
 class EditError(Exception):
@@ -96,6 +96,23 @@ def insert_row(conn: psycopg.Connection[Any], ref: TableRef, values: Mapping[str
         raise EditError(_field_of(conn, ref, values, error), _message(error)) from error
     assert found is not None
     return encode_key([str(v) for v in found])
+
+
+def form_values(ref: TableRef, form: Mapping[str, str]) -> dict[str, str | None]:
+    """The insert form's values by column: left out when left to the default, None for NULL
+    (ticked, or an empty input for a type where empty is not a value)."""
+    given: dict[str, str | None] = {}
+    for column in ref.columns:
+        field_name = f"v:{column.name}"
+        if form.get(f"default:{column.name}") == "on" or (
+            field_name not in form and f"null:{column.name}" not in form
+        ):
+            continue
+        text = form.get(field_name, "")
+        empty_means_null = text == "" and not is_text_type(column.data_type)
+        null = form.get(f"null:{column.name}") == "on" or empty_means_null
+        given[column.name] = None if null else text
+    return given
 
 
 def delete_row(conn: psycopg.Connection[Any], ref: TableRef, key: str) -> None:

@@ -124,6 +124,15 @@ def test_browse_filter_follow_edit_insert_delete_neighbours(
             page.locator("details.edit[open] >> text=Save").click()
             page.wait_for_load_state()
             assert "edited in the browser" in page.content()
+            # JSON is checked in the page before it is sent.
+            address = page.url
+            page.locator("details.edit >> nth=8 >> summary").click()  # examples (jsonb)
+            json_editor = page.locator("details.edit[open] textarea[data-json]")
+            json_editor.fill("{oops")
+            page.locator("details.edit[open] >> text=Save").click()
+            assert "Not valid JSON" in json_editor.evaluate("area => area.validationMessage")
+            assert page.url == address
+            page.locator("details.edit[open] summary").click()  # closed again
             page.click("text=nearest neighbours")
             page.wait_for_selector("section.neighbours tbody tr")
             assert page.locator("section.neighbours tbody tr").count() == 10
@@ -154,6 +163,8 @@ def test_browse_filter_follow_edit_insert_delete_neighbours(
         assert conn.execute("SELECT count(*) FROM cards").fetchone() == (CARDS,)
         edited = conn.execute("SELECT count(*) FROM cards WHERE meaning = 'edited in the browser'").fetchone()
         assert edited == (1,)
+        examples = conn.execute("SELECT count(*) FROM cards WHERE examples ? 'level'").fetchone()
+        assert examples == (CARDS,)  # the broken JSON never reached the database
     assert (tmp_path / "neighbours.png").stat().st_size > 10_000
 
 

@@ -325,13 +325,20 @@ def test_edit_insert_delete_with_csrf(client: TestClient, studypuck_url: str, se
     assert count(studypuck_url) == CARDS + 1
     key = encode_key(["u1", "fr", "new1"])
     confirm = client.get(f"/t/public/cards/row/delete?key={key}")
-    assert confirm.status_code == 200 and "Delete" in confirm.text
+    assert confirm.status_code == 200 and "Delete" in confirm.text and "nouveau" in confirm.text
+    assert client.get(f"/t/public/cards/row/delete.json?key={key}").json()["row"]["content"] == "nouveau"
     deleted = client.post(
         "/t/public/cards/row/delete",
         data={"csrf": secrets.csrf, "key": key, "confirm": "yes"},
         follow_redirects=False,
     )
     assert deleted.status_code == 303 and count(studypuck_url) == CARDS
+    gone = client.get(f"/t/public/cards/row/delete?key={key}")
+    assert gone.status_code == 404 and "no longer there" in gone.text
+    again = client.post(
+        "/t/public/cards/row/delete", data={"csrf": secrets.csrf, "key": key, "confirm": "yes"}
+    )
+    assert again.status_code == 400 and "no longer there" in again.text
 
 
 def test_read_only_refuses_every_write(
@@ -356,6 +363,10 @@ def test_read_only_refuses_every_write(
     row = client.get(f"/t/public/cards/row?key={CARD}").text
     assert "row/edit" not in row and "delete this row" not in row
     assert "insert row" not in client.get("/t/public/cards").text
+    # Reading still works on its read-only sessions: neighbours (SET LOCAL) and exports (a cursor).
+    near = client.get(f"/t/public/cards/row.json?key={CARD}&near=embedding").json()["neighbours"]
+    assert len(near) == 10
+    assert len(client.get("/t/public/cards/export.csv").text.splitlines()) == 1 + CARDS
     assert fingerprint(studypuck_url) == before
 
 

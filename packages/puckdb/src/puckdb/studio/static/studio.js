@@ -9,8 +9,10 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form")) {
     form.addEventListener("submit", (event) => {
       for (const area of form.querySelectorAll("textarea[data-json]")) {
-        const isNull = form.querySelector('input[name="null"]:checked');
-        if (isNull || area.value.trim() === "") continue;  // NULL, or left to its default
+        // Its own NULL or default box (the edit form's "null", the insert form's "null:…"/"default:…").
+        const scope = area.closest("td") || form;
+        const skipped = scope.querySelector('input[name="null"]:checked, input[name^="null:"]:checked, input[name^="default:"]:checked');
+        if (skipped || area.value.trim() === "") continue;  // NULL, or left to its default
         try { JSON.parse(area.value); area.setCustomValidity(""); }
         catch (error) { area.setCustomValidity("Not valid JSON: " + error.message); area.reportValidity(); event.preventDefault(); }
       }

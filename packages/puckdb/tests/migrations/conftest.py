@@ -4,10 +4,14 @@ scratch and shadow databases on the session's server (PUCKDB_DEV_URL)."""
 from __future__ import annotations
 
 import os
+import pty
+import re
+import select
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +76,54 @@ class Workspace:
             stdin=subprocess.DEVNULL,
             text=True,
         )
+
+    def run_in_terminal(
+        self, *args: str, answers: Sequence[tuple[str, str]] = (), timeout: float = 120
+    ) -> tuple[int, str]:
+        """The real `puckdb` command on a pseudo-terminal (stdin, stdout and stderr), typing
+        each answer once its prompt (a piece of text) has appeared. Returns the exit code
+        and everything the terminal showed, without colour codes."""
+        master, slave = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "puckdb", *args],
+            cwd=self.root,
+            env=self.environment(),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            close_fds=True,
+        )
+        os.close(slave)
+        shown, answered_up_to, waiting = "", 0, list(answers)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([master], [], [], 0.2)
+                if not ready:
+                    if process.poll() is not None:
+                        break
+                    continue
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the command exited and closed the terminal
+                    break
+                if not chunk:
+                    break
+                shown += _ANSI.sub("", chunk.decode(errors="replace")).replace("\r\n", "\n")
+                if waiting and waiting[0][0] in shown[answered_up_to:]:
+                    os.write(master, (waiting.pop(0)[1] + "\n").encode())
+                    answered_up_to = len(shown)
+            else:
+                process.kill()
+                raise AssertionError(f"puckdb {' '.join(args)} did not finish on the terminal:\n{shown}")
+            code = process.wait(timeout=30)
+        finally:
+            os.close(master)
+        assert not waiting, f"these prompts never appeared: {waiting}\n{shown}"
+        return code, shown
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -16,6 +16,10 @@ from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.errors import UsageError
 from puckdb.project import Project
 
+if TYPE_CHECKING:
+    from puckdb.migrations.files import Migration
+    from puckdb.migrations.state import MigrationStatus, Status
+
 VersionArgument = Annotated[
     int | None, typer.Argument(help="A migration number, e.g. 3 or 0003.", show_default=False)
 ]
@@ -26,6 +30,11 @@ LockWaitOption = Annotated[
     typer.Option(
         "--lock-wait", help="Seconds to wait for another apply or down to finish.", show_default=False
     ),
+]
+
+LockTimeoutOption = Annotated[
+    float | None,
+    typer.Option("--lock-timeout", help="Seconds a statement may wait for a table lock.", show_default=False),
 ]
 
 
@@ -81,11 +90,7 @@ def generate(
     if custom:
         output.stdout.print(f"Wrote {relative} (empty, for hand-written SQL) and its .down.sql.")
         return
-    text = migration.text
-    if output.stdout.is_terminal:
-        output.stdout.print(Syntax(text, "sql", theme="ansi_dark", background_color="default"))
-    else:
-        output.stdout.out(text, highlight=False)  # out(): no wrapping work on long SQL
+    _print_sql(migration.text)
     statements = len(result.plan.statements)
     output.stdout.print(
         f"[bold green]Wrote[/bold green] {escape(str(relative))} ({statements} statement"
@@ -104,12 +109,7 @@ def apply(
         typer.Option("--to", help="Apply up to and including this migration number.", show_default=False),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would run; change nothing.")] = False,
-    lock_timeout: Annotated[
-        float | None,
-        typer.Option(
-            "--lock-timeout", help="Seconds a statement may wait for a table lock.", show_default=False
-        ),
-    ] = None,
+    lock_timeout: LockTimeoutOption = None,
     lock_wait: LockWaitOption = None,
     backup: Annotated[
         bool,
@@ -164,6 +164,16 @@ def apply(
                     for a in result.applied
                 ],
                 "would_apply": [m.label for m in result.planned] if dry_run else [],
+                "would_run": [
+                    {
+                        "migration": m.label,
+                        "resume_at": result.resume_at.get(m.version, 1),
+                        "statements": [s.sql for s in m.statements[result.resume_at.get(m.version, 1) - 1 :]],
+                    }
+                    for m in result.planned
+                ]
+                if dry_run
+                else [],
                 "already_applied": result.already_applied,
                 "seconds": round(result.seconds, 4),
             }
@@ -174,9 +184,9 @@ def apply(
         if not result.planned:
             output.stdout.print(f"Nothing to apply on {where}: it is up to date.")
             return
-        output.stdout.print(f"Would apply {len(result.planned)} migration(s) on {where}:")
+        output.stdout.print(f"Would apply {len(result.planned)} migration(s) on {escape(where)}:")
         for migration in result.planned:
-            output.stdout.print(f"  {migration.label} ({len(migration.statements)} statements)")
+            _print_would_run(migration, result.resume_at.get(migration.version, 1))
         return
     if not result.applied:
         output.stdout.print(
@@ -187,6 +197,27 @@ def apply(
         f"[bold green]Done:[/bold green] {len(result.applied)} migration(s) applied on {escape(where)} "
         f"in {result.seconds:.2f} s."
     )
+
+
+def _print_would_run(migration: Migration, resume_at: int) -> None:
+    """The SQL ``apply`` would run for ``migration``: its statements exactly as they run."""
+    statements = migration.statements
+    mode = "in one transaction" if migration.header.transactional else "one by one, outside a transaction"
+    if resume_at > 1:
+        what = f"resumes at statement {resume_at} of {len(statements)}, {mode}"
+    else:
+        what = f"{len(statements)} statement{'s' if len(statements) != 1 else ''}, {mode}"
+    output.stdout.print(f"[bold]-- {escape(migration.label)}[/bold] ({what})")
+    remaining = statements[resume_at - 1 :]
+    if remaining:
+        _print_sql("\n\n".join(f"{statement.sql};" for statement in remaining) + "\n")
+
+
+def _print_sql(text: str) -> None:
+    if output.stdout.is_terminal:
+        output.stdout.print(Syntax(text, "sql", theme="ansi_dark", background_color="default"))
+    else:
+        output.stdout.out(text, highlight=False)  # out(): no wrapping work on long SQL
 
 
 def _backup(project: Project, target_url: str, to: int | None, quiet: bool) -> None:
@@ -207,13 +238,21 @@ def _backup(project: Project, target_url: str, to: int | None, quiet: bool) -> N
     )
 
 
+_NEEDS_ATTENTION: tuple[Status, ...] = ("partial", "partial-down", "modified", "unknown")
+
+
 def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption = False) -> None:
-    """List applied, pending, modified and unknown migrations of the database."""
+    """List applied, pending, partial, modified and unknown migrations of the database.
+
+    Exits 1 when a migration needs attention before `apply` can go on (partial, partly
+    rolled back, modified or unknown); pending migrations are the normal case and exit 0.
+    """
     from puckdb.migrations.status import migration_status
 
     project = Project.load(config, url)
     target = project.target()
     state = migration_status(target.url, project.config.migrations)
+    attention = state.having(*_NEEDS_ATTENTION)
     if as_json:
         output.emit_json(
             {
@@ -229,29 +268,46 @@ def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOpti
                     }
                     for e in state.entries
                 ],
+                "needs_attention": len(attention),
             }
         )
+        if attention:
+            raise typer.Exit(1)
         return
     if not state.entries:
         output.stdout.print(
             f"No migrations in {project.config.migrations}, none applied on {_redacted(target.url)}."
         )
         return
-    table = Table(title=f"Migrations on {_redacted(target.url)}", title_justify="left")
+    table = Table(title=f"Migrations on {escape(_redacted(target.url))}", title_justify="left")
     for column in ("version", "name", "status", "applied at"):
         table.add_column(column)
-    colours = {"applied": "green", "pending": "yellow", "partial": "red", "modified": "red", "unknown": "red"}
     for entry in state.entries:
         applied = f"{entry.record.applied_at:%Y-%m-%d %H:%M}" if entry.record else ""
+        colour = "green" if entry.status == "applied" else "yellow" if entry.status == "pending" else "red"
         table.add_row(
-            f"{entry.version:04d}",
-            escape(entry.name),
-            f"[{colours[entry.status]}]{entry.status}[/]",
-            applied,
+            f"{entry.version:04d}", escape(entry.name), f"[{colour}]{_status_text(entry)}[/]", applied
         )
     output.stdout.print(table)
-    counts = {s: len(state.having(s)) for s in ("applied", "pending", "partial", "modified", "unknown")}
+    shown: tuple[Status, ...] = ("applied", "pending", *_NEEDS_ATTENTION)
+    counts = {s: len(state.having(s)) for s in shown}
     output.stdout.print(", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    if attention:
+        output.stdout.print(
+            f"{len(attention)} migration(s) need attention before `puckdb apply` can go on: partial ones "
+            "resume with `puckdb apply`, partly rolled back ones with `puckdb down`; a modified or unknown "
+            "one needs its file restored from git."
+        )
+        raise typer.Exit(1)
+
+
+def _status_text(entry: MigrationStatus) -> str:
+    record = entry.record
+    if entry.status == "partial" and record is not None and entry.migration is not None:
+        return f"partial ({record.statements_done} of {len(entry.migration.statements)} ran)"
+    if entry.status == "partial-down" and record is not None:
+        return f"partly rolled back ({record.down_statements_done} down statement(s) ran)"
+    return entry.status
 
 
 def drop_command(
@@ -286,14 +342,18 @@ def down(
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Run down steps that lose data without asking.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Run down steps that lose data without asking; allow empty down files (record only).",
+        ),
     ] = False,
+    lock_timeout: LockTimeoutOption = None,
     lock_wait: LockWaitOption = None,
     config: ConfigOption = None,
     url: UrlOption = None,
 ) -> None:
     """Roll back the newest migration (or down to --to) with its down file."""
-    from puckdb.migrations.files import Migration
     from puckdb.migrations.rollback import RolledBack
     from puckdb.migrations.rollback import down as run_down
     from puckdb.protection import refuse_if_protected
@@ -309,9 +369,15 @@ def down(
         return Confirm.ask("Roll it back?", default=False)
 
     def report(event: RolledBack) -> None:
-        output.stdout.print(
-            f"[green]Rolled back[/green] {escape(event.migration.label)} [dim]({event.seconds:.2f} s)[/dim]"
-        )
+        label = escape(event.migration.label)
+        if event.empty:
+            output.stdout.print(
+                f"[yellow]Removed the record of[/yellow] {label}: its down file is empty, so nothing in the "
+                "database was undone."
+            )
+            return
+        resumed = f", resumed at down statement {event.resumed_at}" if event.resumed_at > 1 else ""
+        output.stdout.print(f"[green]Rolled back[/green] {label} [dim]({event.seconds:.2f} s{resumed})[/dim]")
 
     done = run_down(
         target.url,
@@ -320,6 +386,7 @@ def down(
         force=force,
         confirm=confirm if interactive() else None,
         lock_wait_seconds=project.config.lock_wait if lock_wait is None else lock_wait,
+        lock_timeout_seconds=project.config.lock_timeout if lock_timeout is None else lock_timeout,
         report=report,
     )
     if not done:

@@ -102,6 +102,7 @@ def apply_migrations(
 ) -> ApplyResult:
     started = time.perf_counter()
     migrations = verified_migrations(folder)
+    refuse_unknown_target(migrations, options.to)
     with connect(url, autocommit=True) as conn:
         if options.dry_run:
             state = database_state(migrations, read_applied(conn))
@@ -139,6 +140,13 @@ def _planned(
 ) -> tuple[list[Migration], dict[int, Resume]]:
     refuse_changed_history(state)
     refuse_partly_rolled_back(state)
+    planned = [m for m in state.to_apply if to is None or m.version <= to]
+    found = resumes(state)
+    return planned, {m.version: found[m.version] for m in planned if m.version in found}
+
+
+def refuse_unknown_target(migrations: Sequence[Migration], to: int | None) -> None:
+    """``--to`` must name a migration of the folder (checked before touching the database)."""
     if to is not None and to not in {m.version for m in migrations}:
         known = (
             f"its migrations are {migrations[0].label} to {migrations[-1].label}"
@@ -150,9 +158,6 @@ def _planned(
             f"--to {format_version(to)}: there is no migration {format_version(to)} in {folder} ({known}). "
             "--to takes the number of the last migration to apply; `puckdb status` lists them."
         )
-    planned = [m for m in state.to_apply if to is None or m.version <= to]
-    found = resumes(state)
-    return planned, {m.version: found[m.version] for m in planned if m.version in found}
 
 
 def refuse_partly_rolled_back(state: DatabaseState) -> None:

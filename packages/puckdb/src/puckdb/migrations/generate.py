@@ -41,7 +41,8 @@ Statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY) need
 
 _CUSTOM_DOWN_NOTE = """\
 Hand-written down migration: the SQL that undoes the migration, each statement ending with ';'.
-Left empty, `puckdb down` only removes the migration's tracking row."""
+Left empty while the migration does something, `puckdb down` refuses to roll it back
+(with --force it removes only the migration's tracking row)."""
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,8 @@ def drop(
     version: int | None,
     applied_versions: Callable[[], set[int]] | None,
 ) -> list[Migration]:
-    """Delete the newest migration, or every migration from the newest down to ``version``.
+    """Delete the newest migration, or every migration from the newest down to ``version``;
+    returns them newest first, the order they are deleted in.
 
     ``applied_versions`` reads what the target database has applied (None with --force);
     a migration it has applied is refused: its file is the record of what the database
@@ -230,4 +231,4 @@ def drop(
         migration.path.unlink()
     remaining = [m for m in migrations if m not in doomed]
     write_lock(folder, remaining)
-    return doomed
+    return doomed[::-1]

@@ -299,7 +299,7 @@ def run_studio(url: str, rows: int, runs: int) -> list[Result]:
 
 
 def explain(url: str, operator: str) -> str:
-    """The plan of the studio's nearest-neighbours query (its shape in browse.neighbours),
+    """The plan of the studio's nearest-neighbours query (its shape in vectors.neighbours),
     to say whether an index serves it."""
     with psycopg.connect(url) as conn:
         query = sql.SQL(

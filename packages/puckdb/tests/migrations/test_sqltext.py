@@ -60,3 +60,17 @@ def test_no_statements() -> None:
 
 def test_last_statement_without_semicolon() -> None:
     assert sqls("SELECT 1;\nSELECT 2") == ["SELECT 1", "SELECT 2"]
+
+
+def test_line_numbers_stay_right_across_many_statements() -> None:
+    text = "".join(f"-- {n}\nCREATE TABLE t{n} (\n  note text DEFAULT 'a;\nb'\n);\n" for n in range(1, 301))
+    statements = split_statements(text)
+    assert [s.line for s in statements] == [2 + 5 * n for n in range(300)]
+    assert statements[-1].sql == "CREATE TABLE t300 (\n  note text DEFAULT 'a;\nb'\n)"
+
+
+def test_unterminated_quotes_and_comments_run_to_the_end() -> None:
+    assert sqls("SELECT 'open; still") == ["SELECT 'open; still"]
+    assert sqls('SELECT "open; still') == ['SELECT "open; still']
+    assert sqls("SELECT 1 /* open; /* nested */ still") == ["SELECT 1 /* open; /* nested */ still"]
+    assert sqls("SELECT E'\\\\'; SELECT 2") == ["SELECT E'\\\\'", "SELECT 2"]

@@ -7,9 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.prompt import Confirm
-from rich.syntax import Syntax
-from rich.table import Table
 
 from puckdb.cli import output
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
@@ -41,6 +38,14 @@ LockTimeoutOption = Annotated[
 def interactive() -> bool:
     """Prompts only on a terminal: a command run by CI must fail, never hang."""
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _confirm(question: str) -> bool:
+    # Imported here, like rich's tables and syntax colouring: every command imports this
+    # module (the others reuse its options), and most never prompt.
+    from rich.prompt import Confirm
+
+    return Confirm.ask(question, default=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -80,7 +85,7 @@ def generate(
 
     project = Project.load(config)
     options = GenerateOptions(name=name, custom=custom, rename_flags=tuple(rename or ()), no_rename=no_rename)
-    ask = (lambda candidate: Confirm.ask(candidate.question, default=False)) if interactive() else None
+    ask = (lambda candidate: _confirm(candidate.question)) if interactive() else None
     result = run_generate(project, options, ask)
     if result.migration is None:
         output.stdout.print("No schema changes: the migrations already build what the code describes.")
@@ -215,6 +220,8 @@ def _print_would_run(migration: Migration, resume_at: int) -> None:
 
 def _print_sql(text: str) -> None:
     if output.stdout.is_terminal:
+        from rich.syntax import Syntax  # pygments: loaded only to colour SQL on a terminal
+
         output.stdout.print(Syntax(text, "sql", theme="ansi_dark", background_color="default"))
     else:
         output.stdout.out(text, highlight=False)  # out(): no wrapping work on long SQL
@@ -279,6 +286,8 @@ def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOpti
             f"No migrations in {project.config.migrations}, none applied on {_redacted(target.url)}."
         )
         return
+    from rich.table import Table
+
     table = Table(title=f"Migrations on {escape(_redacted(target.url))}", title_justify="left")
     for column in ("version", "name", "status", "applied at"):
         table.add_column(column)
@@ -366,7 +375,7 @@ def down(
         output.stdout.print(f"Rolling back {escape(migration.label)} loses data:")
         for loss in losses:
             output.stdout.print(f"  {escape(loss)}")
-        return Confirm.ask("Roll it back?", default=False)
+        return _confirm("Roll it back?")
 
     def report(event: RolledBack) -> None:
         label = escape(event.migration.label)

@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from puckdb.adopt.drizzle_folder import import_drizzle_folder
 from puckdb.lint import lint_files
@@ -59,14 +58,6 @@ def plans(url: str) -> list[tuple[int, str]]:
         return [(int(row[0]), str(row[1])) for row in conn.execute("SELECT id, name FROM plans").fetchall()]
 
 
-# Blocked on puckdb.migrations.sqltext (not this module's): its splitter ends statements at
-# semicolons only, so the three breakpoint pieces arrive at PostgreSQL as one statement.
-# strict: once the splitter honours breakpoints this passes, and the marker must go.
-@pytest.mark.xfail(
-    strict=True,
-    reason="migrations/sqltext.py does not split on `--> statement-breakpoint` yet",
-    raises=Exception,
-)
 def test_breakpoint_separated_statements_apply(tmp_path: Path, database_url: str) -> None:
     folder = adopted_folder(tmp_path, BREAKPOINTS_ONLY)
     apply_migrations(database_url, folder)

@@ -74,3 +74,16 @@ def test_unterminated_quotes_and_comments_run_to_the_end() -> None:
     assert sqls('SELECT "open; still') == ['SELECT "open; still']
     assert sqls("SELECT 1 /* open; /* nested */ still") == ["SELECT 1 /* open; /* nested */ still"]
     assert sqls("SELECT E'\\\\'; SELECT 2") == ["SELECT E'\\\\'", "SELECT 2"]
+
+
+def test_a_drizzle_file_splits_at_its_breakpoints_only() -> None:
+    text = (
+        "CREATE TABLE plans (id integer)\n--> statement-breakpoint\n"
+        "CREATE FUNCTION n() RETURNS bigint LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\nEND;\n"
+        "--> statement-breakpoint\n\n-- a note\nINSERT INTO plans VALUES (1);\n--> statement-breakpoint\n"
+    )
+    assert [(s.sql, s.line) for s in split_statements(text)] == [
+        ("CREATE TABLE plans (id integer)", 1),
+        ("CREATE FUNCTION n() RETURNS bigint LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\nEND", 3),
+        ("INSERT INTO plans VALUES (1)", 10),
+    ]

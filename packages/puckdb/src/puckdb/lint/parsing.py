@@ -13,13 +13,12 @@ without a semicolon.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from pglast import ast
 from pglast.parser import ParseError, parse_sql
 
-from puckdb.migrations.sqltext import split_statements
+from puckdb.migrations.sqltext import breakpoint_pieces, split_statements
 
 
 @dataclass(frozen=True)
@@ -38,25 +37,13 @@ class ParsedStatement:
         return self.sql.strip().splitlines()[0].strip() if self.sql.strip() else ""
 
 
-BREAKPOINT = "--> statement-breakpoint"
-
-
 def parse_statements(text: str) -> list[ParsedStatement]:
     """The statements of ``text`` in order; never raises for SQL the parser rejects."""
     parsed: list[ParsedStatement] = []
-    for offset, piece in _breakpoint_pieces(text):
+    for offset, piece in breakpoint_pieces(text):
         lines_before = text.count("\n", 0, offset)
         parsed.extend(replace(s, line=s.line + lines_before) for s in _parse_piece(piece))
     return parsed
-
-
-def _breakpoint_pieces(text: str) -> Iterator[tuple[int, str]]:
-    """The text between breakpoint markers with its offset (the whole text when there are
-    none). drizzle splits on the bare marker wherever it is, and so does this."""
-    offset = 0
-    for piece in text.split(BREAKPOINT):
-        yield offset, piece
-        offset += len(piece) + len(BREAKPOINT)
 
 
 def _parse_piece(text: str) -> list[ParsedStatement]:

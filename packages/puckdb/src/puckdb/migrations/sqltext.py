@@ -7,6 +7,11 @@ quoted identifiers, dollar-quoted bodies and comments begin and end, so a semico
 any of them does not end a statement. (A SQL-standard ``BEGIN ATOMIC … END`` function body,
 whose semicolons are bare, is the one construct it cannot see; write such a function with a
 dollar-quoted body.)
+
+A file with drizzle-kit's ``--> statement-breakpoint`` markers (an adopted migration, whose
+bytes production recorded) is split the way drizzle's applier splits it: at the markers
+only, each piece one unit sent as written, so statements that end at a marker without a
+semicolon, or ``BEGIN ATOMIC`` bodies, run as they did under drizzle.
 """
 
 from __future__ import annotations
@@ -25,9 +30,27 @@ class SqlStatement:
     """1-based line of the file on which the statement starts."""
 
 
+BREAKPOINT = "--> statement-breakpoint"
+"""drizzle-kit's statement separator."""
+
+
+def breakpoint_pieces(text: str) -> list[tuple[int, str]]:
+    """The text between breakpoint markers, each with its offset in ``text`` (the whole
+    text when there are none). drizzle splits on the bare marker wherever it is, and so
+    does this."""
+    pieces: list[tuple[int, str]] = []
+    offset = 0
+    for piece in text.split(BREAKPOINT):
+        pieces.append((offset, piece))
+        offset += len(piece) + len(BREAKPOINT)
+    return pieces
+
+
 def split_statements(text: str) -> list[SqlStatement]:
     """The statements of ``text`` in order; comments between statements are dropped,
-    comments inside a statement are kept."""
+    comments inside a statement are kept. A drizzle file's pieces are its statements."""
+    if BREAKPOINT in text:
+        return _split_at_breakpoints(text)
     statements: list[SqlStatement] = []
     lines = _Lines(text)
     start = 0
@@ -61,6 +84,22 @@ def split_statements(text: str) -> list[SqlStatement]:
             position += 1
             start = position
     _append(statements, text, start, length, lines)
+    return statements
+
+
+def _split_at_breakpoints(text: str) -> list[SqlStatement]:
+    statements: list[SqlStatement] = []
+    lines = _Lines(text)
+    for offset, piece in breakpoint_pieces(text):
+        code_start = _skip_space_and_comments(piece)
+        if code_start is None:
+            continue
+        body = piece[code_start:].rstrip()
+        # The piece's own final semicolon is dropped like any statement's; one that a
+        # trailing comment follows stays, harmlessly (the runner ends each statement
+        # on a line of its own).
+        body = body.removesuffix(";").rstrip()
+        statements.append(SqlStatement(body, lines.at(offset + code_start)))
     return statements
 
 

@@ -232,6 +232,7 @@ POOLER = "postgresql://app@ep-quiet-sun-123456-pooler.invalid/db?hostaddr=127.0.
         ("mark-applied", "1"),
         ("adopt", "drizzle", "--from", "drizzle"),
         ("push",),
+        ("down",),
     ],
 )
 def test_pooler_url_is_warned_about_before_connecting(workspace: Workspace, args: tuple[str, ...]) -> None:

@@ -369,6 +369,9 @@ def down(
 
     project = Project.load(config, url)
     target = project.target()
+    from puckdb.cli.pooler import warn_if_pooler
+
+    warn_if_pooler(target.url)  # before connecting: the warning also explains a failure
     refuse_if_protected(target.url, "down")
 
     def confirm(migration: Migration, losses: list[str]) -> bool:

@@ -4,7 +4,8 @@ Four questions, each answered with findings that say what is wrong and what fixe
 
 - *ungenerated changes*: the state the migrations build differs from the code;
 - *folder integrity*: names, numbers, the lock file;
-- *database vs folder*: pending, partial, edited and unknown migrations;
+- *database vs folder*: pending, partial (applied or rolled back part-way), edited and unknown
+  migrations;
 - *drift*: the live database differs from what its applied migrations build (changes made
   by hand), listed as the statements that would repair it.
 """
@@ -81,7 +82,7 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
     target = project.target()
     live, state = _read_database(target.url, migrations, schemas)
     findings.extend(_database_findings(state))
-    if not state.having("modified", "unknown", "partial"):
+    if not state.having("modified", "unknown", "partial", "partial-down"):
         applied = [e.migration for e in state.having("applied") if e.migration is not None]
         expected = (
             folder_state
@@ -156,6 +157,15 @@ def _database_findings(state: DatabaseState) -> list[Finding]:
                 f"Migration {_label(entry.version, entry.name)} stopped part-way "
                 "(it runs outside a transaction).",
                 "Run `puckdb apply` to resume it at the statement that failed.",
+            )
+        )
+    for entry in state.having("partial-down"):
+        findings.append(
+            Finding(
+                "database-vs-folder",
+                f"Rolling back migration {_label(entry.version, entry.name)} stopped part-way "
+                "(its down file runs outside a transaction).",
+                "Run `puckdb down` to resume the roll-back at the statement that failed.",
             )
         )
     for entry in state.having("modified"):

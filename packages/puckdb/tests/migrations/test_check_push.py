@@ -387,6 +387,31 @@ def test_a_migration_that_stopped_midway_is_reported_partial(workspace: Workspac
     assert "drift" not in [f.kind for f in findings]  # not judged while a migration is half-applied
 
 
+def test_a_roll_back_that_stopped_midway_is_reported_and_not_judged_as_drift(workspace: Workspace) -> None:
+    applied_project(workspace)
+    (workspace.migrations / "0002_indexes.sql").write_text(
+        "CREATE INDEX users_name_idx ON users (name);\nCREATE INDEX users_id_name_idx ON users (id, name);\n"
+    )
+    # Outside a transaction; its second statement fails, after the first dropped an index.
+    (workspace.migrations / "0002_indexes.down.sql").write_text(
+        "-- Transaction: no\n\nDROP INDEX CONCURRENTLY users_name_idx;\n\nDROP TABLE missing;\n\n"
+        "DROP INDEX CONCURRENTLY users_id_name_idx;\n"
+    )
+    workspace.run("lock").check_returncode()
+    workspace.run("apply").check_returncode()
+    failed = workspace.run("down", "--force")
+    assert failed.returncode == 1, failed.stderr
+    # (The code never had the indexes: that the folder differs from it is a finding too.)
+    findings = [f for f in check(workspace.project()).findings if f.kind != "ungenerated-changes"]
+    assert [(f.kind, f.message, f.hint) for f in findings] == [
+        (
+            "database-vs-folder",
+            "Rolling back migration 0002_indexes stopped part-way (its down file runs outside a transaction).",
+            "Run `puckdb down` to resume the roll-back at the statement that failed.",
+        )
+    ]
+
+
 # --- bad input on the command line --------------------------------------------------------------
 
 UNREACHABLE = "postgresql://nobody@127.0.0.1:1/nowhere?connect_timeout=2"

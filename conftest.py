@@ -1,7 +1,8 @@
 """Test infrastructure shared by every package's tests.
 
-One embedded PostgreSQL server per version per test session, in a temporary directory
-(never the developer's own .puckdb/), and a fresh database per test. Tests that take
+One embedded PostgreSQL server per version per test session, in a temporary directory in
+RAM when the machine has one (never the developer's own .puckdb/), and a fresh database
+per test. Tests that take
 ``pg_server`` or ``database_url`` run on PostgreSQL 18 and 16 both; set
 PUCKDB_TEST_PG=18 (or 16) to run one version only while iterating.
 """
@@ -20,6 +21,7 @@ import pytest
 from psycopg import sql
 
 from puckdb.server.embedded import EmbeddedServer
+from puckdb.testing.server import THROWAWAY_SETTINGS, ram_directory
 
 
 def _versions() -> list[int]:
@@ -27,8 +29,6 @@ def _versions() -> list[int]:
     return [int(part) for part in raw.split(",") if part.strip()]
 
 
-# Durability buys nothing in a throwaway cluster and costs most of the time of DDL tests.
-_FAST_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
 _counter = itertools.count()
 
 
@@ -38,9 +38,11 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[EmbeddedServer]:
     version: int = request.param
     # Not under pytest's own temporary tree: a second pytest session resets that tree's
     # permissions, which a server running as the `puckdb` system user (under root) would
-    # then lose access to mid-run.
-    root = Path(tempfile.mkdtemp(prefix=f"puckdb-test-pg{version}-"))
-    server = EmbeddedServer(root / ".puckdb", version, settings=_FAST_SETTINGS)
+    # then lose access to mid-run. In RAM when there is one: creating a database costs
+    # what writing its files costs, about 20 times less there (see puckdb.testing.server);
+    # durability buys nothing in a throwaway cluster.
+    root = Path(tempfile.mkdtemp(prefix=f"puckdb-test-pg{version}-", dir=ram_directory()))
+    server = EmbeddedServer(root / ".puckdb", version, settings=THROWAWAY_SETTINGS)
     try:
         server.ensure_running()
         yield server

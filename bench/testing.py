@@ -11,10 +11,12 @@ database at the latest migration is timed N times, median reported:
 - create_all: an empty database, `CREATE EXTENSION vector`, SQLAlchemy `create_all` and
   the views: what StudyPuck's tests did before the plugin.
 Every database is dropped again (`DROP DATABASE … WITH (FORCE)`, timed as its own column).
-Both on a developer's kind of server (durable: fsync on, puckdb's embedded server as
-`puckdb db start` runs it) and on the test suite's kind (fsync off, as conftest.py and CI
-run it), each a temporary embedded PostgreSQL 18 stopped at the end.
-Goal: clone < 0.15 s per database. Prints a plain text table. Never run by the test suite.
+On three kinds of server, each a temporary embedded PostgreSQL 18 stopped at the end: a
+developer's (durable: fsync on, on disk, as `puckdb db start` runs it), one with fsync off
+on disk, and the plugin's own test server (puckdb.testing.server: fsync off, in RAM when
+the machine has /dev/shm, which is also where conftest.py puts the suite's servers).
+Goal: clone < 0.15 s per database on the plugin's test server. Prints a plain text table.
+Never run by the test suite.
 """
 
 from __future__ import annotations
@@ -38,16 +40,21 @@ from puckdb import views_of
 from puckdb.migrations.apply import apply_migrations
 from puckdb.server.embedded import EmbeddedServer
 from puckdb.testing.databases import MigratedDatabases, database_url
+from puckdb.testing.server import THROWAWAY_SETTINGS, ram_directory
 from puckdb.urls import sqlalchemy_url
 from studypuck_database import metadata
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "packages" / "database" / "migrations"
 CLONE_GOAL_SECONDS = 0.15
 ROUNDS = 4
-SERVERS = {
-    "durable (fsync on)": {},
-    "test suite (fsync off)": {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"},
+PLUGIN_SERVER = "plugin's (fsync off, RAM)" if ram_directory() is not None else "plugin's (fsync off)"
+# label -> (settings, directory for the cluster: None = the system's temporary directory)
+SERVERS: dict[str, tuple[dict[str, str], Path | None]] = {
+    "durable (fsync on, disk)": ({}, None),
+    "fsync off, disk": (THROWAWAY_SETTINGS, None),
 }
+if ram_directory() is not None:
+    SERVERS[PLUGIN_SERVER] = (THROWAWAY_SETTINGS, ram_directory())
 _names = itertools.count()
 
 
@@ -90,8 +97,10 @@ def timed(
     return {method: (median(made[method]), median(dropped[method])) for method in methods}
 
 
-def measure(label: str, settings: dict[str, str], runs: int) -> tuple[list[Row], float]:
-    root = Path(tempfile.mkdtemp(prefix="puckdb-bench-testing-"))
+def measure(
+    label: str, settings: dict[str, str], directory: Path | None, runs: int
+) -> tuple[list[Row], float]:
+    root = Path(tempfile.mkdtemp(prefix="puckdb-bench-testing-", dir=directory))
     server = EmbeddedServer(root / ".puckdb", 18, settings=settings)
     try:
         server.ensure_running()
@@ -161,27 +170,31 @@ def main() -> int:
 
     rows: list[Row] = []
     builds: dict[str, float] = {}
-    for label, settings in SERVERS.items():
-        measured, builds[label] = measure(label, settings, args.runs)
+    for label, (settings, directory) in SERVERS.items():
+        measured, builds[label] = measure(label, settings, directory, args.runs)
         rows.extend(measured)
 
     print(f"StudyPuck's schema ({MIGRATIONS}), median of {args.runs} runs, seconds per database")
     print()
-    print(f"{'server':<24} {'method':<24} {'create':>8} {'drop':>8} {'per test':>9} {'vs clone':>9}")
+    print(f"{'server':<26} {'method':<24} {'create':>8} {'drop':>8} {'per test':>9} {'vs clone':>9}")
     for label in SERVERS:
         clone = next(r for r in rows if r.server == label and r.method == "clone (plugin)")
         for row in (r for r in rows if r.server == label):
             ratio = row.per_test / clone.per_test
             print(
-                f"{row.server:<24} {row.method:<24} {row.create:>8.3f} {row.drop:>8.3f} "
+                f"{row.server:<26} {row.method:<24} {row.create:>8.3f} {row.drop:>8.3f} "
                 f"{row.per_test:>9.3f} {ratio:>8.1f}x"
             )
     print()
     for label, seconds in builds.items():
         print(f"template build once per folder state, {label}: {seconds:.3f} s")
-    worst = max(r.create for r in rows if r.method == "clone (plugin)")
-    verdict = "met" if worst < CLONE_GOAL_SECONDS else "NOT met"
-    print(f"goal: clone < {CLONE_GOAL_SECONDS} s per database: {verdict} (slowest server: {worst:.3f} s)")
+    plugin_label = list(SERVERS)[-1]
+    plugin = next(r for r in rows if r.server == plugin_label and r.method == "clone (plugin)")
+    verdict = "met" if plugin.per_test < CLONE_GOAL_SECONDS else "NOT met"
+    print(
+        f"goal: clone < {CLONE_GOAL_SECONDS} s per database on the plugin's test server ({plugin_label}): "
+        f"{verdict} ({plugin.per_test:.3f} s with its drop)"
+    )
     return 0
 
 

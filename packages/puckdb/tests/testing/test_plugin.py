@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -291,3 +294,37 @@ def test_a_project_without_configuration_is_told_how_to_give_one(serverless_proj
     assert run.outcomes() == {"error": 2}
     assert "No puckdb configuration was found above pytest's rootdir" in run.output
     assert "--puckdb-config" in run.output
+
+
+SERVER_TESTS = """
+    import psycopg
+
+
+    def test_the_test_server_runs_without_durability(puckdb_url):
+        with psycopg.connect(puckdb_url) as conn:
+            assert conn.execute("SHOW fsync").fetchone() == ("off",)
+            print("DATA_DIRECTORY=" + conn.execute("SHOW data_directory").fetchone()[0])
+"""
+
+
+def test_without_a_url_the_plugin_uses_a_throwaway_test_server_not_the_developers(tiny_project: TinyProject):
+    from puckdb.config import load_config
+    from puckdb.testing.server import ram_directory, throwaway_directory, throwaway_server
+
+    tiny_project.write_tests(SERVER_TESTS)
+    environment = tiny_project.environment()
+    del environment["PUCKDB_TEST_DATABASE_URL"]
+    config = load_config(tiny_project.root / "puckdb.toml")
+    expected = throwaway_directory(config)
+    try:
+        run = tiny_project.run("-s", env=environment)
+        assert run.returncode == 0, run.output
+        [data_directory] = re.findall(r"DATA_DIRECTORY=(\S+)", run.output)
+        assert Path(data_directory).parent == expected
+        if ram_directory() is not None:
+            assert expected.parent == Path("/dev/shm")
+        assert not (tiny_project.root / ".puckdb" / "pg18").exists()  # the developer's server: untouched
+        assert not throwaway_server(config).status().running  # this session started it, and stopped it
+    finally:
+        throwaway_server(config).stop()
+        shutil.rmtree(expected, ignore_errors=True)

@@ -26,10 +26,13 @@ Fixtures (function scope unless said):
 - ``puckdb_databases`` (session) — the :class:`~puckdb.testing.databases.MigratedDatabases`
   behind them all; ``puckdb_project`` (session) — the project's :class:`~puckdb.project.Project`.
 
-The server is the project's embedded one (``.puckdb/`` beside the configuration, found
-walking up from pytest's rootdir, then from the directory pytest was run in; or
-``--puckdb-config PATH``). It is started when a test first needs it and stopped at the end
-of the session when the plugin started it and nobody else is connected. ``--puckdb-url URL``
+The server is the project's *test server* (:mod:`puckdb.testing.server`): an embedded
+PostgreSQL of the configured version with durability off, in RAM (``/dev/shm``) when the
+machine has it, else in ``.puckdb/test`` beside the configuration (found walking up from
+pytest's rootdir, then from the directory pytest was run in; or ``--puckdb-config PATH``).
+The developer's own embedded server and its data are never touched. It is started when a
+test first needs it and stopped at the end of the session when the plugin started it and
+nobody else is connected; its data (the templates) stays until the machine restarts. ``--puckdb-url URL``
 or the environment variable ``PUCKDB_TEST_DATABASE_URL`` names another server instead (the
 URL of any database there, for a role that may create databases). ``DATABASE_URL`` is never
 used: tests must not reach a real database by accident.
@@ -167,10 +170,12 @@ def puckdb_databases(pytestconfig: pytest.Config, puckdb_project: Project) -> It
     started = False
     try:
         if choice is None:
-            server = puckdb_project.server
+            from puckdb.testing.server import throwaway_server
+
+            server = throwaway_server(config)
             started = server.ensure_running()
             server_url = server.url("postgres")
-            source = f"the embedded PostgreSQL {server.version} server in {server.data_dir}"
+            source = f"the test PostgreSQL {server.version} server in {server.data_dir}"
         else:
             server_url = normalize_url(*choice)
             source = choice[1]

@@ -33,6 +33,12 @@ def tables(*names: str) -> Schema:
             "columns are written table.old=new",
         ),
         (
+            tables("a"),
+            tables("a"),
+            Renames(columns={("public", "a", "id"): "id"}),
+            "that the table already has",
+        ),
+        (
             Schema(enums=(EnumType("public", "mood", ("a",)),)),
             Schema(enums=(EnumType("public", "mood", ("b",)),)),
             Renames(enum_values={("public", "mood", "z"): "b"}),
@@ -44,6 +50,7 @@ def tables(*names: str) -> Schema:
         "unknown target table",
         "target name taken",
         "unknown column",
+        "column name taken",
         "unknown enum value",
     ],
 )

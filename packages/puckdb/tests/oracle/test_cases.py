@@ -986,3 +986,31 @@ def test_enum_value_renamed(cluster: Cluster) -> None:
         forward_rows=[Rows("SELECT id, s::text FROM posts ORDER BY id", [(1, "published"), (2, "draft")])],
         backward_rows=[Rows("SELECT id, s::text FROM posts ORDER BY id", [(1, "live"), (2, "draft")])],
     )
+
+
+def test_rename_table_while_its_primary_key_is_added(cluster: Cluster) -> None:
+    # Found by the generated oracle: the way back dropped the key of "users" before the
+    # table had that name again.
+    run_oracle(
+        cluster,
+        ["CREATE TABLE users (id integer NOT NULL, title text)"],
+        [
+            "CREATE TABLE users_v2 (id integer NOT NULL, title text, CONSTRAINT users_v2_pkey PRIMARY KEY (id))"
+        ],
+        renames=Renames(tables={("public", "users"): "users_v2"}),
+        data="INSERT INTO users VALUES (1, 'a')",
+        forward_rows=[Rows("SELECT id, title FROM users_v2", [(1, "a")])],
+        backward_rows=[Rows("SELECT id, title FROM users", [(1, "a")])],
+    )
+
+
+def test_rename_column_while_its_index_is_dropped(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [CARDS, "CREATE INDEX cards_due_idx ON cards (due)"],
+        ["CREATE TABLE cards (id bigint PRIMARY KEY, deck_id bigint, due_on date, front text, data jsonb)"],
+        renames=Renames(columns={("public", "cards", "due"): "due_on"}),
+        data="INSERT INTO cards (id, due) VALUES (1, '2026-12-01')",
+        forward_rows=[Rows("SELECT due_on::text FROM cards", [("2026-12-01",)])],
+        backward_rows=[Rows("SELECT due::text FROM cards", [("2026-12-01",)])],
+    )

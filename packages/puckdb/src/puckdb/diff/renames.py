@@ -90,6 +90,11 @@ def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Sch
                 f"The rename {schema}.{table_name}.{old} → {new} names a column that the current state "
                 "does not have. Check the --rename flag (columns are written table.old=new)."
             )
+        if owner.column(new) is not None:
+            raise RenameError(
+                f"The rename {schema}.{table_name}.{old} → {new} names a column {new} that the table "
+                f"already has. Rename or drop {new} first, in its own migration."
+            )
         tables[(schema, table_name)] = _rename_column(owner, old, new)
         for key, other in tables.items():
             tables[key] = replace(

@@ -1,9 +1,10 @@
 """plan: order operations so each statement finds what it needs, and attach hazards.
 
-Operations are ordered in phases (create schemas and extensions; drop dependent views and
-foreign keys; drop and rename; create types and tables; alter columns; drop columns and
-tables; add keys, indexes and foreign keys once every target exists; re-create views in
-dependency order; comments; drop what nothing uses any more). Within a phase the diff's
+Operations are ordered in phases (create schemas and extensions; rename tables and
+columns; drop dependent views and foreign keys; drop, and rename constraints and indexes;
+create types and tables; alter columns; drop columns and tables; add keys, indexes and
+foreign keys once every target exists; re-create views in dependency order; comments;
+drop what nothing uses any more). Within a phase the diff's
 order is kept, which is deterministic; views are ordered by their dependencies.
 """
 
@@ -99,20 +100,18 @@ def _phase(operation: op.Operation) -> float:
             return 0
         case op.CreateExtension():
             return 1
+        case op.RenameTable() | op.RenameColumn() | op.RenameSequence():
+            # First: every later operation names tables and columns as the target does
+            # (the diff renames the source model before comparing), the drops included.
+            return 1.5
         case op.DropView():
             return 2
         case op.DropConstraint(constraint=ForeignKey()):
             return 3
         case op.DropIndex() | op.DropConstraint():
             return 4
-        case (
-            op.RenameTable()
-            | op.RenameColumn()
-            | op.RenameConstraint()
-            | op.RenameIndex()
-            | op.RenameSequence()
-            | op.RenameEnumValue()
-        ):
+        case op.RenameConstraint() | op.RenameIndex() | op.RenameEnumValue():
+            # After the drops: a constraint may take the name of one dropped before it.
             return 5
         case op.CreateEnum() | op.AddEnumValue():
             return 6

@@ -5,10 +5,16 @@
 In one run, on the synthetic schema of bench/synthetic.py with N tables (median of R runs
 for every figure, after one untimed warm-up run of every command):
 - push, no changes: a database already at the schema (built from the DDL compiled from the
-  MetaData). `puckdb push --dry-run --url URL` (it must say "No changes") vs Alembic's
-  `compare_metadata` on the same database (bench/_alembic_compare.py, in the throwaway
-  environment /tmp/puckdb-bench-alembic) and vs `drizzle-kit push --force --strict false
-  --verbose false` on a copy of it. Goal: puckdb/Alembic <= 1/5 (drizzle-kit: for reference).
+  MetaData), compared like with like, twice:
+  - the comparison alone, in a warm process: push's library call (`push(dry_run=True)`,
+    bench/_puckdb_compare.py: the code's normalized form from its cache, the live database
+    inspected, the plan made) vs Alembic's `compare_metadata` (bench/_alembic_compare.py, in
+    the throwaway environment /tmp/puckdb-bench-alembic) on the same database;
+  - whole commands, each a new process that imports, loads the schema and connects:
+    `puckdb push --dry-run --url URL` (it must say "No changes") vs `alembic check` (in a
+    throwaway Alembic project whose env.py is bench/_alembic_check_env.py), and vs
+    `drizzle-kit push --force --strict false --verbose false` on a copy of the database.
+  Goal: puckdb/Alembic <= 1/5 (drizzle-kit: for reference).
 - push, one column `note` added to every 10th table: `puckdb push --url URL` vs
   `drizzle-kit push` (schema in TypeScript from bench/_drizzle_schema.py), each run on a
   fresh copy of the base database (CREATE DATABASE ... TEMPLATE). Both are checked to have
@@ -60,6 +66,8 @@ from puckdb.normalize import compile_metadata
 from puckdb.urls import sqlalchemy_url
 
 ALEMBIC_COMPARE = Path(__file__).parent / "_alembic_compare.py"
+ALEMBIC_CHECK_ENV = Path(__file__).parent / "_alembic_check_env.py"
+PUCKDB_COMPARE = Path(__file__).parent / "_puckdb_compare.py"
 # drizzle-kit talks to PostgreSQL through whichever driver the project installed; without
 # one, `push` and `pull` stop with "Please install one of those packages".
 DRIZZLE_DRIVER = "pg"
@@ -241,54 +249,102 @@ def bench_noop(
     runs: int,
 ) -> list[Row]:
     what = f"no changes, {tables} tables"
-    alembic = alembic_row(project.schema, base_url, runs, what)
+    in_process = alembic_compare_row(project, base_url, runs, what)
+    command = alembic_check_row(project, base_url, runs, what)
     drizzle_row = drizzle_noop(drizzle, databases, tables, runs, what)
 
     puckdb_s: float | None = None
     problem: str | None = None
-    notes: list[str] = []
     try:
         # The warm-up fills the normalize cache, as the developer's previous command would have.
         output = project.run("push", "--dry-run", "--url", base_url).stdout
         if "no changes" not in " ".join(output.split()).lower():
             first = " ".join(output.split())[:200]
-            notes.append(f"puckdb push --dry-run did not report 'No changes': {first}")
+            command.notes.append(f"puckdb push --dry-run did not report 'No changes': {first}")
         puckdb_s = statistics.median(
             timed(lambda: project.run("push", "--dry-run", "--url", base_url)) for _ in range(runs)
         )
     except PuckdbCommandError as error:
         problem = str(error)
-    for row in (alembic, drizzle_row):
+    for row in (command, drizzle_row):
         row.puckdb_s, row.puckdb_problem = puckdb_s, problem
-    alembic.notes[:0] = notes
-    return [alembic, drizzle_row]
+    return [in_process, command, drizzle_row]
 
 
-def alembic_row(schema_file: Path, url: str, runs: int, what: str) -> Row:
+def alembic_compare_row(project: PuckdbProject, url: str, runs: int, what: str) -> Row:
+    """The comparison alone, in a warm process, for both tools."""
     python = alembic_python()
     # One untimed call first: the operating system's cache then holds Alembic's modules, as
     # puckdb's warm-up gives it its own caches.
     for count in (1, runs):
         result = subprocess.run(
-            [str(python), str(ALEMBIC_COMPARE), str(schema_file), sqlalchemy_url(url), str(count)],
+            [str(python), str(ALEMBIC_COMPARE), str(project.schema), sqlalchemy_url(url), str(count)],
             check=True,
             capture_output=True,
             text=True,
         )
-    measured = json.loads(result.stdout)
-    notes = [
-        "Alembic's figure is compare_metadata alone, in a warm process (no interpreter start, "
-        "imports, schema loading or connection); puckdb's is the whole command"
-    ]
+    alembic = json.loads(result.stdout)
+    row = Row(
+        step="push",
+        what=what,
+        baseline="compare_metadata",
+        baseline_s=float(alembic["median_s"]),
+        goal=NOOP_GOAL,
+        notes=["in a warm process, both: Alembic's compare_metadata vs puckdb's push(dry_run=True)"],
+    )
+    if alembic["changes"]:
+        row.notes.append(f"Alembic's compare_metadata reported {alembic['changes']} differences, not 0")
+    own = subprocess.run(
+        [sys.executable, str(PUCKDB_COMPARE), str(project.root), url, str(runs)],
+        env=project.env,
+        capture_output=True,
+        text=True,
+    )
+    if own.returncode != 0:
+        row.puckdb_problem = " ".join(own.stderr.split())[-300:]
+        return row
+    measured = json.loads(own.stdout)
+    row.puckdb_s = float(measured["median_s"])
     if measured["changes"]:
-        notes.append(f"Alembic's compare_metadata reported {measured['changes']} differences, not 0")
+        row.notes.append(f"puckdb's push planned {measured['changes']} statements, not 0")
+    return row
+
+
+def alembic_check_row(project: PuckdbProject, url: str, runs: int, what: str) -> Row:
+    """`alembic check` as a command, in a throwaway Alembic project on the same schema."""
+    python = alembic_python()
+    root = Path(tempfile.mkdtemp(prefix="alembic-check-", dir=project.root))
+    (root / "migrations" / "versions").mkdir(parents=True)
+    shutil.copy(ALEMBIC_CHECK_ENV, root / "migrations" / "env.py")
+    (root / "alembic.ini").write_text("[alembic]\nscript_location = %(here)s/migrations\n")
+    environment = {
+        **project.env,
+        "BENCH_SCHEMA_FILE": str(project.schema),
+        "BENCH_SQLALCHEMY_URL": sqlalchemy_url(url),
+    }
+    notes: list[str] = []
+
+    def check() -> None:
+        result = subprocess.run(
+            [str(python), "-m", "alembic", "-c", str(root / "alembic.ini"), "check"],
+            cwd=root,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        output = " ".join((result.stdout + result.stderr).split())
+        if result.returncode != 0 or "No new upgrade operations detected" not in output:
+            notes.append(f"alembic check did not find the database in sync: {output[-300:]}")
+
+    check()  # untimed: the operating system's cache then holds Alembic's modules
+    seconds = statistics.median(timed(check) for _ in range(runs))
     return Row(
         step="push",
         what=what,
-        baseline="Alembic compare",
-        baseline_s=float(measured["median_s"]),
+        baseline="alembic check",
+        baseline_s=seconds,
         goal=NOOP_GOAL,
-        notes=notes,
+        notes=["whole commands, both: `alembic check` vs `puckdb push --dry-run`", *notes[:1]],
     )
 
 

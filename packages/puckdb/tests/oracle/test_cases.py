@@ -1014,3 +1014,15 @@ def test_rename_column_while_its_index_is_dropped(cluster: Cluster) -> None:
         forward_rows=[Rows("SELECT due_on::text FROM cards", [("2026-12-01",)])],
         backward_rows=[Rows("SELECT due::text FROM cards", [("2026-12-01",)])],
     )
+
+
+def test_unique_constraint_over_the_primary_key_columns_survives_a_create_table(cluster: Cluster) -> None:
+    # CREATE TABLE drops a UNIQUE that repeats the primary key's columns (or an earlier
+    # UNIQUE's); a database that has one (added by ALTER TABLE) must get it back.
+    schema = [
+        "CREATE TABLE users (id text PRIMARY KEY, email text)",
+        "ALTER TABLE users ADD CONSTRAINT users_id_key UNIQUE (id)",
+        "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email)",
+        "ALTER TABLE users ADD CONSTRAINT users_email_again_key UNIQUE (email)",
+    ]
+    run_oracle(cluster, [VECTOR], [VECTOR, *schema])

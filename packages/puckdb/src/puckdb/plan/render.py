@@ -224,15 +224,26 @@ def _(o: op.CreateTable) -> tuple[str, ...]:
     t = o.table
     lines = [column_definition(column) for column in t.columns]
     inline: list[op.Constraint] = []
+    added_after: list[op.Constraint] = []
+    keys: set[tuple[str, ...]] = set()
     if t.primary_key is not None:
         inline.append(t.primary_key)
-    inline.extend(t.unique_constraints)
+        keys.add(t.primary_key.columns)
+    for unique in t.unique_constraints:
+        # CREATE TABLE silently drops a unique constraint over the same columns as the
+        # primary key or an earlier one; ALTER TABLE … ADD keeps it, as the source has it.
+        (added_after if unique.columns in keys else inline).append(unique)
+        keys.add(unique.columns)
     inline.extend(t.check_constraints)
     inline.extend(t.exclusion_constraints)
     lines.extend(constraint_definition(constraint) for constraint in inline)
     body = ",\n".join(f"    {line}" for line in lines)
     unlogged = "UNLOGGED " if t.unlogged else ""
-    return (f"CREATE {unlogged}TABLE {ident(t.schema, t.name)} (\n{body}\n)",)
+    name = ident(t.schema, t.name)
+    return (
+        f"CREATE {unlogged}TABLE {name} (\n{body}\n)",
+        *(f"ALTER TABLE {name} ADD {constraint_definition(c)}" for c in added_after),
+    )
 
 
 @render.register

@@ -150,6 +150,14 @@ class Admin:
         statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}" + strategy).format(
             sql.Identifier(target), sql.Identifier(source)
         )
+        # Looked at first: PostgreSQL itself waits five seconds for the source's sessions to
+        # go before it refuses, and a busy source is the usual case, not a race.
+        if self.exists(target):
+            raise self._exists_error(what, target)
+        if self._pids(source):
+            if not force:
+                raise self._busy_source(what, source)
+            self._terminate(source)
         for attempt in range(_ATTEMPTS):
             try:
                 self.conn.execute(statement)
@@ -160,14 +168,7 @@ class Admin:
                 if self.exists(target):  # someone else's copy under this name got there first
                     raise self._exists_error(what, target) from error
                 if not force or attempt == _ATTEMPTS - 1:
-                    sessions = self.sessions(source)
-                    raise DatabaseBusyError(
-                        f"Cannot create {what}: PostgreSQL copies a database only while nobody is "
-                        f"connected to it, and {source} has {sessions}. Close them (stop the app, the "
-                        "studio, psql), or pass --force to end them (development only).",
-                        source,
-                        sessions,
-                    ) from error
+                    raise self._busy_source(what, source) from error
                 self._terminate(source)
             except pg_errors.InsufficientPrivilege as error:
                 reason = error.diag.message_primary or "permission denied"
@@ -248,6 +249,16 @@ class Admin:
                         sessions,
                     ) from error
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _busy_source(self, what: str, source: str) -> DatabaseBusyError:
+        sessions = self.sessions(source)
+        return DatabaseBusyError(
+            f"Cannot create {what}: PostgreSQL copies a database only while nobody is "
+            f"connected to it, and {source} has {sessions}. Close them (stop the app, the "
+            "studio, psql), or pass --force to end them (development only).",
+            source,
+            sessions,
+        )
 
     def _exists_error(self, what: str, target: str) -> BranchExistsError:
         return BranchExistsError(

@@ -250,7 +250,11 @@ def bench_noop(
 ) -> list[Row]:
     what = f"no changes, {tables} tables"
     in_process = alembic_compare_row(project, base_url, runs, what)
-    command = alembic_check_row(project, base_url, runs, what)
+    # A copy: `alembic check` creates its alembic_version table in the database it checks,
+    # and the base database must stay as built for the other steps.
+    check_url = databases.create("sync_noop_alembic", template=BASE_DATABASE)
+    command = alembic_check_row(project, check_url, runs, what)
+    databases.drop("sync_noop_alembic")
     drizzle_row = drizzle_noop(drizzle, databases, tables, runs, what)
 
     puckdb_s: float | None = None

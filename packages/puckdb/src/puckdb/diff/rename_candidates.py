@@ -52,8 +52,9 @@ def rename_candidates(source: Schema, target: Schema, renames: Renames) -> list[
     """Candidates left once ``renames`` are taken as given."""
     renamed, _ = apply_renames(source, target, renames)
     candidates = _table_candidates(renamed, target)
+    by_key = {(t.schema, t.name): t for t in renamed.tables}  # not .table(): linear, per table
     for table in target.tables:
-        before = renamed.table(table.schema, table.name)
+        before = by_key.get((table.schema, table.name))
         if before is not None:
             candidates.extend(_column_candidates(before, table))
     return candidates

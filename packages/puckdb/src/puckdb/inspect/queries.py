@@ -90,7 +90,7 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod) AS data_type,
                  ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END
        END AS collation,
        seq.seqstart, seq.seqincrement, seq.seqmin, seq.seqmax, seq.seqcache, seq.seqcycle,
-       col_description(a.attrelid, a.attnum) AS comment
+       d.description AS comment
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -102,6 +102,8 @@ LEFT JOIN pg_depend idep ON a.attidentity <> '' AND idep.classid = 'pg_class'::r
      AND idep.refclassid = 'pg_class'::regclass AND idep.refobjid = a.attrelid
      AND idep.refobjsubid = a.attnum AND idep.deptype = 'i'
 LEFT JOIN pg_sequence seq ON seq.seqrelid = idep.objid
+LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
+     AND d.objsubid = a.attnum
 WHERE n.nspname = ANY(%(schemas)s::text[])
   AND c.relkind IN ('r', 'p', 'v', 'm')
   AND NOT c.relispartition
@@ -110,12 +112,13 @@ ORDER BY a.attrelid, a.attnum
 """
 
 # PostgreSQL 18 records NOT NULL as constraints too (contype 'n'); nullability is a
-# column property in the model, so those are left out. A foreign key that references a
+# column property in the model, so those are left out. Only checks and exclusions are kept
+# as their printed definition: deparsing every key costs a third of the query. A foreign key that references a
 # partitioned table gets one clone per partition on the referencing table, marked by
 # conparentid: only the constraint that was declared counts.
 CONSTRAINTS = """
 SELECT con.conrelid, con.conname, con.contype::text AS kind,
-       pg_get_constraintdef(con.oid, true) AS definition,
+       CASE WHEN con.contype IN ('c', 'x') THEN pg_get_constraintdef(con.oid, true) END AS definition,
        ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
              ORDER BY k.position) AS columns,
@@ -127,13 +130,15 @@ SELECT con.conrelid, con.conname, con.contype::text AS kind,
        con.confmatchtype::text AS match,
        con.condeferrable, con.condeferred, con.convalidated,
        coalesce(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
-       obj_description(con.oid, 'pg_constraint') AS comment
+       d.description AS comment
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u'
+LEFT JOIN pg_description d ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass
+     AND d.objsubid = 0
 WHERE n.nspname = ANY(%(schemas)s::text[])
   AND con.contype IN ('p', 'u', 'f', 'c', 'x')
   AND con.conparentid = 0
@@ -177,12 +182,14 @@ SELECT i.indrelid, ic.relname AS name, i.indisunique, am.amname,
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
        coalesce(ic.reloptions, '{}') AS reloptions,
        i.indnullsnotdistinct,
-       obj_description(i.indexrelid, 'pg_class') AS comment
+       d.description AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
+LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass
+     AND d.objsubid = 0
 WHERE n.nspname = ANY(%(schemas)s::text[])
   AND c.relkind IN ('r', 'p', 'm')
   AND NOT c.relispartition

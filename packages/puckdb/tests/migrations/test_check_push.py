@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import re
-import select
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import psycopg
 import pytest
@@ -217,49 +210,6 @@ def test_push_shows_the_plan_before_asking_and_a_no_changes_nothing(workspace: W
     assert [event.split(":")[0] for event in events] == ["show", "confirm"]
 
 
-def run_on_a_terminal(workspace: Workspace, args: Sequence[str], answer: str) -> tuple[int, str]:
-    """The real `puckdb` on a pseudo-terminal: wait for the question, type ``answer``.
-    Returns the exit code and everything the terminal showed, in order."""
-    controller, terminal = pty.openpty()
-    env = {**workspace.environment(), "NO_COLOR": "1", "TERM": "dumb"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "puckdb", *args],
-        cwd=workspace.root,
-        env=env,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        close_fds=True,
-    )
-    os.close(terminal)
-    shown = b""
-    answered = False
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([controller], [], [], 1)
-            if ready:
-                try:
-                    chunk = os.read(controller, 4096)
-                except OSError:  # EIO: the command exited and closed the terminal
-                    break
-                if not chunk:
-                    break
-                shown += chunk
-            if not answered and b"Push anyway?" in shown:
-                os.write(controller, answer.encode() + b"\n")
-                answered = True
-            if process.poll() is not None and not ready:
-                break
-        code = process.wait(timeout=30)
-    finally:
-        os.close(controller)
-        if process.poll() is None:
-            process.kill()
-    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode(errors="replace")).replace("\r\n", "\n")
-    return code, text
-
-
 @pytest.mark.parametrize(
     ("answer", "code", "left"), [("n", 2, ["id", "name", "age"]), ("y", 0, ["id", "name"])]
 )
@@ -270,7 +220,7 @@ def test_push_on_a_terminal_prints_sql_hazards_and_the_warning_before_the_questi
     workspace.write_schema(WITH_AGE)
     push(workspace.project(), PushOptions())
     workspace.write_schema(USERS)
-    exit_code, shown = run_on_a_terminal(workspace, ["push"], answer)
+    exit_code, shown = workspace.run_in_terminal("push", answers=[("Push anyway?", answer)])
     assert exit_code == code, shown
     question = shown.index("Push anyway?")
     assert shown.index('ALTER TABLE "public"."users" DROP COLUMN "age"') < question

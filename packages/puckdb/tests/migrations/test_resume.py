@@ -11,6 +11,7 @@ from puckdb.migrations.apply import ApplyOptions, apply_migrations
 from puckdb.migrations.files import read_migrations
 from puckdb.migrations.lockfile import write_lock
 from puckdb.migrations.resume import PartialMigrationChangedError
+from puckdb.migrations.rollback import down
 from puckdb.migrations.runner import MigrationSqlError
 from puckdb.migrations.status import migration_status
 
@@ -205,3 +206,29 @@ def test_a_tracking_table_from_an_older_puckdb_is_read_and_then_upgraded(workspa
         "AND attname IN ('statement_checksums', 'down_statements_done', 'down_checksums') ORDER BY 1",
     )
     assert columns == [("down_checksums",), ("down_statements_done",), ("statement_checksums",)]
+
+
+def test_down_outside_a_transaction_upgrades_an_older_tracking_table_first(workspace: Workspace) -> None:
+    write(
+        workspace,
+        "CREATE TABLE first (id int);\nCREATE INDEX first_id_idx ON first (id);\n",
+        "0001_first.sql",
+    )
+    (workspace.migrations / "0001_first.down.sql").write_text(
+        "-- Transaction: no\n\nDROP INDEX CONCURRENTLY first_id_idx;\n\nDROP TABLE first;\n"
+    )
+    write_lock(workspace.migrations, read_migrations(workspace.migrations))
+    first = read_migrations(workspace.migrations)[0]
+    with psycopg.connect(workspace.url, autocommit=True) as conn:
+        conn.execute(OLD_TRACKING_TABLE.encode())
+        conn.execute("CREATE TABLE first (id int)")
+        conn.execute("CREATE INDEX first_id_idx ON first (id)")
+        conn.execute(
+            "INSERT INTO puckdb.migrations (version, name, checksum, applied_by) VALUES (1, 'first', %s, 'old')",
+            (first.checksum,),
+        )
+
+    down(workspace.url, workspace.migrations)
+
+    assert statuses(workspace) == [(1, "pending")]
+    assert query(workspace.url, "SELECT to_regclass('first')") == [(None,)]

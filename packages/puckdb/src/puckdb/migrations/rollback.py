@@ -32,7 +32,13 @@ from puckdb.migrations.resume import check_ran_unchanged
 from puckdb.migrations.runner import run_in_transaction, run_statements, session_lock_timeout
 from puckdb.migrations.sqltext import SqlStatement, statement_span
 from puckdb.migrations.state import DatabaseState, database_state
-from puckdb.migrations.tracking import forget, read_applied, record_down_progress, statement_checksum
+from puckdb.migrations.tracking import (
+    ensure_tracking_table,
+    forget,
+    read_applied,
+    record_down_progress,
+    statement_checksum,
+)
 
 _LOST_OUTCOME = (
     "`puckdb status` shows where the database stands: a down step in a transaction that did not "
@@ -80,7 +86,11 @@ def down(
         reporting_lost_connection(conn, url, "preparing to roll back", _LOST_OUTCOME) as activity,
         migration_lock(conn, lock_wait_seconds),
     ):
-        state = database_state(migrations, read_applied(conn))
+        applied = read_applied(conn)
+        if applied:
+            # A table made by an older puckdb lacks the columns a down's progress goes in.
+            ensure_tracking_table(conn)
+        state = database_state(migrations, applied)
         for step in _steps(state, to, force):
             activity.what = f"rolling back {step.migration.label}"
             _confirm_losses(step.migration, force, confirm)

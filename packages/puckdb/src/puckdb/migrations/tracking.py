@@ -20,9 +20,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
+from psycopg import errors as pg_errors
 from psycopg import sql
 
 from puckdb import __version__
+from puckdb.errors import PuckdbError
 
 TRACKING_SCHEMA = "puckdb"
 TRACKING_TABLE = "migrations"
@@ -96,21 +98,30 @@ def ensure_tracking_table(conn: psycopg.Connection[Any]) -> None:
     columns = tracking_columns(conn)
     if columns is not None and not set(_ADDED_COLUMNS) - columns:
         return
-    with conn.transaction():
-        if columns is None:
-            for statement in _CREATE:
-                conn.execute(statement)
-            return
-        for column, definition in _ADDED_COLUMNS.items():
-            if column not in columns:
-                conn.execute(
-                    sql.SQL("ALTER TABLE {}.{} ADD COLUMN IF NOT EXISTS {} {}").format(
-                        sql.Identifier(TRACKING_SCHEMA),
-                        sql.Identifier(TRACKING_TABLE),
-                        sql.Identifier(column),
-                        sql.SQL(definition),
+    try:
+        with conn.transaction():
+            if columns is None:
+                for statement in _CREATE:
+                    conn.execute(statement)
+                return
+            for column, definition in _ADDED_COLUMNS.items():
+                if column not in columns:
+                    conn.execute(
+                        sql.SQL("ALTER TABLE {}.{} ADD COLUMN IF NOT EXISTS {} {}").format(
+                            sql.Identifier(TRACKING_SCHEMA),
+                            sql.Identifier(TRACKING_TABLE),
+                            sql.Identifier(column),
+                            sql.SQL(definition),
+                        )
                     )
-                )
+    except pg_errors.InsufficientPrivilege as error:
+        action = "create" if columns is None else "add the columns this puckdb records to"
+        raise PuckdbError(
+            f"This role may not {action} puckdb's tracking table {TRACKING_SCHEMA}.{TRACKING_TABLE} "
+            f"({error.diag.message_primary or 'permission denied'}). Run the command once as the "
+            "role that owns the schema (or give this role CREATE on the database), then again as "
+            "this one."
+        ) from error
 
 
 def tracking_columns(conn: psycopg.Connection[Any]) -> set[str] | None:
@@ -121,10 +132,6 @@ def tracking_columns(conn: psycopg.Connection[Any]) -> set[str] | None:
         (f"{TRACKING_SCHEMA}.{TRACKING_TABLE}",),
     ).fetchone()
     return set(row[0]) if row and row[0] else None
-
-
-def tracking_table_exists(conn: psycopg.Connection[Any]) -> bool:
-    return tracking_columns(conn) is not None
 
 
 def read_applied(conn: psycopg.Connection[Any]) -> list[AppliedMigration]:

@@ -12,10 +12,12 @@ import shutil
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from secrets import token_hex
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import psycopg
 import pytest
+from psycopg import sql
 from starlette.testclient import TestClient
 
 from puckdb.check import Finding, check
@@ -139,6 +141,29 @@ def test_overview_shows_the_migrations_and_check_on_request(
         damaged = client.get("/")
         assert damaged.status_code == 200 and 'class="error" role="alert"' in damaged.text
         assert "puckdb.lock" in client.get("/index.json").json()["status"]["migrations_error"]
+
+
+def test_overview_of_a_role_that_may_not_read_the_tracking_table_still_shows(
+    project: Project, studypuck_url: str, secrets: Secrets
+) -> None:
+    role = f"studio_reader_{token_hex(4)}"
+    with psycopg.connect(studypuck_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        conn.execute(
+            sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role))
+        )
+    try:
+        url = psycopg.conninfo.make_conninfo(studypuck_url, user=role)
+        with make_client(url, secrets, migrations=project.config.migrations) as raw:
+            client = signed_in(raw, secrets)
+            page = client.get("/")
+            assert page.status_code == 200 and 'class="error" role="alert"' in page.text
+            error = client.get("/index.json").json()["status"]["migrations_error"]
+            assert error.startswith("The migrations' status could not be read: permission denied")
+    finally:
+        with psycopg.connect(studypuck_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
 
 
 def test_erd_is_an_svg_of_every_table(client: TestClient) -> None:

@@ -117,13 +117,13 @@ class Studio:
         schema = self.schema(refresh=request.query_params.get("refresh") == "1")
         with self.connect() as conn:
             found = overview.relations(conn, schema, self.config.schemas, request.query_params.get("count"))
+            status = overview_status(
+                conn,
+                self.config.migrations,
+                self.config.check,
+                run_check=request.query_params.get("check") == "1",
+            )
         relations = [jsonable(r) for r in found]
-        status = overview_status(
-            self.config.url,
-            self.config.migrations,
-            self.config.check,
-            run_check=request.query_params.get("check") == "1",
-        )
         if _wants_json(request):
             return JSONResponse(jsonable({"relations": relations, "status": status}))
         return self.render(request, "overview.html", relations=relations, status=status)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import psycopg
 
 from puckdb.errors import PuckdbError
 
@@ -42,20 +44,27 @@ class OverviewStatus:
 
 
 def overview_status(
-    url: str, folder: Path | None, check: CheckRunner | None, *, run_check: bool
+    conn: psycopg.Connection[Any], folder: Path | None, check: CheckRunner | None, *, run_check: bool
 ) -> OverviewStatus | None:
-    """None when the studio knows no migrations folder."""
+    """None when the studio knows no migrations folder. ``conn`` is the studio's own (its
+    statement_timeout, read-only when the studio is)."""
     if folder is None:
         return None
-    from puckdb.migrations.status import migration_status
+    from puckdb.migrations.lockfile import verified_migrations
+    from puckdb.migrations.state import database_state
+    from puckdb.migrations.tracking import read_applied
 
     lines: tuple[MigrationLine, ...] = ()
     migrations_error = None
     try:
-        state = migration_status(url, folder)
+        state = database_state(verified_migrations(folder), read_applied(conn))
         lines = tuple(MigrationLine(e.version, e.name, e.status) for e in state.entries)
     except PuckdbError as error:
         migrations_error = error.message
+    except psycopg.Error as error:
+        # A role that may not read puckdb's tracking table still gets the overview.
+        reason = error.diag.message_primary or type(error).__name__
+        migrations_error = f"The migrations' status could not be read: {reason}."
     findings = None
     check_error = None
     if run_check and check is not None:

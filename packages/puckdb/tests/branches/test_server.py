@@ -228,3 +228,18 @@ def test_a_role_that_may_not_create_databases_is_told_so(
     server = BranchServer(as_role(database_url, make_role()))
     with pytest.raises(CreateDatabaseDeniedError, match=r"may not create databases.*CREATEDB"):
         server.create("nope")
+
+
+def test_a_role_that_does_not_own_a_branch_is_told_so_in_one_paragraph(
+    project_dir: Path, database_url: str, make_role: Callable[..., str]
+) -> None:
+    BranchServer(database_url).create("theirs")
+    other = as_role(database_url, make_role("CREATEDB"))
+    with pytest.raises(BranchError) as refused:
+        BranchServer(other).delete("theirs", force=True)
+    message = str(refused.value)
+    assert message.startswith("PostgreSQL refused a branch operation: must be owner of database")
+    assert "\n" not in message
+    assert [b.name for b in BranchServer(database_url).branches()] == ["main", "theirs"]
+    failed = run(project_dir, other, "branch", "delete", "theirs", "--force")
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr

@@ -12,10 +12,13 @@ under a temporary name and swap it in (:meth:`Admin.replace_database`).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+
+import psycopg
 
 from puckdb.branches.admin import Admin, connect_maintenance, database_of
 from puckdb.branches.errors import BranchError, BranchExistsError
@@ -42,7 +45,18 @@ class BranchServer:
     @contextmanager
     def _admin(self) -> Iterator[Admin]:
         with connect_maintenance(self.main_url) as conn:
-            yield Admin(conn)
+            try:
+                yield Admin(conn)
+            except psycopg.Error as error:
+                # What the admin methods do not turn into their own errors: a privilege the
+                # role lacks (only a database's owner may drop, rename or comment on it), or
+                # the connection lost midway.
+                reason = " ".join((error.diag.message_primary or str(error)).split())
+                raise BranchError(
+                    f"PostgreSQL refused a branch operation: {reason}. Branches need a role that "
+                    "may create databases and owns the ones it replaces or deletes; nothing "
+                    "else was changed."
+                ) from error
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -77,7 +91,14 @@ class BranchServer:
                 self._refuse_taken(admin, name, target)
                 admin.copy(source.database, target, force=force, what=f"branch {name!r}")
                 branch = Branch(name, target, parent, datetime.now(UTC), origin=source.database)
-                admin.set_comment(target, comment_for(branch, self.main_database))
+                try:
+                    admin.set_comment(target, comment_for(branch, self.main_database))
+                except BaseException:
+                    # A copy without its comment is no branch, and its name would stay taken.
+                    if not admin.conn.broken:
+                        with contextlib.suppress(psycopg.Error):
+                            admin.drop(target, force=True, what=f"branch {name!r}")
+                    raise
         return branch
 
     def delete(self, name: str, *, force: bool = False) -> Branch:

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.prompt import Confirm
-from rich.table import Table
 
 from puckdb.cli import output
 from puckdb.cli.migrate import interactive
@@ -75,6 +73,8 @@ def list_branches(config: ConfigOption = None, url: MainUrl = None, as_json: Jso
             ]
         )
         return
+    from rich.table import Table  # loaded only when asked for
+
     table = Table(title=f"Branches of {server.main_database}", title_justify="left")
     for column in ("", "name", "parent", "created", "size"):
         table.add_column(column)
@@ -155,6 +155,8 @@ def restore(name: Name, force: Force = False, config: ConfigOption = None, url: 
                 f"Restoring replaces {origin} with a copy of {name!r}: everything written to it since is "
                 "lost. Run on a terminal to confirm, or pass --force."
             )
+        from rich.prompt import Confirm  # loaded only when asked for
+
         if not Confirm.ask(f"Replace {origin} with a copy of {name}?", default=False):
             raise UsageError("Restore declined; nothing changed.")
     server.restore(name, force=force)

@@ -132,10 +132,10 @@ def apply(
 
     project = Project.load(config, url)
     target = project.target()
-    from puckdb.urls import pooler_warning
+    if not as_json:
+        from puckdb.cli.pooler import warn_if_pooler
 
-    if (warning := pooler_warning(target.url)) and not as_json:
-        output.warning(warning)
+        warn_if_pooler(target.url)
     options = ApplyOptions(
         to=to,
         dry_run=dry_run,

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.prompt import Confirm
 
 from puckdb.cli import output
 from puckdb.cli.migrate import interactive
@@ -82,6 +81,8 @@ def push(
     from puckdb.push import push as run_push
 
     def ask(candidate: object) -> bool:
+        from rich.prompt import Confirm  # loaded only when asked for
+
         return Confirm.ask(candidate.question, default=False)  # type: ignore[attr-defined]
 
     def show(plan: Plan, applied_migrations: int) -> None:
@@ -101,6 +102,8 @@ def push(
     def confirm(plan: Plan) -> bool:
         losses = "; ".join(hazard.message for hazard in plan.blocking_hazards)
         output.stdout.print(f"[bold red]This push loses data[/bold red] ({escape(losses)}).")
+        from rich.prompt import Confirm  # loaded only when asked for
+
         return Confirm.ask("Push anyway?", default=False)
 
     terminal = interactive()

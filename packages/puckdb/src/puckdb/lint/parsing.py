@@ -40,8 +40,10 @@ class ParsedStatement:
 def parse_statements(text: str) -> list[ParsedStatement]:
     """The statements of ``text`` in order; never raises for SQL the parser rejects."""
     parsed: list[ParsedStatement] = []
+    lines_before, counted = 0, 0  # newlines are counted once, not from the start per piece
     for offset, piece in breakpoint_pieces(text):
-        lines_before = text.count("\n", 0, offset)
+        lines_before += text.count("\n", counted, offset)
+        counted = offset
         parsed.extend(replace(s, line=s.line + lines_before) for s in _parse_piece(piece))
     return parsed
 
@@ -52,6 +54,7 @@ def _parse_piece(text: str) -> list[ParsedStatement]:
     except ParseError:
         return [_parse_one(statement.sql, statement.line) for statement in split_statements(text)]
     parsed: list[ParsedStatement] = []
+    line, counted = 1, 0  # statements come in order: count each newline once
     for raw in raw_statements:
         if raw.stmt is None:
             continue
@@ -59,8 +62,9 @@ def _parse_piece(text: str) -> list[ParsedStatement]:
         start = raw.stmt_location or 0
         end = start + raw.stmt_len if raw.stmt_len else len(text)
         start = _skip_space_and_comments(text, start, end)
-        sql = text[start:end].strip()
-        parsed.append(ParsedStatement(text.count("\n", 0, start) + 1, sql, raw.stmt))
+        line += text.count("\n", counted, start)
+        counted = start
+        parsed.append(ParsedStatement(line, text[start:end].strip(), raw.stmt))
     return parsed
 
 

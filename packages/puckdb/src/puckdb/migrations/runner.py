@@ -20,10 +20,10 @@ from puckdb.migrations.concurrent_index import (
     index_validity,
     invalid_index_advice,
 )
-from puckdb.migrations.sqltext import SqlStatement, statement_span
+from puckdb.migrations.sqltext import SCRIPT_SEPARATOR as _SEPARATOR
+from puckdb.migrations.sqltext import SqlStatement, script_text, statement_span
 from puckdb.sqlerrors import describe_statement_error
 
-_SEPARATOR = "\n;\n"
 _ROLLED_BACK = "Nothing of this migration was applied (its transaction was rolled back)."
 _NOT_COMMITTED = (
     "Its transaction had not committed, so PostgreSQL rolled it back: none of its statements took "
@@ -37,15 +37,8 @@ class MigrationSqlError(PuckdbError):
     """PostgreSQL rejected a statement of a migration (or down) file."""
 
 
-def script_of(statements: Sequence[SqlStatement] | Sequence[str]) -> bytes:
-    """The statements as one query string, for one round trip. Each is terminated on a line
-    of its own, so a statement ending in a ``--`` comment cannot swallow the semicolon."""
-    return _script_text(statements).encode()
-
-
-def _script_text(statements: Sequence[SqlStatement] | Sequence[str]) -> str:
-    texts = [s.sql if isinstance(s, SqlStatement) else s for s in statements]
-    return "".join(f"{text}{_SEPARATOR}" for text in texts)
+def _script_text(statements: Sequence[SqlStatement]) -> str:
+    return script_text([s.sql for s in statements])
 
 
 def run_in_transaction(

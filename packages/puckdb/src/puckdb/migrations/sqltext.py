@@ -17,6 +17,7 @@ semicolon, or ``BEGIN ATOMIC`` bodies, run as they did under drizzle.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_\x80-\uffff][A-Za-z_0-9\x80-\uffff]*)?\$")
@@ -180,6 +181,16 @@ def _skip_space_and_comments(chunk: str) -> int | None:
         else:
             return position
     return None
+
+
+SCRIPT_SEPARATOR = "\n;\n"
+"""What ends each statement of a script: on a line of its own, so that a statement ending
+in a ``--`` comment cannot swallow the semicolon."""
+
+
+def script_text(statements: Sequence[str]) -> str:
+    """``statements`` as one query string, for one round trip."""
+    return "".join(f"{statement}{SCRIPT_SEPARATOR}" for statement in statements)
 
 
 def statement_span(first: int, last: int) -> str:

@@ -137,13 +137,14 @@ def _create_and_inspect(
     from puckdb.connect import connect
     from puckdb.errors import SchemaCodeError
     from puckdb.inspect import inspect_schema
+    from puckdb.migrations.sqltext import script_text
     from puckdb.sqlerrors import describe_statement_error
 
     with scratch_database(server) as url, connect(url, autocommit=True) as conn:
         # One script in one transaction: a round trip and a commit instead of one per
         # statement (several times faster on a large schema). Only when PostgreSQL rejects
         # it are the statements run one by one, to name the one that fails.
-        script = "".join(f"{statement}\n;\n" for statement in statements).encode()
+        script = script_text(statements).encode()
         try:
             with conn.transaction():
                 conn.execute(script)

@@ -29,7 +29,18 @@ from puckdb.server.embedded import EmbeddedServer
 from puckdb.testing.databases import DATABASE_PREFIX, TEMPLATE_PREFIX, project_key
 
 # Variables that would leak the outer session's settings into the inner one.
-_ISOLATED = ("DATABASE_URL", "PUCKDB_TEST_DATABASE_URL", "PUCKDB_DEV_URL", "PYTEST_ADDOPTS", "PYTEST_PLUGINS")
+# The inner pytest runs see none of these: the outer session's database settings would leak
+# into them, and pytest prints the short summary untruncated when CI or BUILD_NUMBER is set,
+# which would make the inner output differ between a CI machine and a laptop.
+_ISOLATED = (
+    "DATABASE_URL",
+    "PUCKDB_TEST_DATABASE_URL",
+    "PUCKDB_DEV_URL",
+    "PYTEST_ADDOPTS",
+    "PYTEST_PLUGINS",
+    "CI",
+    "BUILD_NUMBER",
+)
 
 NOTES_MIGRATION = "CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);\n"
 UNREACHABLE_URL = "postgresql://nobody@127.0.0.1:9/none"

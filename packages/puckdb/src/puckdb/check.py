@@ -58,7 +58,8 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
         migrations = read_migrations(folder)
     except MigrationsFolderError as error:
         # Nothing else can be judged without knowing which migrations there are.
-        findings.append(Finding("folder-integrity", error.message, "Fix the folder as the message says."))
+        hint = "Mend the files as described, then run `puckdb lock` and `puckdb check` again."
+        findings.append(Finding("folder-integrity", error.message, hint))
         return CheckResult(tuple(findings), None)
     findings.extend(_folder_findings(project, migrations))
 
@@ -109,7 +110,8 @@ def _folder_findings(project: Project, migrations: Sequence[Migration]) -> list[
     try:
         verify_lock(project.config.migrations, migrations)
     except MigrationsFolderError as error:
-        findings.append(Finding("folder-integrity", error.message, "Fix the lock file as the message says."))
+        hint = "Once the files are the ones you want, `puckdb lock` rewrites the lock file from them."
+        findings.append(Finding("folder-integrity", error.message, hint))
     versions = [m.version for m in migrations]
     missing = sorted(set(range(1, versions[-1] + 1)) - set(versions)) if versions else []
     if missing:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from puckdb.project import DEV_URL_ENV, Project
@@ -121,6 +122,15 @@ class Workspace:
             os.close(master)
         assert not waiting, f"these prompts never appeared: {waiting}\n{shown}"
         return code, shown
+
+
+def public_tables(url: str) -> list[str]:
+    """The names of the tables in schema public of the database at ``url``, sorted."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        ).fetchall()
+    return [row[0] for row in rows]
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")

@@ -17,6 +17,7 @@ from puckdb.migrations.runner import MigrationSqlError
 from puckdb.migrations.status import migration_status
 
 from .conftest import Workspace
+from .conftest import public_tables as tables
 
 USERS = 'users = Table("users", metadata, Column("id", BigInteger, primary_key=True), Column("name", Text))\n'
 DECKS = (
@@ -29,14 +30,6 @@ def two_migrations(workspace: Workspace) -> None:
     generate(workspace.project(), GenerateOptions())
     workspace.write_schema(USERS + DECKS)
     generate(workspace.project(), GenerateOptions())
-
-
-def tables(url: str) -> list[str]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-        ).fetchall()
-    return [row[0] for row in rows]
 
 
 def statuses(workspace: Workspace) -> list[tuple[int, str]]:

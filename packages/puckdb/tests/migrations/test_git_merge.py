@@ -13,10 +13,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from .conftest import Workspace
+from .conftest import public_tables as tables
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -57,14 +57,6 @@ def generate(workspace: Workspace, name: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def tables(url: str) -> list[str]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-        ).fetchall()
-    return [row[0] for row in rows]
-
-
 def two_features_merged(workspace: Workspace) -> subprocess.CompletedProcess[str]:
     """main with 0001_init; branch `tags` and branch `notes` each add a table and generate
     0002; `notes` is then merged into `tags`. Returns the merge's result."""
@@ -75,18 +67,15 @@ def two_features_merged(workspace: Workspace) -> subprocess.CompletedProcess[str
     git(workspace, "add", "-A")
     git(workspace, "commit", "-q", "-m", "init")
 
-    git(workspace, "checkout", "-q", "-b", "tags")
-    add_to_schema(workspace, "# Tables of the first feature go here.\n", TAGS)
-    generate(workspace, "tags")
-    git(workspace, "add", "-A")
-    git(workspace, "commit", "-q", "-m", "tags")
-
-    git(workspace, "checkout", "-q", "main")
-    git(workspace, "checkout", "-q", "-b", "notes")
-    add_to_schema(workspace, "# Tables of the second feature go here.\n", NOTES)
-    generate(workspace, "notes")
-    git(workspace, "add", "-A")
-    git(workspace, "commit", "-q", "-m", "notes")
+    for feature, marker, table in (
+        ("tags", "# Tables of the first feature go here.\n", TAGS),
+        ("notes", "# Tables of the second feature go here.\n", NOTES),
+    ):
+        git(workspace, "checkout", "-q", "-b", feature, "main")
+        add_to_schema(workspace, marker, table)
+        generate(workspace, feature)
+        git(workspace, "add", "-A")
+        git(workspace, "commit", "-q", "-m", feature)
 
     git(workspace, "checkout", "-q", "tags")
     return git(workspace, "merge", "-q", "--no-edit", "notes", check=False)

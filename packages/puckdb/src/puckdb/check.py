@@ -66,7 +66,9 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
     server = project.dev_server()
     schemas = project.config.schemas
     shadow_cache = project.cache_dir / "shadow"
-    folder_state = migrations_schema(migrations, server, schemas=schemas, cache_dir=shadow_cache)
+    folder_state = project.managed(
+        migrations_schema(migrations, server, schemas=schemas, cache_dir=shadow_cache)
+    )
     ungenerated = migration_plan(folder_state, project.normalized_code())
     if not ungenerated.is_empty:
         findings.append(
@@ -82,13 +84,14 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
 
     target = project.target()
     live, state = _read_database(target.url, migrations, schemas)
+    live = project.managed(live)
     findings.extend(_database_findings(state))
     if not state.having("modified", "unknown", "partial", "partial-down"):
         applied = [e.migration for e in state.having("applied") if e.migration is not None]
         expected = (
             folder_state
             if len(applied) == len(migrations)
-            else migrations_schema(applied, server, schemas=schemas, cache_dir=shadow_cache)
+            else project.managed(migrations_schema(applied, server, schemas=schemas, cache_dir=shadow_cache))
         )
         repair = migration_plan(live, expected)
         if not repair.is_empty:

@@ -25,6 +25,7 @@ _KNOWN_KEYS: dict[str, tuple[type, str]] = {
     "migrations": (str, "the migrations folder, relative to the config file"),
     "schemas": (list, 'the database schemas puckdb manages, e.g. ["public"]'),
     "extensions": (list, "extensions to create beyond the inferred ones"),
+    "ignore_tables": (list, 'tables puckdb leaves alone in the managed schemas, e.g. ["public.jobs_*"]'),
     "database_url_env": (str, "the environment variable holding the database URL"),
     "postgres_version": (int, "the embedded server's PostgreSQL major version (16 or 18)"),
     "branch": (str, '"git" to work on the database branch named after the current git branch'),
@@ -43,6 +44,9 @@ class Config:
     migrations: Path
     schemas: tuple[str, ...] = ("public",)
     extensions: tuple[str, ...] = ()
+    ignore_tables: tuple[str, ...] = ()
+    """Patterns (``schema.table`` or ``table``, shell-style) of tables and views puckdb never
+    compares, creates or drops: see :mod:`puckdb.ignored`."""
     database_url_env: str = "DATABASE_URL"
     postgres_version: int = DEFAULT_POSTGRES_VERSION
     lock_timeout: float = 10.0
@@ -187,6 +191,7 @@ def _build_config(file: Path, settings: Mapping[str, Any]) -> Config:
         migrations=(file.parent / settings.get("migrations", "migrations")).resolve(),
         schemas=schemas,
         extensions=tuple(settings.get("extensions", [])),
+        ignore_tables=tuple(settings.get("ignore_tables", [])),
         database_url_env=settings.get("database_url_env", "DATABASE_URL"),
         postgres_version=version,
         lock_timeout=float(settings.get("lock_timeout", 10.0)),

@@ -149,7 +149,8 @@ class Project:
         return self.config.state_dir / "cache"
 
     def normalized_code(self) -> Schema:
-        """The schema code as PostgreSQL understands it (cached by content)."""
+        """The schema code as PostgreSQL understands it (cached by content), without the
+        ignored tables."""
         from puckdb.code_cache import cached_code, entry_key, puckdb_files, remember_code
 
         server = self.dev_server()
@@ -158,7 +159,7 @@ class Project:
         key = entry_key(config.schema, config.root, config.schemas, config.extensions, server.cache_key)
         cached = cached_code(code_cache, key)
         if cached is not None:
-            return cached
+            return self.managed(cached)
 
         from puckdb.normalize import normalize
 
@@ -172,7 +173,14 @@ class Project:
         )
         if loaded.source_files:
             remember_code(code_cache, key, [*loaded.source_files, *puckdb_files()], schema)
-        return schema
+        return self.managed(schema)
+
+    def managed(self, schema: Schema) -> Schema:
+        """``schema`` without the tables the ``ignore_tables`` setting leaves alone; every
+        model is passed through this before it is compared with another."""
+        from puckdb.ignored import without_ignored
+
+        return without_ignored(schema, self.config.ignore_tables)
 
     def load_schema(self) -> LoadedSchema:
         """Import the schema code named by the configuration."""

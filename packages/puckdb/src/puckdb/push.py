@@ -70,7 +70,7 @@ def push(
     if not options.dry_run:
         refuse_if_protected(target.url, "push")
     with connect(target.url, autocommit=True) as conn:
-        live = inspect_schema(conn, project.config.schemas)
+        live = project.managed(inspect_schema(conn, project.config.schemas))
         given = renames_from_flags(list(options.rename_flags), live, desired)
         renames = resolve_renames(live, desired, given, ask, assume_none=options.no_rename)
         plan = migration_plan(live, desired, renames)

@@ -224,3 +224,107 @@ def test_skipped_migration_with_schema_and_data_asks_to_check_the_data(
         "but it also writes data (INSERT INTO audit VALUES (1, 'created')), which the schema cannot show"
         in (warnings)
     )
+
+
+# --- a project whose drizzle.config.ts renames the history table --------------------------------
+
+RENAMED_HISTORY = '  migrations: { table: "applied_migrations", schema: "public" },\n'
+USERS_PY = """from sqlalchemy import Column, Integer, MetaData, Table, Text
+
+metadata = MetaData()
+users = Table(
+    "users", metadata, Column("id", Integer, primary_key=True), Column("name", Text), Column("email", Text)
+)
+"""
+
+
+def history_in_a_renamed_table(project: DrizzleProject) -> None:
+    """Two migrations applied by drizzle-kit, recorded in public.applied_migrations as the
+    config's `migrations` setting asks; puckdb.toml and schema.py for the project."""
+    config = project.root / "drizzle.config.ts"
+    config.write_text(
+        config.read_text().replace('  out: "./drizzle",\n', '  out: "./drizzle",\n' + RENAMED_HISTORY)
+    )
+    project.write_schema(SCHEMA_TS % "")
+    project.kit("generate", "--name", "init")
+    project.kit("migrate")
+    project.write_schema(SCHEMA_TS % '\n  email: text("email"),')
+    project.kit("generate", "--name", "add_email")
+    project.kit("migrate")
+    assert not table_exists(project.url, "drizzle.__drizzle_migrations")
+    with psycopg.connect(project.url) as conn:
+        assert conn.execute("SELECT count(*) FROM public.applied_migrations").fetchone() == (2,)
+    (project.root / "puckdb.toml").write_text('schema = "schema.py"\nmigrations = "migrations"\n')
+    (project.root / "schema.py").write_text(USERS_PY)
+
+
+def statuses(project: DrizzleProject, server: EmbeddedServer) -> list[str]:
+    listed = json.loads(puckdb(project, server, "status", "--json").stdout)["migrations"]
+    return [m["status"] for m in listed]
+
+
+def test_the_history_table_named_in_drizzle_config_is_the_one_read(
+    drizzle_project: DrizzleProject, pg_server: EmbeddedServer
+) -> None:
+    project = drizzle_project
+    history_in_a_renamed_table(project)
+
+    adopted = puckdb(project, pg_server, "adopt", "drizzle", "--from", "drizzle")
+
+    assert adopted.returncode == 0, adopted.stderr
+    assert "2 migration(s) applied under drizzle, 2 newly recorded" in adopted.stdout
+    assert "drizzle's history: public.applied_migrations (the migrations setting of" in adopted.stdout
+    assert statuses(project, pg_server) == ["applied", "applied"]
+    # drizzle's table sits among the application's: left as it is, check reports it as drift
+    # (and push would drop it); adopt says so and how to leave it alone.
+    warning = " ".join(adopted.stderr.split())
+    assert "drizzle's history table public.applied_migrations is in a schema puckdb manages" in warning
+    assert 'Add `ignore_tables = ["public.applied_migrations"]`' in warning
+    drift = puckdb(project, pg_server, "check")
+    assert drift.returncode == 1 and 'DROP TABLE "public"."applied_migrations"' in drift.stdout
+    (project.root / "puckdb.toml").write_text(
+        'schema = "schema.py"\nmigrations = "migrations"\nignore_tables = ["public.applied_migrations"]\n'
+    )
+    checked = puckdb(project, pg_server, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    pushed = puckdb(project, pg_server, "push", "--dry-run")
+    assert pushed.returncode == 0 and "No changes" in pushed.stdout, pushed.stdout + pushed.stderr
+
+
+def test_a_renamed_history_table_the_config_does_not_name_is_found_and_named(
+    drizzle_project: DrizzleProject, pg_server: EmbeddedServer
+) -> None:
+    project = drizzle_project
+    history_in_a_renamed_table(project)
+    # The setting is no longer readable (say the config computes it): the default table is
+    # missing, and recording nothing must not pass for "nothing was applied" unremarked.
+    config = project.root / "drizzle.config.ts"
+    config.write_text(config.read_text().replace(RENAMED_HISTORY, ""))
+
+    adopted = puckdb(project, pg_server, "adopt", "drizzle", "--from", "drizzle")
+
+    assert adopted.returncode == 0, adopted.stderr
+    warning = " ".join(adopted.stderr.split())
+    assert "has no table drizzle.__drizzle_migrations (drizzle's default), so nothing was recorded" in warning
+    assert "public.applied_migrations has the columns of drizzle's history" in warning
+    assert "--history-table SCHEMA.TABLE" in warning
+    assert statuses(project, pg_server) == ["pending", "pending"]
+
+    named = puckdb(
+        project,
+        pg_server,
+        "adopt",
+        "drizzle",
+        "--from",
+        "drizzle",
+        "--history-table",
+        "public.applied_migrations",
+    )
+    assert named.returncode == 0, named.stderr
+    assert "2 newly recorded" in named.stdout and "(--history-table)" in named.stdout
+    assert statuses(project, pg_server) == ["applied", "applied"]
+
+    wrong = puckdb(project, pg_server, "adopt", "drizzle", "--from", "drizzle", "--history-table", "a.b.c")
+    assert wrong.returncode == 2 and "is not a table name: give SCHEMA.TABLE" in " ".join(
+        wrong.stderr.split()
+    )

@@ -7,6 +7,13 @@ from pathlib import Path
 
 from puckdb.adopt.drizzle_folder import DrizzleFolderError, ImportResult, import_drizzle_folder
 from puckdb.adopt.drizzle_history import DrizzleHistory, classify, read_drizzle_records
+from puckdb.adopt.history_table import (
+    DEFAULT_TABLE,
+    HistoryTable,
+    history_table_from_config,
+    tables_shaped_like_drizzles,
+)
+from puckdb.ignored import is_ignored
 from puckdb.project import Project
 
 __all__ = ["AdoptResult", "adopt_drizzle"]
@@ -20,11 +27,29 @@ class AdoptResult:
     recorded: int
     """Migrations recorded as applied in puckdb's tracking table (by hash)."""
     database: str | None
+    history_table: HistoryTable = DEFAULT_TABLE
+    """The table drizzle's applied migrations were read from."""
+    history_table_origin: str = "drizzle's default"
+    """Why that table: the --history-table flag, the config file that names it, or the default."""
+    candidates: tuple[HistoryTable, ...] = ()
+    """When that table does not exist: the tables shaped like drizzle's that do."""
+    history_table_managed: bool = False
+    """The history table lies in a schema puckdb manages and ``ignore_tables`` does not
+    name it: `check` would report it as drift and `push` would drop it."""
 
 
-def adopt_drizzle(project: Project, source: Path | None = None, *, database: bool = True) -> AdoptResult:
+def adopt_drizzle(
+    project: Project,
+    source: Path | None = None,
+    *,
+    database: bool = True,
+    history_table: HistoryTable | None = None,
+) -> AdoptResult:
     """Import the drizzle folder into the migrations folder, then (with ``database``)
-    record what the target database applied under drizzle and find what it skipped."""
+    record what the target database applied under drizzle and find what it skipped.
+
+    drizzle's records are read from ``history_table`` when given, else from the table the
+    drizzle config beside the folder (or the project) names, else from drizzle's default."""
     from puckdb.connect import connect
     from puckdb.inspect import inspect_schema
     from puckdb.migrations.baseline import record_without_running
@@ -33,18 +58,21 @@ def adopt_drizzle(project: Project, source: Path | None = None, *, database: boo
     from puckdb.urls import redact
 
     folder = project.config.migrations
-    imported = import_drizzle_folder(source or _default_source(project), folder)
+    drizzle_folder = source or _default_source(project)
+    imported = import_drizzle_folder(drizzle_folder, folder)
     if not database:
         return AdoptResult(imported, None, 0, None)
+    table, origin = _history_table(project, drizzle_folder, history_table)
     target = project.target()
     with connect(target.url, autocommit=True) as conn:
-        records = read_drizzle_records(conn)
+        records = read_drizzle_records(conn, table)
+        candidates = () if records is not None else tuple(tables_shaped_like_drizzles(conn))
         live = inspect_schema(conn, project.config.schemas)
         # A re-run after `puckdb apply` or `mark-applied` took care of a skipped migration
         # must not report it again.
         settled = {row.checksum for row in read_applied(conn)}
     if records is None:
-        return AdoptResult(imported, None, 0, redact(target.url))
+        return AdoptResult(imported, None, 0, redact(target.url), table, origin, candidates)
     migrations = verified_migrations(folder)
     history = classify(
         imported.migrations,
@@ -54,6 +82,7 @@ def adopt_drizzle(project: Project, source: Path | None = None, *, database: boo
         project.dev_server(),
         project.config.schemas,
         settled=settled,
+        ignore_tables=project.config.ignore_tables,
     )
     recorded = record_without_running(
         target.url,
@@ -62,7 +91,25 @@ def adopt_drizzle(project: Project, source: Path | None = None, *, database: boo
         how="adopted from drizzle",
         lock_wait_seconds=project.config.lock_wait,
     )
-    return AdoptResult(imported, history, len(recorded), redact(target.url))
+    managed = table[0] in project.config.schemas and not is_ignored(project.config.ignore_tables, *table)
+    return AdoptResult(
+        imported, history, len(recorded), redact(target.url), table, origin, history_table_managed=managed
+    )
+
+
+def _history_table(
+    project: Project, drizzle_folder: Path, chosen: HistoryTable | None
+) -> tuple[HistoryTable, str]:
+    if chosen is not None:
+        return chosen, "--history-table"
+    # drizzle.config.ts sits beside its `out` folder, usually at the project root.
+    configured = history_table_from_config(
+        dict.fromkeys([drizzle_folder.resolve().parent, project.config.root])
+    )
+    if configured is not None:
+        table, path = configured
+        return table, f"the migrations setting of {path}"
+    return DEFAULT_TABLE, "drizzle's default"
 
 
 def _default_source(project: Project) -> Path:

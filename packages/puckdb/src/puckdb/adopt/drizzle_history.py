@@ -1,6 +1,7 @@
 """What a database applied under drizzle-kit, and what drizzle silently skipped.
 
-``drizzle.__drizzle_migrations`` holds one row per applied migration: the sha256 of the
+``drizzle.__drizzle_migrations`` (or the table drizzle.config.ts names, see
+:mod:`puckdb.adopt.history_table`) holds one row per applied migration: the sha256 of the
 file's text and the journal's ``when``. drizzle's applier runs a migration only when its
 ``when`` is newer than the newest recorded one — so a migration with an older timestamp
 (a hand-written one, or one from a branch merged late) is skipped while ``migrate``
@@ -22,10 +23,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import psycopg
+from psycopg import sql
 
 from puckdb.adopt.data_changes import data_statements
 from puckdb.adopt.drizzle_folder import DrizzleMigration
+from puckdb.adopt.history_table import DEFAULT_TABLE, HistoryTable, history_table_exists
 from puckdb.engine import migration_plan
+from puckdb.ignored import without_ignored
 from puckdb.migrations.files import Migration
 from puckdb.migrations.shadow import migrations_schema
 from puckdb.model import Schema
@@ -64,12 +68,13 @@ class DrizzleHistory:
     """Rows whose hash matches no file (edited or lost migrations)."""
 
 
-def read_drizzle_records(conn: psycopg.Connection[Any]) -> list[DrizzleRecord] | None:
-    """The rows of ``drizzle.__drizzle_migrations``; None when the table does not exist."""
-    exists = conn.execute("SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL").fetchone()
-    if not exists or not exists[0]:
+def read_drizzle_records(
+    conn: psycopg.Connection[Any], table: HistoryTable = DEFAULT_TABLE
+) -> list[DrizzleRecord] | None:
+    """The rows of drizzle's applied-migrations ``table``; None when it does not exist."""
+    if not history_table_exists(conn, table):
         return None
-    query = "SELECT id, hash, created_at FROM drizzle.__drizzle_migrations ORDER BY id"
+    query = sql.SQL("SELECT id, hash, created_at FROM {} ORDER BY id").format(sql.Identifier(*table))
     rows = conn.execute(query).fetchall()
     return [DrizzleRecord(int(row[0]), str(row[1]), int(row[2] or 0)) for row in rows]
 
@@ -83,9 +88,11 @@ def classify(
     schemas: Sequence[str],
     *,
     settled: Set[str] = frozenset(),
+    ignore_tables: Sequence[str] = (),
 ) -> DrizzleHistory:
     """Match ``records`` to ``migrations`` by hash. ``settled`` holds the checksums puckdb
-    already records as applied: a skipped one among them was dealt with, not reported."""
+    already records as applied: a skipped one among them was dealt with, not reported.
+    Tables ``ignore_tables`` matches are left out of every schema comparison."""
     by_hash = {record.hash: record for record in records}
     applied = [m for m in migrations if m.checksum in by_hash]
     matched = {m.checksum for m in applied}
@@ -101,7 +108,7 @@ def classify(
     for migration in skipped_ones:
         without = [by_version[v] for v in sorted(applied_versions)]
         with_it = [by_version[v] for v in sorted(applied_versions | {migration.version})]
-        effects = _effects(live, without, with_it, server, schemas)
+        effects = _effects(live, without, with_it, server, schemas, ignore_tables)
         text = migration.path.read_text(encoding="utf-8")
         skipped.append(SkippedMigration(migration, effects, data_statements(text)))
     return DrizzleHistory(tuple(applied), tuple(skipped), not_yet, unmatched)
@@ -113,11 +120,13 @@ def _effects(
     with_it: Sequence[Migration],
     server: DevServer,
     schemas: Sequence[str],
+    ignore_tables: Sequence[str],
 ) -> Effects:
     """Compare the live database with the states the recorded migrations build, with and
     without the skipped one (replayed in shadow databases)."""
-    state_with = migrations_schema(with_it, server, schemas=schemas)
-    state_without = migrations_schema(without, server, schemas=schemas)
+    live = without_ignored(live, ignore_tables)
+    state_with = without_ignored(migrations_schema(with_it, server, schemas=schemas), ignore_tables)
+    state_without = without_ignored(migrations_schema(without, server, schemas=schemas), ignore_tables)
     if migration_plan(state_without, state_with).is_empty:
         return "no-schema-effect"
     if migration_plan(live, state_with).is_empty:

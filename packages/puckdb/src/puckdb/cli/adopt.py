@@ -40,16 +40,29 @@ def drizzle(
     no_database: Annotated[
         bool, typer.Option("--no-database", help="Only import the files; record nothing in a database.")
     ] = False,
+    history_table: Annotated[
+        str | None,
+        typer.Option(
+            "--history-table",
+            help=(
+                "drizzle's applied-migrations table, SCHEMA.TABLE (default: what drizzle.config.ts "
+                "sets in `migrations`, else drizzle.__drizzle_migrations)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     config: ConfigOption = None,
     url: UrlOption = None,
 ) -> None:
     """Import a drizzle-kit folder unchanged and record what the database applied (by hash)."""
     from puckdb.adopt import adopt_drizzle
+    from puckdb.adopt.history_table import display, parse_history_table
 
+    chosen = parse_history_table(history_table) if history_table is not None else None
     project = Project.load(config, url)
     if not no_database:
         warn_if_pooler(project.target().url)
-    result = adopt_drizzle(project, source, database=not no_database)
+    result = adopt_drizzle(project, source, database=not no_database, history_table=chosen)
     imported = result.imported
     folder = project.config.migrations
     output.stdout.print(
@@ -63,9 +76,29 @@ def drizzle(
     if result.database is None:
         return
     history = result.history
+    table = display(result.history_table)
     if history is None:
-        output.stdout.print(f"{escape(result.database)} has no drizzle history: nothing recorded.")
+        if result.candidates:
+            names = ", ".join(display(candidate) for candidate in result.candidates)
+            output.warning(
+                f"{result.database} has no table {table} ({result.history_table_origin}), so nothing was "
+                f"recorded; but {names} has the columns of drizzle's history. If drizzle.config.ts "
+                "renamed its migrations table, adopt again with `--history-table SCHEMA.TABLE` naming it."
+            )
+        else:
+            output.stdout.print(
+                f"{escape(result.database)} has no drizzle history (no table {escape(table)}): "
+                "nothing recorded."
+            )
         return
+    if result.history_table_origin != "drizzle's default":
+        output.stdout.print(f"drizzle's history: {escape(table)} ({escape(result.history_table_origin)}).")
+    if result.history_table_managed:
+        output.warning(
+            f"drizzle's history table {table} is in a schema puckdb manages, so `puckdb check` would report "
+            f'it as drift and `puckdb push` would drop it. Add `ignore_tables = ["{table}"]` to puckdb\'s '
+            "settings to leave it alone (puckdb no longer needs it once the history is adopted)."
+        )
     output.stdout.print(
         f"{escape(result.database)}: {len(history.applied)} migration(s) applied under drizzle, "
         f"{result.recorded} newly recorded in puckdb.migrations."

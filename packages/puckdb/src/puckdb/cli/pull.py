@@ -32,7 +32,7 @@ def pull(out: OutOption = None, config: ConfigOption = None, url: UrlOption = No
 
     project = Project.load(config, url)
     target = project.target()
-    module = pull_module(target.url, project.config.schemas)
+    module = pull_module(target.url, project.config.schemas, project.config.ignore_tables)
     if out is None:
         # The module itself, byte for byte, so that `puckdb pull > schema.py` works; what
         # could not be expressed goes to standard error.

@@ -108,7 +108,7 @@ def schema_differences(project: Project, up_to: int) -> Plan:
     )
     with connect(project.target().url, autocommit=True) as conn:
         live = inspect_schema(conn, schemas)
-    return migration_plan(live, expected)
+    return migration_plan(project.managed(live), project.managed(expected))
 
 
 def verify_baseline(project: Project, up_to: int) -> None:

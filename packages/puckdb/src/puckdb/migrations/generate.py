@@ -76,11 +76,13 @@ def generate(
         if options.custom:
             return _write_custom(folder, migrations, options)
         desired = project.normalized_code()
-        current = migrations_schema(
-            migrations,
-            project.dev_server(),
-            schemas=project.config.schemas,
-            cache_dir=project.cache_dir / "shadow",
+        current = project.managed(
+            migrations_schema(
+                migrations,
+                project.dev_server(),
+                schemas=project.config.schemas,
+                cache_dir=project.cache_dir / "shadow",
+            )
         )
         given = renames_from_flags(list(options.rename_flags), current, desired)
         renames = resolve_renames(current, desired, given, ask, assume_none=options.no_rename)

@@ -33,18 +33,20 @@ def render_module(schema: Schema) -> str:
     return render(schema).text
 
 
-def pull_module(url: str, schemas: Sequence[str]) -> PulledModule:
-    """Inspect the managed ``schemas`` of the database at ``url`` and write them as a module.
+def pull_module(url: str, schemas: Sequence[str], ignore_tables: Sequence[str] = ()) -> PulledModule:
+    """Inspect the managed ``schemas`` of the database at ``url`` and write them as a module,
+    leaving out the tables ``ignore_tables`` matches (see :mod:`puckdb.ignored`).
 
     Raises :class:`~puckdb.errors.PuckdbError` subclasses when the database cannot be
     reached or read.
     """
     from puckdb.connect import connect
+    from puckdb.ignored import without_ignored
     from puckdb.inspect import inspect_schema
 
     with connect(url, autocommit=True) as conn:
         schema = inspect_schema(conn, list(schemas))
-    return render(schema)
+    return render(without_ignored(schema, ignore_tables))
 
 
 def pull(url: str, schemas: Sequence[str]) -> str:

@@ -32,6 +32,7 @@ from puckdb.studio import addresses, browse, console, edit, export, overview, va
 from puckdb.studio.addresses import link, q
 from puckdb.studio.jsonable import jsonable
 from puckdb.studio.loaders import register_lenient_loaders
+from puckdb.studio.previews import vector_type
 from puckdb.studio.security import COOKIE, Secrets
 from puckdb.studio.status import CheckRunner, overview_status
 
@@ -61,6 +62,7 @@ class Studio:
             trim_blocks=True,
         )
         self.templates.filters["show"] = values.show
+        self.templates.filters["is_vector"] = lambda data_type: vector_type(data_type) is not None
         self._schema: Schema | None = None
 
     # -- plumbing -------------------------------------------------------------------------
@@ -129,19 +131,33 @@ class Studio:
         return self.render(request, "overview.html", relations=relations, status=status)
 
     def table(self, request: Request) -> Response:
+        """A table page. The HTML page reads each vector as its dimension and first
+        components only (see :mod:`puckdb.studio.previews`), and offers no inline edit: a
+        vector is edited on its row page, which holds the whole value.
+
+        The ``.json`` twin is the data, not the page: each row has every shown column's
+        complete value, a vector as pgvector's text (``"[0.1,0.2,…]"``, as in the row's
+        ``.json`` and the JSON export), so that a program reading pages never gets a preview
+        it could take for the value. ``hide=embedding`` leaves a column out, unread."""
         schema_name, name = request.path_params["schema"], request.path_params["table"]
         canonical = addresses.canonical_query(request, lambda: self.ref_columns(schema_name, name))
         if canonical is not None:  # the filter and column forms: back to a clean address
             return RedirectResponse(f"{link(schema_name, name)}?{urlencode(canonical)}", status_code=303)
         page_request = addresses.page_request(request)
+        hidden = addresses.hidden_columns(request)
         with self.connect() as conn:
             ref = self.ref(conn, schema_name, name)
             try:
-                page = browse.page(conn, ref, page_request)
+                page = browse.page(
+                    conn,
+                    ref,
+                    page_request,
+                    omit=frozenset(hidden),
+                    summarize_vectors=not _wants_json(request),
+                )
                 error = None
             except psycopg.Error as failure:
                 page, error = browse.Page(ref.columns, [], [], None), _pg_message(failure)
-        hidden = addresses.hidden_columns(request)
         if _wants_json(request):
             shown = [c for c in page.columns if c.name not in hidden]
             return JSONResponse(
@@ -180,7 +196,9 @@ class Studio:
             if found is None:
                 return self.refuse(request, 404, _GONE)
             links = browse.foreign_key_links(self.schema(), ref, found)
-            referencing = browse.referencing_rows(conn, self.schema(), ref, found)
+            referencing = browse.referencing_rows(
+                conn, self.schema(), ref, found, summarize_vectors=not _wants_json(request)
+            )
             nearest = vectors.neighbours(conn, ref, key, near) if near else None
         if _wants_json(request):
             return JSONResponse(
@@ -323,6 +341,26 @@ class Studio:
         )
 
     # -- writes -------------------------------------------------------------------------
+    # On a ``.json`` address each write answers JSON: the saved row (edit, insert) or the
+    # deleted one; a refusal as ``{"error": message, "field": column or null}`` with the
+    # status of what went wrong (400 a value, 404 a row that is gone, 403 a role that may
+    # not write, 503 a timeout). CSRF and --read-only refusals come from the middleware,
+    # as JSON there too.
+
+    def saved(
+        self, conn: psycopg.Connection[Any], ref: browse.TableRef, key: str, http_status: int
+    ) -> Response:
+        """A write's JSON answer: the row as it now is, read back after its transaction."""
+        return JSONResponse(
+            jsonable(
+                {
+                    "key": key,
+                    "address": link(ref.schema, ref.name, "/row", key=key),
+                    "row": browse.row(conn, ref, key),
+                }
+            ),
+            status_code=http_status,
+        )
 
     def edit_cell(self, request: Request, form: dict[str, str]) -> Response:
         schema_name, name = request.path_params["schema"], request.path_params["table"]
@@ -333,6 +371,8 @@ class Studio:
             try:
                 new_key = edit.update_cell(conn, ref, key, column, text)
             except edit.EditError as error:
+                if _wants_json(request):
+                    return _write_refused(error)
                 found = browse.row(conn, ref, key)
                 if found is None:
                     return self.refuse(request, 400, error.message)
@@ -344,6 +384,8 @@ class Studio:
                     errors={error.field or "": error.message},
                     typed={column: text or ""} if error.field else None,
                 )
+            if _wants_json(request):
+                return self.saved(conn, ref, new_key, 200)
         return RedirectResponse(link(schema_name, name, "/row", key=new_key), status_code=303)
 
     def new_row(self, request: Request, form: dict[str, str] | None = None) -> Response:
@@ -352,16 +394,17 @@ class Studio:
             ref = self.ref(conn, schema_name, name)
             inputs = {c.name: values.input_kind(c, self.schema()) for c in ref.columns}
             errors: dict[str, str] = {}
+            refusal: edit.EditError | None = None
             if form is not None:
                 try:
                     key = edit.insert_row(conn, ref, edit.form_values(ref, form))
                 except edit.EditError as error:
                     errors[error.field or ""] = error.message
+                    refusal = error
                 else:
-                    address = link(schema_name, name, "/row", key=key)
                     if _wants_json(request):
-                        return JSONResponse({"key": key, "row": address}, status_code=201)
-                    return RedirectResponse(address, status_code=303)
+                        return self.saved(conn, ref, key, 201)
+                    return RedirectResponse(link(schema_name, name, "/row", key=key), status_code=303)
         if _wants_json(request):
             columns = [
                 {
@@ -376,8 +419,12 @@ class Studio:
                 }
                 for c in ref.columns
             ]
+            # The form's description as on GET, with the refusal as every write's JSON has it.
+            answer: dict[str, Any] = {"columns": columns, "errors": errors}
+            if refusal is not None:
+                answer |= {"error": refusal.message, "field": refusal.field}
             return JSONResponse(
-                jsonable({"columns": columns, "errors": errors}), status_code=400 if errors else 200
+                jsonable(answer), status_code=refusal.http_status if refusal is not None else 200
             )
         return self.render(
             request,
@@ -394,6 +441,13 @@ class Studio:
         key = (form or {}).get("key") or request.query_params.get("key", "")
         with self.connect() as conn:
             ref = self.ref(conn, schema_name, name)
+            if form is not None and form.get("confirm") != "yes" and _wants_json(request):
+                # A program's POST without the confirmation deletes nothing, and says so
+                # (rather than a 200 it could take for done).
+                return JSONResponse(
+                    {"error": "A delete needs confirm=yes; nothing was deleted.", "field": "confirm"},
+                    status_code=400,
+                )
             if form is None or form.get("confirm") != "yes":
                 found = browse.row(conn, ref, key)
                 if found is None:
@@ -402,9 +456,13 @@ class Studio:
                     return JSONResponse(jsonable({"row": found, "key": key, "confirm": "POST confirm=yes"}))
                 return self.render(request, "delete.html", ref=ref, key=key, row=found)
             try:
-                edit.delete_row(conn, ref, key)
+                deleted = edit.delete_row(conn, ref, key)
             except edit.EditError as error:
+                if _wants_json(request):
+                    return _write_refused(error)
                 return self.refuse(request, 400, error.message)
+        if _wants_json(request):
+            return JSONResponse(jsonable({"key": key, "deleted": deleted, "table": link(schema_name, name)}))
         return RedirectResponse(link(schema_name, name), status_code=303)
 
 
@@ -413,6 +471,10 @@ class Studio:
 
 def _wants_json(request: Request) -> bool:
     return bool(request.scope.get("puckdb_json"))
+
+
+def _write_refused(error: edit.EditError) -> JSONResponse:
+    return JSONResponse({"error": error.message, "field": error.field}, status_code=error.http_status)
 
 
 def _pg_message(error: psycopg.Error) -> str:

@@ -20,6 +20,7 @@ from psycopg import sql
 
 from puckdb.errors import UsageError
 from puckdb.model import Column, Schema, Table
+from puckdb.studio.previews import read_summary, summary_expression, vector_type
 
 PAGE_SIZE = 50
 _SAFE_TYPE = re.compile(r'^[A-Za-z0-9_ ."(),\[\]]+$')
@@ -243,6 +244,46 @@ def _where(conditions: Sequence[sql.Composable]) -> sql.Composable:
     return sql.SQL("WHERE ") + sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("")
 
 
+def _sort_column(ref: TableRef, request: PageRequest) -> Column | None:
+    """The column to sort by. Not a vector: the page's cursor carries the last row's sort
+    value, so the next-page link would carry a whole vector, and their order (component by
+    component) tells nothing; the row page's nearest neighbours are the order that does."""
+    if not request.sort:
+        return None
+    column = ref.column(request.sort)
+    if vector_type(column.data_type):
+        raise StudioRequestError(
+            f"{column.name} is a vector column and cannot be sorted by; sort by another column, "
+            "or open a row for its nearest neighbours."
+        )
+    return column
+
+
+def _selected(ref: TableRef, omit: frozenset[str], summarize_vectors: bool) -> list[sql.Composable]:
+    """The select list of a page: the columns not in ``omit``, each vector as its
+    :func:`summary_expression` (under its own name) when ``summarize_vectors``."""
+    if not ref.columns:
+        return [sql.SQL("*")]
+    chosen: list[sql.Composable] = []
+    for column in ref.columns:
+        if column.name in omit:
+            continue
+        summary = summary_expression(column) if summarize_vectors else None
+        name = sql.Identifier(column.name)
+        chosen.append(name if summary is None else sql.SQL("{} AS {}").format(summary, name))
+    return chosen
+
+
+def _read_summaries(ref: TableRef, rows: list[dict[str, Any]], summarize_vectors: bool) -> None:
+    if not summarize_vectors:
+        return
+    vectors = [c for c in ref.columns if vector_type(c.data_type)]
+    for found in rows:
+        for column in vectors:
+            if column.name in found:
+                found[column.name] = read_summary(found[column.name], column.data_type)
+
+
 def _order(ref: TableRef, sort: Column | None, descending: bool) -> list[sql.Composable]:
     """ORDER BY terms: the sort column, then the row key as a tie-breaker, all one way."""
     direction = sql.SQL("DESC") if descending else sql.SQL("ASC")
@@ -256,12 +297,25 @@ def _order(ref: TableRef, sort: Column | None, descending: bool) -> list[sql.Com
     return order
 
 
-def page(conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest) -> Page:
-    """One keyset page of ``ref`` with ``request``'s filters and order."""
+def page(
+    conn: psycopg.Connection[Any],
+    ref: TableRef,
+    request: PageRequest,
+    *,
+    omit: frozenset[str] = frozenset(),
+    summarize_vectors: bool = False,
+) -> Page:
+    """One keyset page of ``ref`` with ``request``'s filters and order. The rows leave out
+    the columns in ``omit`` (hidden ones: not read at all); with ``summarize_vectors`` each
+    vector is a :class:`~puckdb.studio.previews.VectorSummary`, not the value (what an HTML
+    table page shows, read without reading the whole vector)."""
     conditions, params = _filtered(ref, request.filters)
-    sort = ref.column(request.sort) if request.sort else None
+    sort = _sort_column(ref, request)
+    selected = _selected(ref, omit, summarize_vectors)
     if _paged_by_offset(ref):
-        return _offset_page(conn, ref, request, sort, conditions, params)
+        found = _offset_page(conn, ref, request, sort, conditions, params, selected)
+        _read_summaries(ref, found.rows, summarize_vectors)
+        return found
     if request.after:
         condition, values = _after(ref, sort, request)
         conditions.append(condition)
@@ -269,9 +323,9 @@ def page(conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest) -> 
     order = _order(ref, sort, request.descending)
     sort_value = sql.SQL("{}::text").format(sql.Identifier(sort.name)) if sort else sql.SQL("NULL")
     query = sql.SQL(
-        "SELECT {cols}, {key} AS __key, {sort} AS __sort FROM {table} {where} ORDER BY {order} LIMIT {n}"
+        "SELECT {cols} {key} AS __key, {sort} AS __sort FROM {table} {where} ORDER BY {order} LIMIT {n}"
     ).format(
-        cols=sql.SQL(", ").join(sql.Identifier(c.name) for c in ref.columns) if ref.columns else sql.SQL("*"),
+        cols=sql.SQL("").join(sql.SQL("{}, ").format(item) for item in selected),
         key=key_values(ref),
         sort=sort_value,
         table=ref.identifier,
@@ -290,6 +344,7 @@ def page(conn: psycopg.Connection[Any], ref: TableRef, request: PageRequest) -> 
     keys_out = [encode_key(row.pop("__key")) for row in rows]
     for row in rows:
         row.pop("__sort")
+    _read_summaries(ref, rows, summarize_vectors)
     return Page(ref.columns, rows, keys_out, cursor_value)
 
 
@@ -300,10 +355,13 @@ def _offset_page(
     sort: Column | None,
     conditions: list[sql.Composable],
     params: list[Any],
+    selected: list[sql.Composable],
 ) -> Page:
     offset = _offset(request.after)
     order = _order(ref, sort, request.descending)
-    query = sql.SQL("SELECT * FROM {table} {where} {order} LIMIT {n} OFFSET {o}").format(
+    query = sql.SQL("SELECT {cols} FROM {table} {where} {order} LIMIT {n} OFFSET {o}").format(
+        # Every column hidden leaves an empty list: PostgreSQL reads that as rows of no columns.
+        cols=sql.SQL(", ").join(selected),
         table=ref.identifier,
         where=_where(conditions),
         order=sql.SQL("ORDER BY ") + sql.SQL(", ").join(order) if order else sql.SQL(""),
@@ -382,9 +440,16 @@ class Referencing:
 
 
 def referencing_rows(
-    conn: psycopg.Connection[Any], schema: Schema, ref: TableRef, values: dict[str, Any]
+    conn: psycopg.Connection[Any],
+    schema: Schema,
+    ref: TableRef,
+    values: dict[str, Any],
+    *,
+    summarize_vectors: bool = False,
 ) -> list[Referencing]:
-    """For each foreign key pointing at ``ref``, the first rows that reference this row."""
+    """For each foreign key pointing at ``ref``, the first rows that reference this row;
+    their vectors as summaries with ``summarize_vectors`` (an HTML row page lists twenty
+    rows of each referencing table, and shows their vectors as a table page does)."""
     found: list[Referencing] = []
     for table in schema.tables:
         for foreign_key in table.foreign_keys:
@@ -395,12 +460,18 @@ def referencing_rows(
                 sql.SQL("{} = %s").format(sql.Identifier(c)) for c in foreign_key.columns
             )
             params = [values.get(c) for c in foreign_key.ref_columns]
-            query = sql.SQL("SELECT *, {} AS __key FROM {} WHERE {} LIMIT 20").format(
-                key_values(other), other.identifier, condition
+            query = sql.SQL("SELECT {} {} AS __key FROM {} WHERE {} LIMIT 20").format(
+                sql.SQL("").join(
+                    sql.SQL("{}, ").format(item) for item in _selected(other, frozenset(), summarize_vectors)
+                ),
+                key_values(other),
+                other.identifier,
+                condition,
             )
             with conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
                 rows = cursor.execute(query, params).fetchall()
             keys = [encode_key(r.pop("__key")) for r in rows]
+            _read_summaries(other, rows, summarize_vectors)
             found.append(Referencing(table.schema, table.name, foreign_key.columns, rows, keys))
     return found
 
@@ -451,7 +522,7 @@ def export_query(
 ) -> tuple[sql.Composed, list[Any]]:
     """Every row of the filtered view, in its order, with only ``columns``."""
     conditions, params = _filtered(ref, request.filters)
-    sort = ref.column(request.sort) if request.sort else None
+    sort = _sort_column(ref, request)
     order = _order(ref, sort, request.descending)
     query = sql.SQL("SELECT {} FROM {} {} {}").format(
         sql.SQL(", ").join(sql.Identifier(c.name) for c in columns),

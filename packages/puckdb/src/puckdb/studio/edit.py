@@ -21,12 +21,30 @@ from puckdb.studio.values import check_input, is_text_type
 
 
 class EditError(Exception):
-    """PostgreSQL (or the JSON check) rejected a value: shown next to ``field``."""
+    """PostgreSQL (or the JSON check) rejected a value: shown next to ``field``.
+    ``http_status`` is what a ``.json`` write answers with."""
 
-    def __init__(self, field: str | None, message: str) -> None:
+    def __init__(self, field: str | None, message: str, http_status: int = 400) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
+        self.http_status = http_status
+
+
+class RowGoneError(EditError):
+    """The row to change is not there (any more)."""
+
+    def __init__(self, message: str = "The row is no longer there.") -> None:
+        super().__init__(None, message, 404)
+
+
+# SQLSTATEs that are not about the value written: the role may not write (or the session or
+# server is read-only), or the statement ran out of time or waited too long for a lock.
+_STATUS_BY_SQLSTATE = {"42501": 403, "25006": 403, "57014": 503, "55P03": 503}
+
+
+def _failed(field: str | None, error: psycopg.Error) -> EditError:
+    return EditError(field, _message(error), _STATUS_BY_SQLSTATE.get(error.sqlstate or "", 400))
 
 
 def _writable(ref: TableRef) -> None:
@@ -56,9 +74,9 @@ def update_cell(conn: psycopg.Connection[Any], ref: TableRef, key: str, column: 
         with conn.transaction():
             found = conn.execute(query, arguments).fetchall()
             if len(found) != 1:
-                raise EditError(None, "The row is no longer there (deleted or changed by someone else).")
+                raise RowGoneError("The row is no longer there (deleted or changed by someone else).")
     except psycopg.Error as error:
-        raise EditError(column, _message(error)) from error
+        raise _failed(column, error) from error
     return encode_key([str(v) for v in found[0]])
 
 
@@ -93,7 +111,7 @@ def insert_row(conn: psycopg.Connection[Any], ref: TableRef, values: Mapping[str
         with conn.transaction():
             found = conn.execute(query, arguments).fetchone()
     except psycopg.Error as error:
-        raise EditError(_field_of(conn, ref, values, error), _message(error)) from error
+        raise _failed(_field_of(conn, ref, values, error), error) from error
     assert found is not None
     return encode_key([str(v) for v in found])
 
@@ -115,18 +133,19 @@ def form_values(ref: TableRef, form: Mapping[str, str]) -> dict[str, str | None]
     return given
 
 
-def delete_row(conn: psycopg.Connection[Any], ref: TableRef, key: str) -> None:
+def delete_row(conn: psycopg.Connection[Any], ref: TableRef, key: str) -> dict[str, Any]:
+    """Delete one row; returns its values as they were."""
     _writable(ref)
     condition, params = key_condition(ref, decode_key(key, len(ref.key) or 1))
+    query = sql.SQL("DELETE FROM {} WHERE {} RETURNING *").format(ref.identifier, condition)
     try:
-        with conn.transaction():
-            deleted = conn.execute(
-                sql.SQL("DELETE FROM {} WHERE {}").format(ref.identifier, condition), params
-            )
-            if deleted.rowcount != 1:
-                raise EditError(None, "The row is no longer there.")
+        with conn.transaction(), conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
+            deleted = cursor.execute(query, params).fetchall()
+            if len(deleted) != 1:
+                raise RowGoneError()
     except psycopg.Error as error:
-        raise EditError(None, _message(error)) from error
+        raise _failed(None, error) from error
+    return deleted[0]
 
 
 def _message(error: psycopg.Error) -> str:

@@ -10,9 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from puckdb.model import Column, Schema
+from puckdb.studio.previews import VECTOR_PREVIEW, VectorSummary, vector_type
 
 TRUNCATE_AT = 160
-VECTOR_PREVIEW = 4
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,9 @@ def show(value: Any, data_type: str, compact: bool = False) -> Shown:
     """``compact``: JSON on one line (table cells); pretty-printed otherwise (row pages)."""
     if value is None:
         return Shown("NULL", kind="null")
-    if data_type.startswith(("vector", "halfvec", "sparsevec")) and not data_type.endswith("]"):
+    if isinstance(value, VectorSummary):
+        return _summary(value)
+    if vector_type(data_type):
         return _vector(str(value))
     if data_type in ("json", "jsonb"):
         text = json.dumps(value, indent=None if compact else 2, ensure_ascii=False, default=str)
@@ -69,6 +71,20 @@ def _vector(text: str) -> Shown:
     return Shown(
         f"[{len(parts)}] {head}{more}", full=text if len(parts) > VECTOR_PREVIEW else None, kind="vector"
     )
+
+
+def _summary(summary: VectorSummary) -> Shown:
+    """A table cell's vector: what :func:`_vector` shows, from the summary a table page
+    reads, and nothing to unfold (the whole value is on the row page)."""
+    if summary.sparse:
+        entries = []
+        for entry in summary.head:
+            index, _, value = entry.partition(":")
+            entries.append(f"{index}:{_component(value)}")
+        head = "{" + ", ".join(entries) + (", …" if summary.more else "") + "}"
+        return Shown(f"[{summary.dims}] {head}", kind="vector")
+    head = ", ".join(_component(p) for p in summary.head)
+    return Shown(f"[{summary.dims}] {head}{', …' if summary.more else ''}", kind="vector")
 
 
 def _component(text: str) -> str:

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any
 from puckdb.errors import PuckdbError
 
 if TYPE_CHECKING:
-    from puckdb.objects import View, views_of
+    from puckdb.objects import SchemaComment, View, schema_comments_of, views_of
 
 __version__ = "0.1.0"
 
-__all__ = ["PuckdbError", "View", "__version__", "views_of"]
+__all__ = ["PuckdbError", "SchemaComment", "View", "__version__", "schema_comments_of", "views_of"]
 
 
 def __getattr__(name: str) -> Any:
     # SQLAlchemy takes half a second to import; commands that never touch schema code
     # (db start, status, --help) should not pay for it.
-    if name in ("View", "views_of"):
+    if name in ("SchemaComment", "View", "schema_comments_of", "views_of"):
         from puckdb import objects
 
         return getattr(objects, name)

@@ -1,12 +1,13 @@
 """Schema objects SQLAlchemy cannot express, declared beside the tables on one MetaData.
 
-A :class:`View` registers itself in ``metadata.info`` so that whoever holds the MetaData
-(puckdb's normalizer, the schema loader, a test) finds every view of a schema without a
-second registry to import.
+A :class:`View` and a :class:`SchemaComment` register themselves in ``metadata.info`` so
+that whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
+them without a second registry to import.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import MetaData
@@ -14,6 +15,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.expression import Selectable
 
 _VIEWS_KEY = "puckdb.views"
+_SCHEMA_COMMENTS_KEY = "puckdb.schema_comments"
 
 
 class View:
@@ -24,7 +26,8 @@ class View:
 
     ``definition`` is SQL text or a SQLAlchemy ``select()``; either way PostgreSQL decides
     its canonical form when puckdb normalizes the schema, so formatting never causes a diff.
-    Views are created in the order they are declared, after all tables.
+    Views are created in the order they are declared, after all tables. ``comment`` is the
+    view's comment, ``column_comments`` maps output column names to theirs.
     """
 
     def __init__(
@@ -36,6 +39,7 @@ class View:
         materialized: bool = False,
         schema: str | None = None,
         comment: str | None = None,
+        column_comments: Mapping[str, str] | None = None,
     ) -> None:
         if not name:
             raise ValueError("a View needs a name")
@@ -45,6 +49,7 @@ class View:
         self.materialized = materialized
         self.schema = schema if schema is not None else metadata.schema
         self.comment = comment
+        self.column_comments: dict[str, str] = dict(column_comments or {})
         registry: dict[tuple[str | None, str], View] = metadata.info.setdefault(_VIEWS_KEY, {})
         if self.key in registry:
             raise ValueError(f"a view named {self.qualified_name!r} is already declared on this MetaData")
@@ -76,4 +81,36 @@ class View:
 def views_of(metadata: MetaData) -> list[View]:
     """Every :class:`View` declared on ``metadata``, in declaration order."""
     registry: dict[Any, View] = metadata.info.get(_VIEWS_KEY, {})
+    return list(registry.values())
+
+
+class SchemaComment:
+    """``COMMENT ON SCHEMA``, declared in code::
+
+        SchemaComment("audit", metadata, "Who changed what, and when")
+
+    The schema itself is one of the managed schemas (the configuration's ``schemas``),
+    which puckdb creates; this only gives it its comment. ``comment=None`` says the schema
+    has none, which matters only for ``public``: every new database gives it the comment
+    ``'standard public schema'``, which stays unless a SchemaComment replaces or removes it.
+    """
+
+    def __init__(self, schema: str, metadata: MetaData, comment: str | None) -> None:
+        if not schema:
+            raise ValueError("a SchemaComment needs a schema name")
+        self.schema = schema
+        self.metadata = metadata
+        self.comment = comment
+        registry: dict[str, SchemaComment] = metadata.info.setdefault(_SCHEMA_COMMENTS_KEY, {})
+        if schema in registry:
+            raise ValueError(f"a comment on schema {schema!r} is already declared on this MetaData")
+        registry[schema] = self
+
+    def __repr__(self) -> str:
+        return f"<puckdb.SchemaComment on {self.schema}: {self.comment!r}>"
+
+
+def schema_comments_of(metadata: MetaData) -> list[SchemaComment]:
+    """Every :class:`SchemaComment` declared on ``metadata``, in declaration order."""
+    registry: dict[str, SchemaComment] = metadata.info.get(_SCHEMA_COMMENTS_KEY, {})
     return list(registry.values())

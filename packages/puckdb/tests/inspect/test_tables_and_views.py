@@ -1,6 +1,6 @@
 """Table properties, comments and views."""
 
-from puckdb.model import View
+from puckdb.model import PUBLIC_SCHEMA_COMMENT, View
 
 
 def test_unlogged_and_row_level_security(inspect_after):
@@ -33,6 +33,23 @@ def test_comments_on_table_column_view_index(inspect_after):
     assert table.indexes[0].comment == "the index"
     assert table.check_constraints[0].comment == "the check"
     assert schema.view("public", "v").comment == "the view"
+
+
+def test_comments_on_schemas_and_view_columns(inspect_after):
+    schema = inspect_after(
+        "CREATE SCHEMA app; CREATE SCHEMA bare;"
+        "COMMENT ON SCHEMA app IS 'the app''s';"
+        "CREATE TABLE t (a int, b int);"
+        'CREATE VIEW v AS SELECT a, b AS "B" FROM t;'
+        "CREATE MATERIALIZED VIEW m AS SELECT a FROM t;"
+        "COMMENT ON COLUMN v.\"B\" IS 'the b';"
+        "COMMENT ON COLUMN m.a IS 'the a'",
+        schemas=["public", "app", "bare"],
+    )
+    assert schema.schema_comments == (("app", "the app's"), ("public", PUBLIC_SCHEMA_COMMENT))
+    assert schema.schema_comment("bare") is None
+    assert schema.view("public", "v").column_comments == (("B", "the b"),)
+    assert schema.view("public", "m").column_comments == (("a", "the a"),)
 
 
 def test_view_definition_and_dependencies(inspect_after):

@@ -3,6 +3,7 @@
 import pytest
 
 from puckdb.model import (
+    PUBLIC_SCHEMA_COMMENT,
     CheckConstraint,
     Column,
     EnumType,
@@ -122,3 +123,29 @@ def test_objects_are_immutable():
     table = _table("public", "t")
     with pytest.raises(AttributeError):
         table.name = "other"  # type: ignore[misc]
+
+
+def test_schema_comments_are_sorted_and_a_new_database_has_publics():
+    assert Schema().schema_comment("public") == PUBLIC_SCHEMA_COMMENT
+    schema = Schema(schemas=("public", "app"), schema_comments=(("public", "p"), ("app", "a")))
+    assert schema.schema_comments == (("app", "a"), ("public", "p"))
+    assert (schema.schema_comment("app"), schema.schema_comment("missing")) == ("a", None)
+    assert hash(schema) == hash(
+        Schema(schemas=("app", "public"), schema_comments=(("app", "a"), ("public", "p")))
+    )
+
+
+def test_comments_of_schemas_not_listed_are_dropped_and_one_per_schema():
+    # The default (public's comment) describes nothing in a schema without public.
+    assert Schema(schemas=("app",)).schema_comments == ()
+    with pytest.raises(ValueError, match="one comment"):
+        Schema(schema_comments=(("public", "a"), ("public", "b")))
+
+
+def test_view_column_comments_are_sorted_by_column():
+    view = View("public", "v", "SELECT 1", columns=("b", "a"), column_comments=(("b", "x"), ("a", "y")))
+    assert view.column_comments == (("a", "y"), ("b", "x"))
+    assert (view.column_comment("b"), view.column_comment("c")) == ("x", None)
+    assert view == View(
+        "public", "v", "SELECT 1", columns=("b", "a"), column_comments=(("a", "y"), ("b", "x"))
+    )

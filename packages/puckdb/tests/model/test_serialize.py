@@ -88,8 +88,10 @@ SCHEMA = Schema(
             (("public", "t"),),
             (Index("v_id", True, "btree", (IndexKey("id"),)),),
             "a view",
+            (("id", "the id"),),
         ),
     ),
+    schema_comments=(("public", "the app's tables"), ("app", "the app")),
 )
 
 
@@ -119,6 +121,7 @@ def test_equal_schemas_serialize_to_identical_text():
         sequences=tuple(reversed(SCHEMA.sequences)),
         tables=SCHEMA.tables,
         views=SCHEMA.views,
+        schema_comments=tuple(reversed(SCHEMA.schema_comments)),
     )
     assert shuffled.to_json() == SCHEMA.to_json()
 

@@ -89,6 +89,9 @@ def rename_column(spec: SchemaSpec, table_name: str, old: str, new: str) -> Sche
             view,
             columns=_swap(view.columns, old, new),
             where=new if view.where == old else view.where,
+            column_comments=tuple(
+                sorted((new if name == old else name, text) for name, text in view.column_comments)
+            ),
         )
         if view.table == table_name
         else view

@@ -43,7 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.type_api import TypeEngine
 
-from puckdb import View
+from puckdb import SchemaComment, View
+from puckdb.model import PUBLIC_SCHEMA_COMMENT
 
 INTEGERS = frozenset({"smallint", "integer", "bigint"})
 NUMBERS = INTEGERS | {"numeric", "real", "double"}
@@ -199,6 +200,7 @@ class ViewSpec:
     where: str | None = None
     materialized: bool = False
     comment: str | None = None
+    column_comments: tuple[tuple[str, str], ...] = ()
 
     def sql(self) -> str:
         body = f"SELECT {', '.join(self.columns)} FROM {self.table}"
@@ -210,6 +212,8 @@ class SchemaSpec:
     enums: tuple[EnumSpec, ...] = ()
     tables: tuple[TableSpec, ...] = ()
     views: tuple[ViewSpec, ...] = ()
+    public_comment: str | None = PUBLIC_SCHEMA_COMMENT
+    """The public schema's comment (a new database's unless changed)."""
 
     def table(self, name: str) -> TableSpec | None:
         return next((t for t in self.tables if t.name == name), None)
@@ -463,7 +467,8 @@ def repair(spec: SchemaSpec) -> SchemaSpec:
         if not columns:
             continue
         where = view.where if view.where is not None and table.column(view.where) is not None else None
-        views.append(replace(view, columns=columns, where=where))
+        comments = tuple((name, text) for name, text in view.column_comments if name in columns)
+        views.append(replace(view, columns=columns, where=where, column_comments=comments))
     return replace(spec, views=tuple(views))
 
 
@@ -515,7 +520,16 @@ def build_metadata(spec: SchemaSpec) -> MetaData:
         for index in table_spec.indexes:
             _build_index(table, index)
     for view in spec.views:
-        View(view.name, metadata, view.sql(), materialized=view.materialized, comment=view.comment)
+        View(
+            view.name,
+            metadata,
+            view.sql(),
+            materialized=view.materialized,
+            comment=view.comment,
+            column_comments=dict(view.column_comments),
+        )
+    if spec.public_comment != PUBLIC_SCHEMA_COMMENT:
+        SchemaComment("public", metadata, spec.public_comment)
     return metadata
 
 

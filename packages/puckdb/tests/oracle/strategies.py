@@ -28,6 +28,8 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 from sqlalchemy import MetaData
 
+from puckdb.model import PUBLIC_SCHEMA_COMMENT
+
 from .spec import (
     CHECKS,
     HNSW_OPS,
@@ -604,8 +606,23 @@ def add_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
         # Materialized views are rarer in real schemas; a quarter of the views is plenty.
         materialized=draw(st.integers(0, 3)) == 0,
         comment=_optional(draw, COMMENTS),
+        column_comments=_view_column_comments(draw, columns, ()) if draw(st.booleans()) else (),
     )
     return replace(spec, views=(*spec.views, view))
+
+
+def _view_column_comments(
+    draw: st.DrawFn, columns: tuple[str, ...], comments: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """``comments`` with one column's comment added, changed or removed."""
+    by_column = dict(comments)
+    column = draw(st.sampled_from(columns))
+    text = _other(draw, (None, *COMMENTS), by_column.get(column))
+    if text is None:
+        by_column.pop(column, None)
+    else:
+        by_column[column] = text
+    return tuple(sorted(by_column.items()))
 
 
 def drop_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
@@ -616,7 +633,8 @@ def drop_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 
 def change_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
-    """Another body (columns, filter) over the same table, or another comment."""
+    """Another body (columns, filter) over the same table, another comment, or another
+    comment on one of its columns."""
     index = _pick(draw, len(spec.views))
     if index is None:
         return spec
@@ -624,14 +642,25 @@ def change_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     table = spec.table(view.table)
     if table is None:
         return spec
-    if draw(st.booleans()):
+    what = draw(st.sampled_from(("body", "comment", "column comment")))
+    if what == "body":
         columns, where = _view_body(draw, table)
         changed = replace(view, columns=columns, where=where)
-    else:
+    elif what == "comment":
         changed = replace(view, comment=_other(draw, (None, *COMMENTS), view.comment))
+    else:
+        changed = replace(
+            view, column_comments=_view_column_comments(draw, view.columns, view.column_comments)
+        )
     views = list(spec.views)
     views[index] = changed
     return replace(spec, views=tuple(views))
+
+
+def change_public_comment(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """public's comment replaced, removed or back to a new database's."""
+    choices = (PUBLIC_SCHEMA_COMMENT, None, *COMMENTS)
+    return replace(spec, public_comment=_other(draw, choices, spec.public_comment))
 
 
 # Every change, by name. Simplest first: hypothesis shrinks towards the first entries.
@@ -663,6 +692,7 @@ CHANGES: dict[str, Change] = {
     "add_view": add_view,
     "drop_view": drop_view,
     "change_view": change_view,
+    "change_public_comment": change_public_comment,
     "add_table": add_table,
     "drop_table": drop_table,
 }

@@ -83,6 +83,46 @@ def test_schema_added(cluster: Cluster) -> None:
     )
 
 
+def test_schema_comment_added(cluster: Cluster) -> None:
+    schema = [USERS, "CREATE SCHEMA audit"]
+    run_oracle(
+        cluster,
+        schema,
+        [*schema, "COMMENT ON SCHEMA audit IS 'who changed what'"],
+        schemas=("public", "audit"),
+    )
+
+
+def test_schema_comment_changed_and_removed(cluster: Cluster) -> None:
+    schema = [USERS, "CREATE SCHEMA audit", "CREATE SCHEMA app"]
+    run_oracle(
+        cluster,
+        [*schema, "COMMENT ON SCHEMA audit IS 'who changed what'", "COMMENT ON SCHEMA app IS 'the app'"],
+        [*schema, "COMMENT ON SCHEMA audit IS 'who changed what, and when; it''s kept'"],
+        schemas=("public", "audit", "app"),
+    )
+
+
+def test_public_schema_comment_replaced_and_removed(cluster: Cluster) -> None:
+    # Every new database gives public a comment: replacing it and removing it are changes.
+    run_oracle(cluster, [USERS], [USERS, "COMMENT ON SCHEMA public IS 'the app''s tables'"])
+    run_oracle(cluster, [USERS], [USERS, "COMMENT ON SCHEMA public IS NULL"])
+
+
+def test_schema_added_with_a_comment(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [USERS],
+        [
+            USERS,
+            "CREATE SCHEMA audit",
+            "COMMENT ON SCHEMA audit IS 'who changed what'",
+            "CREATE TABLE audit.events (id bigint PRIMARY KEY)",
+        ],
+        schemas=("public", "audit"),
+    )
+
+
 # --- columns --------------------------------------------------------------------------------
 
 
@@ -740,6 +780,76 @@ def test_view_comment_changed(cluster: Cluster) -> None:
         cluster,
         [ACCOUNTS, view, "COMMENT ON VIEW active_accounts IS 'who is active'"],
         [ACCOUNTS, view, "COMMENT ON VIEW active_accounts IS 'who is still active'"],
+    )
+
+
+def test_view_column_comments_added_changed_and_removed(cluster: Cluster) -> None:
+    view = "CREATE VIEW active_accounts AS SELECT id, name, email FROM accounts WHERE active"
+    scores = "CREATE MATERIALIZED VIEW account_scores AS SELECT id, score FROM accounts"
+    run_oracle(
+        cluster,
+        [
+            ACCOUNTS,
+            view,
+            scores,
+            "COMMENT ON COLUMN active_accounts.name IS 'as they wrote it'",
+            "COMMENT ON COLUMN active_accounts.email IS 'where to write'",
+        ],
+        [
+            ACCOUNTS,
+            view,
+            scores,
+            "COMMENT ON COLUMN active_accounts.id IS 'the account'",
+            "COMMENT ON COLUMN active_accounts.name IS 'as they spelled it'",
+            "COMMENT ON COLUMN account_scores.score IS 'points so far'",
+        ],
+    )
+
+
+def test_view_with_column_comments_added(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [ACCOUNTS],
+        [
+            ACCOUNTS,
+            "CREATE MATERIALIZED VIEW account_scores AS SELECT id, score FROM accounts",
+            "COMMENT ON COLUMN account_scores.score IS 'points so far'",
+            "COMMENT ON MATERIALIZED VIEW account_scores IS 'a snapshot'",
+        ],
+    )
+
+
+def test_view_recreated_around_a_column_change_keeps_its_column_comments(cluster: Cluster) -> None:
+    views = [
+        "CREATE VIEW top_accounts AS SELECT id, score FROM accounts WHERE score > 10",
+        "COMMENT ON COLUMN top_accounts.score IS 'points so far'",
+        "CREATE MATERIALIZED VIEW account_scores AS SELECT id, score FROM accounts",
+        "COMMENT ON COLUMN account_scores.id IS 'the account'",
+    ]
+    run_oracle(
+        cluster,
+        [ACCOUNTS, *views],
+        [ACCOUNTS.replace("score integer", "score bigint"), *views],
+        data="INSERT INTO accounts VALUES (1, 'ann', NULL, 11, true)",
+        forward_rows=[Rows("SELECT col_description('top_accounts'::regclass, 2)", [("points so far",)])],
+        backward_rows=[Rows("SELECT col_description('account_scores'::regclass, 1)", [("the account",)])],
+    )
+
+
+def test_view_body_changed_keeps_and_changes_column_comments(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [
+            ACCOUNTS,
+            "CREATE VIEW active_accounts AS SELECT id, name FROM accounts WHERE active",
+            "COMMENT ON COLUMN active_accounts.name IS 'as they wrote it'",
+        ],
+        [
+            ACCOUNTS,
+            "CREATE VIEW active_accounts AS SELECT id, name, email FROM accounts WHERE active",
+            "COMMENT ON COLUMN active_accounts.name IS 'as they wrote it'",
+            "COMMENT ON COLUMN active_accounts.email IS 'where to write'",
+        ],
     )
 
 

@@ -297,6 +297,47 @@ def test_non_public_schemas(harness: PullHarness) -> None:
     )
 
 
+def test_schema_comments(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE SCHEMA audit",
+            "CREATE SCHEMA plain",
+            "COMMENT ON SCHEMA audit IS 'who changed what; it''s kept'",
+            "COMMENT ON SCHEMA public IS NULL",
+            "CREATE TABLE audit.events (id bigint PRIMARY KEY)",
+        ],
+        schemas=["audit", "plain", "public"],
+    )
+    module = harness.round_trip(schema)
+    assert 'SchemaComment("audit", Base.metadata, "who changed what; it\'s kept")' in module.text
+    assert 'SchemaComment("public", Base.metadata, None)' in module.text
+    assert '"plain"' not in module.text.split('"""', 2)[2]
+    assert "from puckdb import SchemaComment" in module.text
+
+
+def test_public_schema_default_comment_is_not_written(harness: PullHarness) -> None:
+    module = harness.round_trip(harness.inspect_ddl(["CREATE TABLE t (id bigint PRIMARY KEY)"]))
+    assert "SchemaComment" not in module.text
+    changed = harness.inspect_ddl(["COMMENT ON SCHEMA public IS 'the app'"])
+    assert 'SchemaComment("public", Base.metadata, "the app")' in harness.round_trip(changed).text
+
+
+def test_view_column_comments(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE TABLE cards (id bigint PRIMARY KEY, title text)",
+            'CREATE VIEW titles AS SELECT id, title AS "Title" FROM cards',
+            "COMMENT ON COLUMN titles.\"Title\" IS 'as shown'",
+            "COMMENT ON COLUMN titles.id IS 'the card'",
+            "CREATE MATERIALIZED VIEW counts AS SELECT count(*) AS n FROM cards",
+            "COMMENT ON COLUMN counts.n IS 'how many'",
+        ]
+    )
+    module = harness.round_trip(schema)
+    assert 'column_comments={"id": "the card", "Title": "as shown"}' in module.text
+    assert 'column_comments={"n": "how many"}' in module.text
+
+
 def test_odd_identifiers(harness: PullHarness) -> None:
     schema = harness.inspect_ddl(
         [

@@ -56,6 +56,7 @@ def diff(source: Schema, target: Schema, renames: Renames | None = None) -> list
     for name in source.schemas:
         if name not in target.schemas and name != "public":
             operations.append(DropSchema(name))
+    operations.extend(_diff_schema_comments(source, target))
 
     source_extensions = {e.name: e for e in source.extensions}
     target_extensions = {e.name: e for e in target.extensions}
@@ -82,6 +83,18 @@ def diff(source: Schema, target: Schema, renames: Renames | None = None) -> list
 
     operations.extend(foreign_keys_in_the_way(source, target, operations))
     operations.extend(diff_views(source, target, operations))
+    return operations
+
+
+def _diff_schema_comments(source: Schema, target: Schema) -> list[Operation]:
+    """A comment for each schema of the target whose comment differs (a new schema's
+    comment follows its CREATE SCHEMA; a dropped schema's goes with it)."""
+    operations: list[Operation] = []
+    for name in target.schemas:
+        before = source.schema_comment(name) if name in source.schemas else None
+        after = target.schema_comment(name)
+        if before != after:
+            operations.append(SetComment("SCHEMA", name, name, None, after))
     return operations
 
 

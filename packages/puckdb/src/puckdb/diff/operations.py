@@ -334,9 +334,10 @@ class DropView(Operation):
 class SetComment(Operation):
     """``COMMENT ON <kind> … IS …``; ``comment`` None removes it.
 
-    ``kind`` is TABLE, VIEW, MATERIALIZED VIEW, INDEX, TYPE, SEQUENCE, COLUMN or CONSTRAINT;
-    ``name`` is the object's name, or for COLUMN and CONSTRAINT the table's, with
-    ``member`` the column or constraint name.
+    ``kind`` is SCHEMA, TABLE, VIEW, MATERIALIZED VIEW, INDEX, TYPE, SEQUENCE, COLUMN or
+    CONSTRAINT; ``name`` is the object's name, or for COLUMN and CONSTRAINT the table's (or
+    view's, for COLUMN), with ``member`` the column or constraint name. For SCHEMA,
+    ``schema`` and ``name`` are both the schema's name.
     """
 
     kind: str

@@ -63,8 +63,19 @@ def diff_views(
             before = source_views[key]
             if before.comment != view.comment:
                 operations.append(SetComment(_kind(view), view.schema, view.name, None, view.comment))
+            operations.extend(_column_comments(before, view))
             operations.extend(diff_indexes(view.schema, view.name, before.indexes, view.indexes))
     return operations
+
+
+def _column_comments(before: View | None, view: View) -> list[Operation]:
+    """COMMENT ON COLUMN for each output column whose comment differs from ``before``'s
+    (None: the view is created, or re-created, and has no comments yet)."""
+    return [
+        SetComment("COLUMN", view.schema, view.name, column, view.column_comment(column))
+        for column in view.columns
+        if (before.column_comment(column) if before is not None else None) != view.column_comment(column)
+    ]
 
 
 def _create_view(view: View) -> list[Operation]:
@@ -72,6 +83,7 @@ def _create_view(view: View) -> list[Operation]:
     operations.extend(CreateIndex(view.schema, view.name, index) for index in view.indexes)
     if view.comment is not None:
         operations.append(SetComment(_kind(view), view.schema, view.name, None, view.comment))
+    operations.extend(_column_comments(None, view))
     for index in view.indexes:
         if index.comment is not None:
             operations.append(SetComment("INDEX", view.schema, index.name, None, index.comment))

@@ -72,6 +72,9 @@ def assemble(rows: dict[str, list[Row]]) -> Schema:
                     depends_on=tuple(sorted(set(dependencies[oid]))),
                     indexes=tuple(indexes[oid]),
                     comment=relation["comment"],
+                    column_comments=tuple(
+                        (column.name, column.comment) for column in columns[oid] if column.comment is not None
+                    ),
                 )
             )
         else:
@@ -79,6 +82,7 @@ def assemble(rows: dict[str, list[Row]]) -> Schema:
 
     return Schema(
         schemas=tuple(row["nspname"] for row in rows["schemas"]),
+        schema_comments=tuple((r["nspname"], r["comment"]) for r in rows["schemas"] if r["comment"]),
         extensions=tuple(Extension(r["extname"], r["nspname"], r["extversion"]) for r in rows["extensions"]),
         enums=tuple(
             EnumType(r["nspname"], r["typname"], tuple(r["labels"]), r["comment"]) for r in rows["enums"]

@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import LiteralString
 
 SCHEMAS = """
-SELECT nspname FROM pg_namespace WHERE nspname = ANY(%(schemas)s::text[]) ORDER BY nspname
+SELECT nspname, obj_description(oid, 'pg_namespace') AS comment
+FROM pg_namespace WHERE nspname = ANY(%(schemas)s::text[]) ORDER BY nspname
 """
 
 EXTENSIONS = """

@@ -25,7 +25,7 @@ from puckdb.model.objects import (
     View,
 )
 from puckdb.model.pickling import fast_pickling
-from puckdb.model.schema import MODEL_VERSION, Schema
+from puckdb.model.schema import MODEL_VERSION, PUBLIC_SCHEMA_COMMENT, Schema
 from puckdb.model.serialize import ModelFormatError
 
 # Every model class (they are all dataclasses) pickles compactly; see pickling.py.
@@ -35,6 +35,7 @@ fast_pickling(
 
 __all__ = [
     "MODEL_VERSION",
+    "PUBLIC_SCHEMA_COMMENT",
     "CheckConstraint",
     "Column",
     "EnumType",

@@ -269,10 +269,17 @@ class View:
     indexes: tuple[Index, ...] = ()
     """Materialized views only."""
     comment: str | None = None
+    column_comments: tuple[tuple[str, str], ...] = ()
+    """(column, comment) of the output columns that have a comment, sorted by column name."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "depends_on", tuple(sorted(self.depends_on)))
         object.__setattr__(self, "indexes", _by_name(self.indexes))
+        object.__setattr__(self, "column_comments", tuple(sorted(self.column_comments)))
+
+    def column_comment(self, column: str) -> str | None:
+        """The comment on the output column ``column``, or None."""
+        return next((comment for name, comment in self.column_comments if name == column), None)
 
     @property
     def key(self) -> tuple[str, str]:

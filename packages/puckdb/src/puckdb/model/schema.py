@@ -8,9 +8,13 @@ from typing import Any, TypeVar
 
 from puckdb.model.objects import EnumType, Extension, Sequence, Table, View
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 """Written into every serialized schema and checked when reading one back; raised whenever
-the model's shape changes, so that data from another puckdb is refused, not misread."""
+the model's shape changes, so that data from another puckdb is refused, not misread.
+(2: schema comments, view column comments.)"""
+
+PUBLIC_SCHEMA_COMMENT = "standard public schema"
+"""The comment ``initdb`` gives the public schema, so every new database has it."""
 
 
 _K = TypeVar("_K", EnumType, Sequence, Table, View)
@@ -20,8 +24,10 @@ _K = TypeVar("_K", EnumType, Sequence, Table, View)
 class Schema:
     """A database's managed schemas and what they hold.
 
-    Sorted on construction (schemas and extensions by name, the rest by (schema, name)),
-    so two descriptions of the same database are equal and serialize to the same text.
+    Sorted on construction (schemas, schema comments and extensions by name, the rest by
+    (schema, name)), so two descriptions of the same database are equal and serialize to
+    the same text. The defaults describe a new, empty database: ``public`` with the
+    comment initdb gives it.
     """
 
     schemas: tuple[str, ...] = ("public",)
@@ -31,14 +37,23 @@ class Schema:
     sequences: tuple[Sequence, ...] = ()
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
+    schema_comments: tuple[tuple[str, str], ...] = (("public", PUBLIC_SCHEMA_COMMENT),)
+    """(schema, comment) of the managed schemas that have a comment, by name. A comment on
+    a schema that is not in :attr:`schemas` is dropped: a schema without ``public`` does not
+    describe public's default comment."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "schemas", tuple(sorted(self.schemas)))
+        object.__setattr__(self, "schema_comments", _schema_comments(self.schema_comments, self.schemas))
         object.__setattr__(self, "extensions", tuple(sorted(self.extensions, key=lambda e: e.name)))
         object.__setattr__(self, "enums", _by_key(self.enums))
         object.__setattr__(self, "sequences", _by_key(self.sequences))
         object.__setattr__(self, "tables", _by_key(self.tables))
         object.__setattr__(self, "views", _by_key(self.views))
+
+    def schema_comment(self, name: str) -> str | None:
+        """The comment on the managed schema ``name``, or None."""
+        return next((comment for schema, comment in self.schema_comments if schema == name), None)
 
     def table(self, schema: str, name: str) -> Table | None:
         """The table ``schema.name``, or None."""
@@ -87,6 +102,15 @@ class Schema:
         from puckdb.model.serialize import schema_from_json
 
         return schema_from_json(text)
+
+
+def _schema_comments(
+    comments: tuple[tuple[str, str], ...], schemas: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    kept = tuple(sorted(pair for pair in comments if pair[0] in schemas))
+    if len({name for name, _ in kept}) != len(kept):
+        raise ValueError(f"a schema has one comment at most, not {kept!r}")
+    return kept
 
 
 def _by_key(items: tuple[_K, ...]) -> tuple[_K, ...]:

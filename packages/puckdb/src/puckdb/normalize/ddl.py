@@ -1,9 +1,10 @@
 """Schema code → the DDL that creates it, compiled by SQLAlchemy's own PostgreSQL compiler.
 
-The statements are what a fresh database needs, in order: schemas, extensions, then
-everything ``MetaData.create_all`` emits (types, sequences, tables in foreign-key order,
-indexes, comments), then puckdb's own objects (views in declaration order). They are both
-executed in the scratch database and hashed as the cache key of the normalized model.
+The statements are what a fresh database needs, in order: schemas and their comments,
+extensions, then everything ``MetaData.create_all`` emits (types, sequences, tables in
+foreign-key order, indexes, comments), then puckdb's own objects (views in declaration
+order, with their comments). They are both executed in the scratch database and hashed as
+the cache key of the normalized model.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.type_api import TypeEngine
 
-from puckdb.objects import View, views_of
+from puckdb.errors import SchemaCodeError
+from puckdb.objects import View, schema_comments_of, views_of
 
 # Index methods that exist only once an extension is installed.
 _EXTENSION_OF_INDEX_METHOD = {"hnsw": "vector", "ivfflat": "vector"}
@@ -42,13 +44,32 @@ def compile_metadata(
 def prelude_statements(
     metadata: MetaData, schemas: Sequence[str], extensions: Iterable[str] = ()
 ) -> list[str]:
-    """The managed schemas (but public) and the extensions, created first."""
+    """The managed schemas (but public) with their comments, and the extensions, created
+    first."""
     statements: list[str] = []
     for schema in schemas:
         if schema != "public":
             statements.append(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
+    statements.extend(schema_comment_statements(metadata, schemas))
     for extension in sorted(set(extensions) | inferred_extensions(metadata)):
         statements.append(f"CREATE EXTENSION IF NOT EXISTS {_quote(extension)}")
+    return statements
+
+
+def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> list[str]:
+    """COMMENT ON SCHEMA for each :class:`~puckdb.objects.SchemaComment`, in declaration
+    order; one on a schema puckdb does not manage would never be compared, so it is refused."""
+    statements: list[str] = []
+    for declared in schema_comments_of(metadata):
+        if declared.schema not in schemas:
+            managed = ", ".join(schemas) or "none"
+            raise SchemaCodeError(
+                f"The schema code declares a comment on schema {declared.schema!r}, which puckdb does "
+                f"not manage (managed schemas: {managed}). Add it to `schemas` in [tool.puckdb], or "
+                "remove the SchemaComment."
+            )
+        comment = "NULL" if declared.comment is None else _literal(declared.comment)
+        statements.append(f"COMMENT ON SCHEMA {_quote(declared.schema)} IS {comment}")
     return statements
 
 
@@ -100,12 +121,14 @@ def inferred_extensions(metadata: MetaData) -> set[str]:
 
 
 def view_statements(view: View) -> list[str]:
-    """CREATE (MATERIALIZED) VIEW for ``view``, and its comment."""
+    """CREATE (MATERIALIZED) VIEW for ``view``, its comment and its columns' comments."""
     kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
     name = _qualified(view.schema, view.name)
     statements = [f"CREATE {kind} {name} AS {view.sql()}"]
     if view.comment is not None:
         statements.append(f"COMMENT ON {kind} {name} IS {_literal(view.comment)}")
+    for column, comment in view.column_comments.items():
+        statements.append(f"COMMENT ON COLUMN {name}.{_quote(column)} IS {_literal(comment)}")
     return statements
 
 

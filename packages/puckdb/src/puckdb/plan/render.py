@@ -393,6 +393,8 @@ def _(o: op.SetComment) -> tuple[str, ...]:
     elif o.kind == "CONSTRAINT":
         assert o.member is not None
         target = f"{ident(o.member)} ON {ident(o.schema, o.name)}"
+    elif o.kind == "SCHEMA":
+        target = ident(o.schema)
     else:
         target = ident(o.schema, o.name)
     return (f"COMMENT ON {o.kind} {target} IS {literal(o.comment)}",)

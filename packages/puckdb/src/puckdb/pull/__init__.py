@@ -1,9 +1,10 @@
 """pull: an existing database → a SQLAlchemy 2 declarative module that declares it.
 
 The database is inspected into puckdb's model (:mod:`puckdb.inspect`), and the model is
-written as code: a ``Base`` with its own ``MetaData``, enum types, sequences, a mapped
-class per table with a primary key, ``Table(...)`` for the others, and ``puckdb.View``
-for views. Types, defaults, CHECK bodies, index expressions and view bodies are written
+written as code: a ``Base`` with its own ``MetaData``, ``puckdb.SchemaComment`` for
+schema comments, enum types, sequences, a mapped class per table with a primary key,
+``Table(...)`` for the others, and ``puckdb.View`` for views (with their columns'
+comments). Types, defaults, CHECK bodies, index expressions and view bodies are written
 as PostgreSQL prints them, so normalizing the module (:func:`puckdb.normalize.normalize`)
 gives back the inspected model. What neither SQLAlchemy nor puckdb's objects can say
 (row-level security, comments on indexes, enum types and sequences, materialized views'

@@ -1,5 +1,6 @@
-"""The whole pulled module: docstring, imports, ``Base``, enum types, sequences, tables and
-views, in that order, each kind sorted by (schema, name) so equal schemas give equal text."""
+"""The whole pulled module: docstring, imports, ``Base``, schema comments, enum types,
+sequences, tables and views, in that order, each kind sorted by (schema, name) so equal
+schemas give equal text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from puckdb.model import EnumType, Schema, Sequence
+from puckdb.model import PUBLIC_SCHEMA_COMMENT, EnumType, Schema, Sequence
 from puckdb.pull.code import LINE_LENGTH, Atom, Str, call, comment_lines, statement
 from puckdb.pull.context import Context, label
 from puckdb.pull.imports import ALL_NAMES, Imports
@@ -74,7 +75,7 @@ def render(schema: Schema) -> PulledModule:
     if context.uses_raw_type:
         blocks.append(_raw_type_class(imports))
     blocks.append(_base(imports))
-    for group in (enum_lines, sequence_lines):
+    for group in (_schema_comments(schema, imports), enum_lines, sequence_lines):
         if group:
             blocks.append(group)
     blocks += tables
@@ -141,6 +142,19 @@ def _base(imports: Imports) -> list[str]:
         f"class Base({imports.name('DeclarativeBase')}):",
         f"    metadata = {imports.name('MetaData')}()",
     ]
+
+
+def _schema_comments(schema: Schema, imports: Imports) -> list[str]:
+    """``SchemaComment(...)`` for each schema whose comment is not what a new database
+    gives it (public's initdb comment, no comment on any other schema)."""
+    lines: list[str] = []
+    for name in schema.schemas:
+        comment = schema.schema_comment(name)
+        if comment == (PUBLIC_SCHEMA_COMMENT if name == "public" else None):
+            continue
+        text = Str(comment) if comment is not None else Atom("None")
+        lines += call(imports.name("SchemaComment"), Str(name), Atom("Base.metadata"), text).lines(0, "", "")
+    return lines
 
 
 def _raw_type_class(imports: Imports) -> list[str]:

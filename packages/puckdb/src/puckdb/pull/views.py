@@ -6,7 +6,7 @@ from __future__ import annotations
 import heapq
 
 from puckdb.model import View
-from puckdb.pull.code import Atom, Str, block_or_str, call, comment_lines, statement
+from puckdb.pull.code import Atom, Code, Str, block_or_str, call, comment_lines, dict_of, statement
 from puckdb.pull.context import Context, label
 from puckdb.pull.sqltext import line_break_in_literal
 
@@ -30,8 +30,16 @@ def view_statement(view: View, variable: str, context: Context) -> list[str]:
         materialized=Atom("True") if view.materialized else None,
         schema=Str(view.schema) if view.schema != "public" else None,
         comment=Str(view.comment) if view.comment is not None else None,
+        column_comments=_column_comments(view),
     )
     return lines + statement(variable, value)
+
+
+def _column_comments(view: View) -> Code | None:
+    """``{"column": "comment", ...}`` in the view's column order, or None without any."""
+    pairs = [(column, view.column_comment(column)) for column in view.columns]
+    written = [(column, Str(comment)) for column, comment in pairs if comment is not None]
+    return dict_of(written) if written else None
 
 
 def creation_order(views: tuple[View, ...]) -> list[View]:

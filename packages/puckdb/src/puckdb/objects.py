@@ -91,8 +91,9 @@ class SchemaComment:
 
     The schema itself is one of the managed schemas (the configuration's ``schemas``),
     which puckdb creates; this only gives it its comment. ``comment=None`` says the schema
-    has none, which matters only for ``public``: every new database gives it the comment
-    ``'standard public schema'``, which stays unless a SchemaComment replaces or removes it.
+    has none, as does leaving it undeclared. public's ``'standard public schema'``, which
+    initdb gives every new database, counts as no comment (see
+    :data:`puckdb.model.PUBLIC_SCHEMA_COMMENT`).
     """
 
     def __init__(self, schema: str, metadata: MetaData, comment: str | None) -> None:

@@ -46,7 +46,7 @@ def test_comments_on_schemas_and_view_columns(inspect_after):
         "COMMENT ON COLUMN m.a IS 'the a'",
         schemas=["public", "app", "bare"],
     )
-    assert schema.schema_comments == (("app", "the app's"), ("public", PUBLIC_SCHEMA_COMMENT))
+    assert schema.schema_comments == (("app", "the app's"),)  # public's initdb comment is none
     assert schema.schema_comment("bare") is None
     assert schema.view("public", "v").column_comments == (("B", "the b"),)
     assert schema.view("public", "m").column_comments == (("a", "the a"),)
@@ -91,3 +91,14 @@ def test_materialized_view_with_index(inspect_after):
     assert (view.materialized, view.columns, view.depends_on) == (True, ("a", "total"), (("public", "t"),))
     assert [(index.name, index.unique) for index in view.indexes] == [("totals_a", True)]
     assert schema.table("public", "totals") is None
+
+
+def test_a_re_created_public_schema_inspects_as_a_new_databases(inspect_after):
+    # initdb comments public; a public dropped and re-created (a common reset) has no
+    # comment. Neither is a comment to the model, so neither is drift against the other.
+    fresh = inspect_after("CREATE TABLE t (a int)")
+    recreated = inspect_after("DROP SCHEMA public CASCADE; CREATE SCHEMA public; CREATE TABLE t (a int)")
+    assert fresh == recreated
+    assert fresh.schema_comment("public") is None
+    replaced = inspect_after(f"COMMENT ON SCHEMA public IS '{PUBLIC_SCHEMA_COMMENT}, with ours'")
+    assert replaced.schema_comment("public") == f"{PUBLIC_SCHEMA_COMMENT}, with ours"

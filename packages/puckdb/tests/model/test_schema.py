@@ -125,8 +125,9 @@ def test_objects_are_immutable():
         table.name = "other"  # type: ignore[misc]
 
 
-def test_schema_comments_are_sorted_and_a_new_database_has_publics():
-    assert Schema().schema_comment("public") == PUBLIC_SCHEMA_COMMENT
+def test_schema_comments_are_sorted_and_publics_initdb_comment_is_none():
+    assert Schema().schema_comment("public") is None
+    assert Schema(schema_comments=(("public", PUBLIC_SCHEMA_COMMENT),)) == Schema()
     schema = Schema(schemas=("public", "app"), schema_comments=(("public", "p"), ("app", "a")))
     assert schema.schema_comments == (("app", "a"), ("public", "p"))
     assert (schema.schema_comment("app"), schema.schema_comment("missing")) == ("a", None)

@@ -10,7 +10,7 @@ from puckdb import SchemaComment, View
 from puckdb.engine import migration_plan
 from puckdb.errors import SchemaCodeError
 from puckdb.inspect import inspect_schema
-from puckdb.model import PUBLIC_SCHEMA_COMMENT, Schema
+from puckdb.model import Schema
 from puckdb.normalize import DevServer, normalize
 
 
@@ -42,10 +42,7 @@ def _metadata() -> MetaData:
 
 def test_declared_comments_are_in_the_model_and_planned_back(pg_server, database_url):
     code = normalize(_metadata(), _dev(pg_server), schemas=["public", "audit"])
-    assert code.schema_comments == (
-        ("audit", "who changed what; it's kept"),
-        ("public", PUBLIC_SCHEMA_COMMENT),
-    )
+    assert code.schema_comments == (("audit", "who changed what; it's kept"),)
     assert code.view("public", "fronts").column_comments == (("Front", "as shown"), ("id", "the card"))
     assert code.view("public", "counts").column_comments == (("n", "cards"),)
 

@@ -44,7 +44,6 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.type_api import TypeEngine
 
 from puckdb import SchemaComment, View
-from puckdb.model import PUBLIC_SCHEMA_COMMENT
 
 INTEGERS = frozenset({"smallint", "integer", "bigint"})
 NUMBERS = INTEGERS | {"numeric", "real", "double"}
@@ -212,8 +211,8 @@ class SchemaSpec:
     enums: tuple[EnumSpec, ...] = ()
     tables: tuple[TableSpec, ...] = ()
     views: tuple[ViewSpec, ...] = ()
-    public_comment: str | None = PUBLIC_SCHEMA_COMMENT
-    """The public schema's comment (a new database's unless changed)."""
+    public_comment: str | None = None
+    """The comment the code declares on the public schema (none: leaves initdb's)."""
 
     def table(self, name: str) -> TableSpec | None:
         return next((t for t in self.tables if t.name == name), None)
@@ -528,7 +527,7 @@ def build_metadata(spec: SchemaSpec) -> MetaData:
             comment=view.comment,
             column_comments=dict(view.column_comments),
         )
-    if spec.public_comment != PUBLIC_SCHEMA_COMMENT:
+    if spec.public_comment is not None:
         SchemaComment("public", metadata, spec.public_comment)
     return metadata
 

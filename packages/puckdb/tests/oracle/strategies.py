@@ -658,7 +658,8 @@ def change_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 
 def change_public_comment(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
-    """public's comment replaced, removed or back to a new database's."""
+    """public's comment replaced, removed, or declared as initdb's own (which the model
+    reads as none)."""
     choices = (PUBLIC_SCHEMA_COMMENT, None, *COMMENTS)
     return replace(spec, public_comment=_other(draw, choices, spec.public_comment))
 

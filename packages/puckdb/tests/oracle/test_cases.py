@@ -104,8 +104,9 @@ def test_schema_comment_changed_and_removed(cluster: Cluster) -> None:
 
 
 def test_public_schema_comment_replaced_and_removed(cluster: Cluster) -> None:
-    # Every new database gives public a comment: replacing it and removing it are changes.
     run_oracle(cluster, [USERS], [USERS, "COMMENT ON SCHEMA public IS 'the app''s tables'"])
+    run_oracle(cluster, [USERS, "COMMENT ON SCHEMA public IS 'the app''s tables'"], [USERS])
+    # initdb's comment and none are the same to the model (a re-created public has none).
     run_oracle(cluster, [USERS], [USERS, "COMMENT ON SCHEMA public IS NULL"])
 
 

@@ -14,7 +14,9 @@ the model's shape changes, so that data from another puckdb is refused, not misr
 (2: schema comments, view column comments.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
-"""The comment ``initdb`` gives the public schema, so every new database has it."""
+"""The comment ``initdb`` gives the public schema. The model reads it as no comment: a
+database whose public schema was dropped and re-created (a common reset) has none, and
+that must not be drift against one that kept initdb's."""
 
 
 _K = TypeVar("_K", EnumType, Sequence, Table, View)
@@ -26,8 +28,7 @@ class Schema:
 
     Sorted on construction (schemas, schema comments and extensions by name, the rest by
     (schema, name)), so two descriptions of the same database are equal and serialize to
-    the same text. The defaults describe a new, empty database: ``public`` with the
-    comment initdb gives it.
+    the same text. The defaults describe a new, empty database.
     """
 
     schemas: tuple[str, ...] = ("public",)
@@ -37,10 +38,10 @@ class Schema:
     sequences: tuple[Sequence, ...] = ()
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
-    schema_comments: tuple[tuple[str, str], ...] = (("public", PUBLIC_SCHEMA_COMMENT),)
-    """(schema, comment) of the managed schemas that have a comment, by name. A comment on
-    a schema that is not in :attr:`schemas` is dropped: a schema without ``public`` does not
-    describe public's default comment."""
+    schema_comments: tuple[tuple[str, str], ...] = ()
+    """(schema, comment) of the managed schemas that have a comment, by name; a comment on
+    a schema that is not in :attr:`schemas` is dropped. public's initdb comment
+    (:data:`PUBLIC_SCHEMA_COMMENT`) counts as none."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "schemas", tuple(sorted(self.schemas)))
@@ -107,7 +108,9 @@ class Schema:
 def _schema_comments(
     comments: tuple[tuple[str, str], ...], schemas: tuple[str, ...]
 ) -> tuple[tuple[str, str], ...]:
-    kept = tuple(sorted(pair for pair in comments if pair[0] in schemas))
+    kept = tuple(
+        sorted(pair for pair in comments if pair[0] in schemas and pair != ("public", PUBLIC_SCHEMA_COMMENT))
+    )
     if len({name for name, _ in kept}) != len(kept):
         raise ValueError(f"a schema has one comment at most, not {kept!r}")
     return kept

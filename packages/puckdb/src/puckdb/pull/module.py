@@ -8,7 +8,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from puckdb.model import PUBLIC_SCHEMA_COMMENT, EnumType, Schema, Sequence
+from puckdb.model import EnumType, Schema, Sequence
 from puckdb.pull.code import LINE_LENGTH, Atom, Str, call, comment_lines, statement
 from puckdb.pull.context import Context, label
 from puckdb.pull.imports import ALL_NAMES, Imports
@@ -145,15 +145,13 @@ def _base(imports: Imports) -> list[str]:
 
 
 def _schema_comments(schema: Schema, imports: Imports) -> list[str]:
-    """``SchemaComment(...)`` for each schema whose comment is not what a new database
-    gives it (public's initdb comment, no comment on any other schema)."""
+    """``SchemaComment(...)`` for each schema with a comment (public's initdb comment is
+    none in the model, so it is never written)."""
     lines: list[str] = []
-    for name in schema.schemas:
-        comment = schema.schema_comment(name)
-        if comment == (PUBLIC_SCHEMA_COMMENT if name == "public" else None):
-            continue
-        text = Str(comment) if comment is not None else Atom("None")
-        lines += call(imports.name("SchemaComment"), Str(name), Atom("Base.metadata"), text).lines(0, "", "")
+    for name, comment in schema.schema_comments:
+        lines += call(imports.name("SchemaComment"), Str(name), Atom("Base.metadata"), Str(comment)).lines(
+            0, "", ""
+        )
     return lines
 
 

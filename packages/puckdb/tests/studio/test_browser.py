@@ -224,7 +224,9 @@ def test_browsing_works_without_javascript(chromium: str, studio_address: str, t
 
 
 @pytest.mark.parametrize("required", [True, False])
-def test_a_missing_browser_fails_in_ci_and_skips_with_its_reason_otherwise(required: bool) -> None:
+def test_a_missing_browser_fails_in_ci_and_skips_with_its_reason_otherwise(
+    required: bool, tmp_path: Path
+) -> None:
     root = Path(__file__).resolve().parents[4]
     environment = {k: v for k, v in os.environ.items() if k != REQUIRE}
     environment["PATH"] = str(Path(sys.executable).parent)  # python, but no chromium
@@ -241,6 +243,9 @@ def test_a_missing_browser_fails_in_ci_and_skips_with_its_reason_otherwise(requi
             "not missing_browser",
             "-p",
             "no:cacheprovider",
+            # Not the default basetemp, whose permissions a new session resets (see
+            # tests/testing/conftest.py).
+            f"--basetemp={tmp_path / 'inner'}",
         ],
         cwd=root,
         env=environment,

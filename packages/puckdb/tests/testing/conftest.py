@@ -92,7 +92,19 @@ class TinyProject:
 
     def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+            # Its own --basetemp: a pytest session on the default one (/tmp/pytest-of-<user>)
+            # resets that folder to 0700, which cuts the embedded server's user off from the
+            # outer session's tmp_path servers while they run (initdb fails half-way).
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--basetemp={self.root / '.pytest-tmp'}",
+                *args,
+            ],
             cwd=self.root,
             env=self.environment() if env is None else env,
             stdout=subprocess.PIPE,

@@ -19,6 +19,7 @@ import hashlib
 import importlib.util
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import time
@@ -302,11 +303,14 @@ class EmbeddedServer:
                 "installation looks broken. Reinstall it with `uv sync --reinstall`."
             ) from error
         except subprocess.CalledProcessError as error:
-            detail = (error.stderr or "").strip().splitlines()
-            reason = detail[-1] if detail else f"exit status {error.returncode}"
+            detail = [line.strip() for line in (error.stderr or "").splitlines() if line.strip()]
+            # initdb ends with its clean-up's outcome; the cause is an earlier error line.
+            errors = [line for line in detail if _ERROR_LINE.search(line)]
+            reason = " ".join(errors or detail[-1:]) or f"exit status {error.returncode}"
+            log = f" Its log is {self.log_file}." if self.log_file.exists() else ""
             raise EmbeddedServerError(
                 f"The embedded PostgreSQL {self.version} server in {self.data_dir} failed while "
-                f"running {program}: {reason}. Its log is {self.log_file}."
+                f"running {program}: {reason}.{log}"
             ) from error
         return result.stdout or ""
 
@@ -323,6 +327,9 @@ class EmbeddedServer:
             mode = parent.stat().st_mode
             if not mode & 0o001:
                 parent.chmod(mode | 0o001)
+
+
+_ERROR_LINE = re.compile(r"\b(error|FATAL|PANIC|could not)\b", re.IGNORECASE)
 
 
 def _is_zombie(pid: int) -> bool:

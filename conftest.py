@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -35,13 +36,27 @@ _counter = itertools.count()
 @pytest.fixture(scope="session", params=_versions(), ids=lambda version: f"pg{version}")
 def pg_server(request: pytest.FixtureRequest) -> Iterator[EmbeddedServer]:
     """A running embedded server of one PostgreSQL version, shared by the session."""
-    version: int = request.param
+    with throwaway_server(request.param) as server:
+        yield server
+
+
+@pytest.fixture
+def other_version_server(pg_server: EmbeddedServer) -> Iterator[EmbeddedServer]:
+    """A throwaway server of the other supported major version than ``pg_server``'s (for
+    code read on one version and a database on the other)."""
+    with throwaway_server({16: 18, 18: 16}[pg_server.version], "other") as server:
+        yield server
+
+
+@contextmanager
+def throwaway_server(version: int, purpose: str = "test") -> Iterator[EmbeddedServer]:
+    """A running embedded server of PostgreSQL ``version`` for the block, then removed."""
     # Not under pytest's own temporary tree: a second pytest session resets that tree's
     # permissions, which a server running as the `puckdb` system user (under root) would
     # then lose access to mid-run. In RAM when there is one: creating a database costs
     # what writing its files costs, about 20 times less there (see puckdb.testing.server);
     # durability buys nothing in a throwaway cluster.
-    root = Path(tempfile.mkdtemp(prefix=f"puckdb-test-pg{version}-", dir=ram_directory()))
+    root = Path(tempfile.mkdtemp(prefix=f"puckdb-{purpose}-pg{version}-", dir=ram_directory()))
     server = EmbeddedServer(root / ".puckdb", version, settings=THROWAWAY_SETTINGS)
     try:
         server.ensure_running()

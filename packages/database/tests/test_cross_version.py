@@ -7,13 +7,9 @@ HNSW indexes, partial indexes, views, defaults) must compare equal across 16 and
 ways: no drift reported by `check`, nothing for `push` to do."""
 
 import dataclasses
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from puckdb.check import check
 from puckdb.config import load_config
@@ -21,37 +17,21 @@ from puckdb.migrations.apply import apply_migrations
 from puckdb.project import DEV_URL_ENV, Project
 from puckdb.push import PushOptions, push
 from puckdb.server.embedded import EmbeddedServer
-from puckdb.testing.server import THROWAWAY_SETTINGS, ram_directory
 
 REPOSITORY = Path(__file__).resolve().parents[3]
-OTHER_VERSION = {16: 18, 18: 16}
-
-
-@pytest.fixture
-def other_server(pg_server: EmbeddedServer) -> Iterator[EmbeddedServer]:
-    """A throwaway server of the other supported major version."""
-    version = OTHER_VERSION[pg_server.version]
-    root = Path(tempfile.mkdtemp(prefix=f"puckdb-test-other-pg{version}-", dir=ram_directory()))
-    server = EmbeddedServer(root / ".puckdb", version, settings=THROWAWAY_SETTINGS)
-    try:
-        server.ensure_running()
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_a_database_on_another_major_version_agrees_with_code_and_migrations(
-    tmp_path: Path, database_url: str, pg_server: EmbeddedServer, other_server: EmbeddedServer
+    tmp_path: Path, database_url: str, pg_server: EmbeddedServer, other_version_server: EmbeddedServer
 ) -> None:
     config = load_config(None, REPOSITORY)
     apply_migrations(database_url, config.migrations)
-    environ = {DEV_URL_ENV: other_server.url("postgres"), config.database_url_env: database_url}
+    environ = {DEV_URL_ENV: other_version_server.url("postgres"), config.database_url_env: database_url}
     # The repository's settings, with the caches under tmp_path.
     local = dataclasses.replace(config, file=tmp_path / "puckdb.toml")
     project = Project(config=local, cwd=tmp_path, environ=environ)
     with psycopg.connect(project.dev_server().admin_url()) as conn:
-        assert conn.info.server_version // 10000 == other_server.version != pg_server.version
+        assert conn.info.server_version // 10000 == other_version_server.version != pg_server.version
 
     result = check(project)
 

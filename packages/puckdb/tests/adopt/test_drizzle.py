@@ -63,6 +63,16 @@ AUDIT = "CREATE TABLE audit (id integer, note text);\n"
 BACKFILL = "UPDATE users SET email = lower(name) || '@example.com' WHERE email IS NULL;\n"
 
 
+def two_migrations_applied_by_drizzle(project: DrizzleProject) -> None:
+    """`users`, then its `email` column: each generated and applied by drizzle-kit."""
+    project.write_schema(SCHEMA_TS % "")
+    project.kit("generate", "--name", "init")
+    project.kit("migrate")
+    project.write_schema(SCHEMA_TS % '\n  email: text("email"),')
+    project.kit("generate", "--name", "add_email")
+    project.kit("migrate")
+
+
 def history_with_a_skipped_migration(
     project: DrizzleProject, custom_sql: str = AUDIT, *, before_skip: str = ""
 ) -> Path:
@@ -70,12 +80,7 @@ def history_with_a_skipped_migration(
     whose journal timestamp is older than the last applied one (written on a branch, merged
     late): `drizzle-kit migrate` skips it and says nothing. ``before_skip`` runs on the database
     before that. Returns the skipped file."""
-    project.write_schema(SCHEMA_TS % "")
-    project.kit("generate", "--name", "init")
-    project.kit("migrate")
-    project.write_schema(SCHEMA_TS % '\n  email: text("email"),')
-    project.kit("generate", "--name", "add_email")
-    project.kit("migrate")
+    two_migrations_applied_by_drizzle(project)
     assert drizzle_rows(project.url) == 2
     if before_skip:
         with psycopg.connect(project.url, autocommit=True) as conn:
@@ -245,12 +250,7 @@ def history_in_a_renamed_table(project: DrizzleProject) -> None:
     config.write_text(
         config.read_text().replace('  out: "./drizzle",\n', '  out: "./drizzle",\n' + RENAMED_HISTORY)
     )
-    project.write_schema(SCHEMA_TS % "")
-    project.kit("generate", "--name", "init")
-    project.kit("migrate")
-    project.write_schema(SCHEMA_TS % '\n  email: text("email"),')
-    project.kit("generate", "--name", "add_email")
-    project.kit("migrate")
+    two_migrations_applied_by_drizzle(project)
     assert not table_exists(project.url, "drizzle.__drizzle_migrations")
     with psycopg.connect(project.url) as conn:
         assert conn.execute("SELECT count(*) FROM public.applied_migrations").fetchone() == (2,)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from secrets import token_hex
 from typing import Any
 
 import psycopg
@@ -100,6 +102,24 @@ def fingerprint(url: str) -> dict[str, object]:
         "large_objects": large_objects,
         "rows": rows,
     }
+
+
+@contextmanager
+def select_only_role(url: str) -> Iterator[str]:
+    """A login role that may SELECT from public's tables and nothing else, for the time of
+    the block; yields the URL that connects as it."""
+    role = f"studio_reader_{token_hex(4)}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+        conn.execute(
+            sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role))
+        )
+    try:
+        yield psycopg.conninfo.make_conninfo(url, user=role)
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
 
 
 def signed_in(test_client: TestClient, secrets: Secrets) -> TestClient:

@@ -12,12 +12,10 @@ import shutil
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from secrets import token_hex
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import psycopg
 import pytest
-from psycopg import sql
 from starlette.testclient import TestClient
 
 from puckdb.check import Finding, check
@@ -27,7 +25,7 @@ from puckdb.server.embedded import EmbeddedServer
 from puckdb.studio.browse import encode_key
 from puckdb.studio.security import Secrets
 
-from .conftest import CARDS, MIGRATIONS, embedding, fingerprint, make_client, signed_in
+from .conftest import CARDS, MIGRATIONS, embedding, fingerprint, make_client, select_only_role, signed_in
 
 CARD = encode_key(["u1", "fr", "c005"])
 
@@ -146,24 +144,15 @@ def test_overview_shows_the_migrations_and_check_on_request(
 def test_overview_of_a_role_that_may_not_read_the_tracking_table_still_shows(
     project: Project, studypuck_url: str, secrets: Secrets
 ) -> None:
-    role = f"studio_reader_{token_hex(4)}"
-    with psycopg.connect(studypuck_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
-        conn.execute(
-            sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role))
-        )
-    try:
-        url = psycopg.conninfo.make_conninfo(studypuck_url, user=role)
-        with make_client(url, secrets, migrations=project.config.migrations) as raw:
-            client = signed_in(raw, secrets)
-            page = client.get("/")
-            assert page.status_code == 200 and 'class="error" role="alert"' in page.text
-            error = client.get("/index.json").json()["status"]["migrations_error"]
-            assert error.startswith("The migrations' status could not be read: permission denied")
-    finally:
-        with psycopg.connect(studypuck_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
-            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    with (
+        select_only_role(studypuck_url) as url,
+        make_client(url, secrets, migrations=project.config.migrations) as raw,
+    ):
+        client = signed_in(raw, secrets)
+        page = client.get("/")
+        assert page.status_code == 200 and 'class="error" role="alert"' in page.text
+        error = client.get("/index.json").json()["status"]["migrations_error"]
+        assert error.startswith("The migrations' status could not be read: permission denied")
 
 
 def test_erd_is_an_svg_of_every_table(client: TestClient) -> None:

@@ -5,18 +5,16 @@ CSRF, --read-only) are JSON there too — checked against the data."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from secrets import token_hex
 from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
 from starlette.testclient import TestClient
 
 from puckdb.studio.browse import encode_key
 from puckdb.studio.security import Secrets
 
-from .conftest import fingerprint, make_client, signed_in
+from .conftest import fingerprint, make_client, select_only_role, signed_in
 
 EDIT = "/t/public/gadgets/row/edit.json"
 NEW = "/t/public/gadgets/new.json"
@@ -165,20 +163,8 @@ def test_a_delete_on_its_json_address_answers_the_deleted_row(
 @pytest.fixture
 def reader(lab_url: str, secrets: Secrets) -> Iterator[TestClient]:
     """The studio connected as a role that may read the gadgets but not change them."""
-    role = f"studio_reader_{token_hex(4)}"
-    with psycopg.connect(lab_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
-        conn.execute(
-            sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(sql.Identifier(role))
-        )
-    try:
-        url = psycopg.conninfo.make_conninfo(lab_url, user=role)
-        with make_client(url, secrets) as test_client:
-            yield signed_in(test_client, secrets)
-    finally:
-        with psycopg.connect(lab_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
-            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    with select_only_role(lab_url) as url, make_client(url, secrets) as test_client:
+        yield signed_in(test_client, secrets)
 
 
 def test_a_write_the_role_may_not_make_answers_403(

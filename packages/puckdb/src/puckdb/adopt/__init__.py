@@ -16,7 +16,10 @@ from puckdb.adopt.history_table import (
 from puckdb.ignored import is_ignored
 from puckdb.project import Project
 
-__all__ = ["AdoptResult", "adopt_drizzle"]
+__all__ = ["DEFAULT_ORIGIN", "AdoptResult", "adopt_drizzle"]
+
+DEFAULT_ORIGIN = "drizzle's default"
+"""Why the history table was read when neither a flag nor a config named it."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class AdoptResult:
     database: str | None
     history_table: HistoryTable = DEFAULT_TABLE
     """The table drizzle's applied migrations were read from."""
-    history_table_origin: str = "drizzle's default"
+    history_table_origin: str = DEFAULT_ORIGIN
     """Why that table: the --history-table flag, the config file that names it, or the default."""
     candidates: tuple[HistoryTable, ...] = ()
     """When that table does not exist: the tables shaped like drizzle's that do."""
@@ -109,7 +112,7 @@ def _history_table(
     if configured is not None:
         table, path = configured
         return table, f"the migrations setting of {path}"
-    return DEFAULT_TABLE, "drizzle's default"
+    return DEFAULT_TABLE, DEFAULT_ORIGIN
 
 
 def _default_source(project: Project) -> Path:

@@ -55,7 +55,7 @@ def drizzle(
     url: UrlOption = None,
 ) -> None:
     """Import a drizzle-kit folder unchanged and record what the database applied (by hash)."""
-    from puckdb.adopt import adopt_drizzle
+    from puckdb.adopt import DEFAULT_ORIGIN, adopt_drizzle
     from puckdb.adopt.history_table import display, parse_history_table
 
     chosen = parse_history_table(history_table) if history_table is not None else None
@@ -91,7 +91,7 @@ def drizzle(
                 "nothing recorded."
             )
         return
-    if result.history_table_origin != "drizzle's default":
+    if result.history_table_origin != DEFAULT_ORIGIN:
         output.stdout.print(f"drizzle's history: {escape(table)} ({escape(result.history_table_origin)}).")
     if result.history_table_managed:
         output.warning(

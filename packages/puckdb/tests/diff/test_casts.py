@@ -1,6 +1,6 @@
 import pytest
 
-from puckdb.diff.casts import base_type, needs_using
+from puckdb.kinds.casts import base_type, needs_using
 
 
 @pytest.mark.parametrize(

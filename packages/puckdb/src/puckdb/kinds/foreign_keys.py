@@ -12,14 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from puckdb.diff.operations import (
-    AddConstraint,
-    AlterColumnType,
-    DropConstraint,
-    DropIndex,
-    Operation,
-    RecreateEnum,
-)
+from puckdb.kinds.base import Operation
+from puckdb.kinds.columns import AlterColumnType
+from puckdb.kinds.constraints import AddConstraint, DropConstraint
+from puckdb.kinds.enums import RecreateEnum
+from puckdb.kinds.indexes import DropIndex
 from puckdb.model import ForeignKey, PrimaryKey, Schema, UniqueConstraint
 
 TableKey = tuple[str, str]

@@ -1,0 +1,307 @@
+"""Tables: created with their columns and inline constraints, dropped, renamed, and
+compared child by child (``columns.py``, ``constraints.py``, ``indexes.py``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from puckdb.kinds.base import Hazard, Kind, Operation, Phase, PlanContext, Row, Rows, name_in_message
+from puckdb.kinds.columns import (
+    COLUMNS,
+    AddColumn,
+    DropColumn,
+    column_definition,
+    column_from_row,
+    diff_column,
+)
+from puckdb.kinds.comments import SetComment
+from puckdb.kinds.constraints import (
+    CONSTRAINTS,
+    AddConstraint,
+    Constraint,
+    DropConstraint,
+    RenameConstraint,
+    constraint_definition,
+    constraints_from_rows,
+    constraints_of,
+)
+from puckdb.kinds.foreign_keys import foreign_keys_in_the_way
+from puckdb.kinds.indexes import INDEXES, CreateIndex, diff_indexes, index_from_row
+from puckdb.kinds.matching import diff_named
+from puckdb.model import Column, Index, Schema, Table
+from puckdb.quoting import ident
+
+# Partitions are skipped (their parent describes them); puckdb does not manage partitioned
+# tables' children yet. Children (columns, constraints, indexes) are attached in Python to
+# the relations this query admitted, so it alone decides what is managed; views read it too.
+RELATIONS = """
+SELECT c.oid, n.nspname, c.relname, c.relkind,
+       c.relpersistence = 'u' AS unlogged, c.relrowsecurity, c.relforcerowsecurity,
+       obj_description(c.oid, 'pg_class') AS comment,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = ANY(%(schemas)s::text[])
+  AND c.relkind IN ('r', 'p', 'v', 'm')
+  AND NOT c.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY n.nspname, c.relname
+"""
+
+
+@dataclass(frozen=True)
+class CreateTable(Operation):
+    """The table with its columns, primary key, unique, check and exclusion constraints.
+    Foreign keys, indexes, comments and row security are separate operations."""
+
+    table: Table
+
+    phase = Phase.CREATE_TABLES
+
+    def render(self) -> tuple[str, ...]:
+        t = self.table
+        lines = [column_definition(column) for column in t.columns]
+        inline: list[Constraint] = []
+        added_after: list[Constraint] = []
+        keys: set[tuple[str, ...]] = set()
+        if t.primary_key is not None:
+            inline.append(t.primary_key)
+            keys.add(t.primary_key.columns)
+        for unique in t.unique_constraints:
+            # CREATE TABLE silently drops a unique constraint over the same columns as the
+            # primary key or an earlier one; ALTER TABLE … ADD keeps it, as the source has it.
+            (added_after if unique.columns in keys else inline).append(unique)
+            keys.add(unique.columns)
+        inline.extend(t.check_constraints)
+        inline.extend(t.exclusion_constraints)
+        lines.extend(constraint_definition(constraint) for constraint in inline)
+        body = ",\n".join(f"    {line}" for line in lines)
+        unlogged = "UNLOGGED " if t.unlogged else ""
+        name = ident(t.schema, t.name)
+        return (
+            f"CREATE {unlogged}TABLE {name} (\n{body}\n)",
+            *(f"ALTER TABLE {name} ADD {constraint_definition(c)}" for c in added_after),
+        )
+
+
+@dataclass(frozen=True)
+class DropTable(Operation):
+    table: Table
+
+    phase = Phase.DROP_TABLES
+
+    def render(self) -> tuple[str, ...]:
+        return (f"DROP TABLE {ident(self.table.schema, self.table.name)}",)
+
+    def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
+        name = name_in_message(self.table.schema, self.table.name)
+        return (
+            Hazard("data-loss", f"drops table {name} and all its rows"),
+            Hazard("backward-incompatible", f"code that uses table {name} breaks"),
+        )
+
+
+@dataclass(frozen=True)
+class RenameTable(Operation):
+    schema: str
+    old: str
+    new: str
+
+    phase = Phase.RENAME_RELATIONS
+
+    def render(self) -> tuple[str, ...]:
+        return (f"ALTER TABLE {ident(self.schema, self.old)} RENAME TO {ident(self.new)}",)
+
+    def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
+        old = name_in_message(self.schema, self.old)
+        return (
+            Hazard(
+                "backward-incompatible", f"renames table {old} to {self.new}; code using the old name breaks"
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class SetLogged(Operation):
+    schema: str
+    table: str
+    unlogged: bool
+
+    phase = Phase.TABLE_SETTINGS
+
+    def render(self) -> tuple[str, ...]:
+        return (
+            f"ALTER TABLE {ident(self.schema, self.table)} SET {'UNLOGGED' if self.unlogged else 'LOGGED'}",
+        )
+
+    def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
+        if not context.holds_data(self.schema, self.table):
+            return ()
+        table = name_in_message(self.schema, self.table)
+        return (Hazard("table-rewrite", f"rewrites {table} to change whether it is logged"),)
+
+
+@dataclass(frozen=True)
+class SetRowSecurity(Operation):
+    schema: str
+    table: str
+    enabled: bool
+    forced: bool
+
+    phase = Phase.TABLE_SETTINGS
+
+    def render(self) -> tuple[str, ...]:
+        table = ident(self.schema, self.table)
+        return (
+            f"ALTER TABLE {table} {'ENABLE' if self.enabled else 'DISABLE'} ROW LEVEL SECURITY",
+            f"ALTER TABLE {table} {'FORCE' if self.forced else 'NO FORCE'} ROW LEVEL SECURITY",
+        )
+
+
+def columns_by_relation(rows: Rows, relations: Mapping[int, Row]) -> dict[int, list[Column]]:
+    """The columns of each relation in ``relations``, in column order."""
+    columns: dict[int, list[Column]] = defaultdict(list)
+    for row in rows["columns"]:
+        if row["attrelid"] in relations:
+            columns[row["attrelid"]].append(column_from_row(row))
+    return columns
+
+
+def indexes_by_relation(rows: Rows, relations: Mapping[int, Row]) -> dict[int, list[Index]]:
+    """The indexes (no constraint's) of each relation in ``relations``."""
+    indexes: dict[int, list[Index]] = defaultdict(list)
+    for row in rows["indexes"]:
+        if row["indrelid"] in relations:
+            indexes[row["indrelid"]].append(index_from_row(row))
+    return indexes
+
+
+def _assemble(rows: Rows) -> Mapping[str, Any]:
+    relations = {row["oid"]: row for row in rows["relations"] if row["relkind"] in ("r", "p")}
+    columns = columns_by_relation(rows, relations)
+    indexes = indexes_by_relation(rows, relations)
+    constraints: dict[int, list[Row]] = defaultdict(list)
+    for row in rows["constraints"]:
+        constraints[row["conrelid"]].append(row)
+    tables = []
+    for oid, relation in relations.items():
+        found = constraints_from_rows(constraints[oid])
+        tables.append(
+            Table(
+                schema=relation["nspname"],
+                name=relation["relname"],
+                columns=tuple(columns[oid]),
+                primary_key=found.primary_key,
+                unique_constraints=found.unique_constraints,
+                foreign_keys=found.foreign_keys,
+                check_constraints=found.check_constraints,
+                exclusion_constraints=found.exclusion_constraints,
+                indexes=tuple(indexes[oid]),
+                comment=relation["comment"],
+                unlogged=relation["unlogged"],
+                rls_enabled=relation["relrowsecurity"],
+                rls_forced=relation["relforcerowsecurity"],
+            )
+        )
+    return {"tables": tuple(tables)}
+
+
+def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[Operation]:
+    operations: list[Operation] = []
+    source_tables = {(t.schema, t.name): t for t in source.tables}
+    target_tables = {(t.schema, t.name): t for t in target.tables}
+    for key, table in target_tables.items():
+        before = source_tables.get(key)
+        operations.extend(_create_table(table) if before is None else diff_table(before, table))
+    operations.extend(DropTable(table) for key, table in source_tables.items() if key not in target_tables)
+    operations.extend(foreign_keys_in_the_way(source, target, [*earlier, *operations]))
+    return operations
+
+
+def _create_table(table: Table) -> list[Operation]:
+    schema, name = table.schema, table.name
+    operations: list[Operation] = [CreateTable(table)]
+    for foreign_key in table.foreign_keys:
+        operations.append(AddConstraint(schema, name, foreign_key))
+        if foreign_key.comment is not None:
+            operations.append(SetComment("CONSTRAINT", schema, name, foreign_key.name, foreign_key.comment))
+    operations.extend(CreateIndex(schema, name, index) for index in table.indexes)
+    if table.rls_enabled or table.rls_forced:
+        operations.append(SetRowSecurity(schema, name, table.rls_enabled, table.rls_forced))
+    if table.comment is not None:
+        operations.append(SetComment("TABLE", schema, name, None, table.comment))
+    for column in table.columns:
+        if column.comment is not None:
+            operations.append(SetComment("COLUMN", schema, name, column.name, column.comment))
+    for constraint in (
+        table.primary_key,
+        *table.unique_constraints,
+        *table.check_constraints,
+        *table.exclusion_constraints,
+    ):
+        if constraint is not None and constraint.comment is not None:
+            operations.append(SetComment("CONSTRAINT", schema, name, constraint.name, constraint.comment))
+    for index in table.indexes:
+        if index.comment is not None:
+            operations.append(SetComment("INDEX", schema, index.name, None, index.comment))
+    return operations
+
+
+def diff_table(source: Table, target: Table) -> list[Operation]:
+    """Operations that turn ``source`` into ``target`` (same schema and name)."""
+    schema, name = target.schema, target.name
+    operations: list[Operation] = []
+    if source.unlogged != target.unlogged:
+        operations.append(SetLogged(schema, name, target.unlogged))
+    if (source.rls_enabled, source.rls_forced) != (target.rls_enabled, target.rls_forced):
+        operations.append(SetRowSecurity(schema, name, target.rls_enabled, target.rls_forced))
+    if source.comment != target.comment:
+        operations.append(SetComment("TABLE", schema, name, None, target.comment))
+
+    source_columns = {column.name: column for column in source.columns}
+    target_columns = {column.name: column for column in target.columns}
+    for column in target.columns:
+        before = source_columns.get(column.name)
+        if before is None:
+            operations.append(AddColumn(schema, name, column))
+            if column.comment is not None:
+                operations.append(SetComment("COLUMN", schema, name, column.name, column.comment))
+        else:
+            operations.extend(diff_column(schema, name, before, column))
+    operations.extend(
+        DropColumn(schema, name, column) for column in source.columns if column.name not in target_columns
+    )
+    operations.extend(
+        diff_named(
+            constraints_of(source),
+            constraints_of(target),
+            _constraint_content,
+            add=lambda c: AddConstraint(schema, name, c),
+            drop=lambda c: DropConstraint(schema, name, c),
+            rename=lambda old, new: RenameConstraint(schema, name, old, new),
+            comment=lambda c: SetComment("CONSTRAINT", schema, name, c.name, c.comment),
+        )
+    )
+    operations.extend(diff_indexes(schema, name, source.indexes, target.indexes))
+    return operations
+
+
+def _constraint_content(constraint: Constraint) -> object:
+    return replace(constraint, name="", comment=None)
+
+
+KIND = Kind(
+    "tables",
+    queries=(
+        ("relations", RELATIONS),
+        ("columns", COLUMNS),
+        ("constraints", CONSTRAINTS),
+        ("indexes", INDEXES),
+    ),
+    assemble=_assemble,
+    diff=_diff,
+)

@@ -1,0 +1,42 @@
+"""SQL text from names and values: the one place puckdb quotes identifiers and literals.
+
+Every stage that writes SQL (the plan's rendering, normalize's DDL, the oracle, the
+studio's schema page) composes names and constants with these, so a name with a quote, a
+capital or a keyword in it round-trips the same way everywhere. Written here rather than
+borrowed from psycopg, whose import would cost a tenth of a second to every command that
+only renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def ident(*parts: str) -> str:
+    """A quoted, dot-joined identifier: ``ident("public", "cards")`` → ``"public"."cards"``.
+
+    Always quoted, embedded quotes doubled: PostgreSQL's own rule, so any name round-trips."""
+    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
+
+
+def qualified(schema: str | None, name: str) -> str:
+    """``"schema"."name"``, or ``"name"`` alone when no schema is given (the search path's)."""
+    return ident(schema, name) if schema else ident(name)
+
+
+def literal(value: str | None) -> str:
+    """A string constant. Quotes are doubled and nothing else is escaped: migrations run
+    with standard_conforming_strings on (PostgreSQL's default since 9.1), where a backslash
+    is an ordinary character. A NUL cannot occur in PostgreSQL text."""
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def column_list(names: Iterable[str]) -> str:
+    """``"a", "b"``: the names of a key, an index or a column list."""
+    return ", ".join(ident(name) for name in names)
+
+
+def cast_using(column: str, data_type: str) -> str:
+    """The ``USING`` expression of a type change that needs an explicit cast:
+    ``"column"::type``."""
+    return f"{ident(column)}::{data_type}"

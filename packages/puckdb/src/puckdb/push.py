@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from puckdb.diff.rename_candidates import RenameCandidate, renames_from_flags, resolve_renames
 from puckdb.engine import migration_plan
 from puckdb.errors import PuckdbError, UsageError
+from puckdb.migrations.runner import InterruptedByUserError
 from puckdb.plan import Plan
 from puckdb.project import Project
 
@@ -56,8 +57,58 @@ def push(
     Possible renames are answered by flags or ``ask``. ``show(plan, applied_migrations)``
     sees the plan before anything runs or is asked, so that a user answers ``confirm`` (a
     terminal prompt) having read the SQL; a plan with data-loss hazards runs only with
-    ``force`` or when ``confirm`` says yes.
+    ``force`` or when ``confirm`` says yes. Ctrl-C raises :class:`InterruptedByUserError`
+    saying what it left.
     """
+    progress = _Progress()
+    try:
+        return _push(project, options, ask, confirm, show, progress)
+    except KeyboardInterrupt as interrupt:
+        raise InterruptedByUserError(progress.interrupted()) from interrupt
+
+
+@dataclass
+class _Progress:
+    """How far a push got, for the message when Ctrl-C stops it."""
+
+    plan: Plan | None = None
+    """Set once the statements start running."""
+    done: int = 0
+
+    def interrupted(self) -> str:
+        if self.plan is None:
+            return (
+                "`puckdb push` was interrupted (Ctrl-C) before it changed the database: nothing was changed. "
+                "Run `puckdb push` again."
+            )
+        total = len(self.plan.statements)
+        if self.plan.transactional and self.done == total:
+            return (
+                "`puckdb push` was interrupted (Ctrl-C) while its transaction committed, so it may or may "
+                "not have taken effect: `puckdb push --dry-run` shows what is still to do."
+            )
+        if self.plan.transactional:
+            return (
+                f"`puckdb push` was interrupted (Ctrl-C) while running statement {self.done + 1} of {total}: "
+                "the push runs in one transaction, which was rolled back, so nothing was changed. Run "
+                "`puckdb push` again."
+            )
+        ran = f"statements 1 to {self.done} stay applied" if self.done else "nothing had been changed yet"
+        return (
+            f"`puckdb push` was interrupted (Ctrl-C) while running statement {self.done + 1} of {total}, "
+            f"outside a transaction (this plan adds enum labels, which must commit before use): {ran}. "
+            "Run `puckdb push` again: it plans from what the database holds now and does the rest."
+        )
+
+
+def _push(
+    project: Project,
+    options: PushOptions,
+    ask: Callable[[RenameCandidate], bool] | None,
+    confirm: Callable[[Plan], bool] | None,
+    show: Callable[[Plan, int], None] | None,
+    progress: _Progress,
+) -> PushResult:
     from puckdb.connect import connect
     from puckdb.inspect import inspect_schema
     from puckdb.migrations.advisory import migration_lock
@@ -90,11 +141,11 @@ def push(
             if not confirm(plan):
                 raise UsageError("Push declined. Nothing was changed.")
         with migration_lock(conn, project.config.lock_wait):
-            _run(conn, plan, project.config.lock_timeout)
+            _run(conn, plan, project.config.lock_timeout, progress)
     return PushResult(plan, True, recorded, time.perf_counter() - started)
 
 
-def _run(conn: psycopg.Connection[Any], plan: Plan, lock_timeout: float) -> None:
+def _run(conn: psycopg.Connection[Any], plan: Plan, lock_timeout: float, progress: _Progress) -> None:
     import psycopg
 
     from puckdb.sqlerrors import describe_statement_error
@@ -116,15 +167,18 @@ def _run(conn: psycopg.Connection[Any], plan: Plan, lock_timeout: float) -> None
             ) from error
 
     conn.execute(timeout)
+    progress.plan = plan
     try:
         if plan.transactional:
             with conn.transaction():
                 for number, statement in enumerate(plan.statements, start=1):
                     run(number, statement.sql, in_transaction=True)
+                    progress.done = number
         else:
             # ALTER TYPE … ADD VALUE must commit before the new label can be used.
             for number, statement in enumerate(plan.statements, start=1):
                 run(number, statement.sql, in_transaction=False)
+                progress.done = number
     finally:
         if not conn.broken:
             conn.execute("RESET lock_timeout")

@@ -86,7 +86,10 @@ def generate(
     project = Project.load(config)
     options = GenerateOptions(name=name, custom=custom, rename_flags=tuple(rename or ()), no_rename=no_rename)
     ask = (lambda candidate: _confirm(candidate.question)) if interactive() else None
-    result = run_generate(project, options, ask)
+    from puckdb.cli.interrupt import reporting_interrupted_generate
+
+    with reporting_interrupted_generate(project.config.migrations):
+        result = run_generate(project, options, ask)
     if result.migration is None:
         output.stdout.print("No schema changes: the migrations already build what the code describes.")
         return
@@ -259,7 +262,7 @@ def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOpti
     project = Project.load(config, url)
     target = project.target()
     state = migration_status(target.url, project.config.migrations)
-    attention = state.having(*_NEEDS_ATTENTION)
+    attention = [e for e in state.entries if e.status in _NEEDS_ATTENTION or e.problem is not None]
     if as_json:
         output.emit_json(
             {
@@ -272,6 +275,7 @@ def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOpti
                         "file": str(e.migration.path) if e.migration else None,
                         "applied_at": e.record.applied_at.isoformat() if e.record else None,
                         "applied_by": e.record.applied_by if e.record else None,
+                        "problem": e.problem,
                     }
                     for e in state.entries
                 ],
@@ -294,6 +298,7 @@ def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOpti
     for entry in state.entries:
         applied = f"{entry.record.applied_at:%Y-%m-%d %H:%M}" if entry.record else ""
         colour = "green" if entry.status == "applied" else "yellow" if entry.status == "pending" else "red"
+        colour = "red" if entry.problem else colour
         table.add_row(
             f"{entry.version:04d}", escape(entry.name), f"[{colour}]{_status_text(entry)}[/]", applied
         )
@@ -307,10 +312,14 @@ def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOpti
             "resume with `puckdb apply`, partly rolled back ones with `puckdb down`; a modified or unknown "
             "one needs its file restored from git."
         )
+        for entry in state.with_problems:
+            output.stdout.print(escape(entry.problem or ""))
         raise typer.Exit(1)
 
 
 def _status_text(entry: MigrationStatus) -> str:
+    if entry.problem is not None:
+        return f"{entry.status}, unreadable (not UTF-8)"
     record = entry.record
     if entry.status == "partial" and record is not None and entry.migration is not None:
         return f"partial ({record.statements_done} of {len(entry.migration.statements)} ran)"

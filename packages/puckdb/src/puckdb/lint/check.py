@@ -12,17 +12,22 @@ from puckdb.lint.catalog import Catalog
 from puckdb.lint.findings import PARSE_ERROR, Finding, Hit
 from puckdb.lint.parsing import parse_statements
 from puckdb.lint.rules import check
-from puckdb.lint.rules.common import blocking
+from puckdb.lint.rules.common import blocking, warning
 from puckdb.lint.scope import FileScope
+from puckdb.migrations.files import BYTE_ORDER_MARK
 from puckdb.migrations.header import parse_header
 
 
 def lint_text(path: Path, text: str, catalog: Catalog) -> tuple[list[Finding], Catalog]:
     """The findings of the migration ``text`` (read from ``path``) run against a database
-    holding ``catalog``, and the catalog as the migration leaves it."""
+    holding ``catalog``, and the catalog as the migration leaves it. ``text`` may start
+    with a byte order mark: puckdb runs such a file without it, and lint says it is there."""
+    findings: list[Finding] = []
+    if text.startswith(BYTE_ORDER_MARK):
+        text = text.removeprefix(BYTE_ORDER_MARK)
+        findings.append(_byte_order_mark(path))
     header = parse_header(text)
     scope = FileScope.start(header.transactional, catalog)
-    findings: list[Finding] = []
     for statement in parse_statements(text):
         if statement.node is None:
             hits = [_unparsable(statement.error or "unknown error")]
@@ -31,6 +36,22 @@ def lint_text(path: Path, text: str, catalog: Catalog) -> tuple[list[Finding], C
             scope.record(statement.node)
         findings.extend(finding(path, statement.line, statement.first_line, hit, header) for hit in hits)
     return findings, scope.catalog
+
+
+BYTE_ORDER_MARK_KIND = "byte-order-mark"
+
+
+def _byte_order_mark(path: Path) -> Finding:
+    """A warning, never a failure: puckdb and psql skip the mark, but other tools that read
+    the file (an older applier, a diff, a linter of another stack) may not."""
+    hit = warning(
+        BYTE_ORDER_MARK_KIND,
+        "the file starts with a UTF-8 byte order mark (EF BB BF); puckdb ignores it when it runs the "
+        "file, and its checksum covers it",
+        "save the file as UTF-8 without a BOM (then `puckdb lock`, if it is not applied anywhere)",
+    )
+    first = "(the first three bytes: EF BB BF)"
+    return Finding(path, 1, first, hit.kind, hit.severity, hit.message, hit.hint)
 
 
 def _unparsable(error: str) -> Hit:

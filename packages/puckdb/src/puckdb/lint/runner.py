@@ -17,7 +17,7 @@ from puckdb.lint.catalog import Catalog
 from puckdb.lint.check import lint_text
 from puckdb.lint.findings import Finding, LintReport
 from puckdb.lint.live import read_catalog
-from puckdb.migrations.files import Migration, MigrationsFolderError, read_migrations
+from puckdb.migrations.files import BYTE_ORDER_MARK, Migration, MigrationsFolderError, read_migrations
 from puckdb.migrations.status import migration_status
 
 _VERSION = re.compile(r"^(\d{4})_[a-z0-9][a-z0-9_]*\.sql$")
@@ -65,7 +65,9 @@ def lint_pending(url: str, folder: Path) -> LintReport:
 def _lint_migrations(migrations: Sequence[Migration], catalog: Catalog) -> LintReport:
     findings: list[Finding] = []
     for migration in migrations:
-        found, catalog = lint_text(migration.path, migration.text, catalog)
+        # With its byte order mark, if it has one: lint_text reports the mark.
+        text = BYTE_ORDER_MARK + migration.text if migration.has_byte_order_mark else migration.text
+        found, catalog = lint_text(migration.path, text, catalog)
         findings.extend(found)
     return LintReport(tuple(m.path for m in migrations), tuple(findings))
 

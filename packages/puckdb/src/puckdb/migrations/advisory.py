@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -56,27 +57,83 @@ def migration_lock(conn: psycopg.Connection[Any], wait_seconds: float) -> Iterat
 
 def _describe_holder(conn: psycopg.Connection[Any]) -> str:
     unsigned = ADVISORY_KEY & 0xFFFFFFFFFFFFFFFF
-    row = conn.execute(
+    holders = read_sessions(
+        conn,
         """
-        SELECT l.pid, a.application_name, a.client_addr::text, a.usename,
-               to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ')
-        FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+        SELECT l.pid FROM pg_locks l
         WHERE l.locktype = 'advisory' AND l.granted
           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND l.classid = %s::bigint::oid AND l.objid = %s::bigint::oid AND l.objsubid = 1
         """,
         (unsigned >> 32, unsigned & 0xFFFFFFFF),
-    ).fetchone()
-    if row is None:
-        return "it was released just now"
-    pid, application, address, user, started = row
-    parts = [f"pid {pid}"]
-    if application:
-        parts.append(f"application {application!r}")
-    if user:
-        parts.append(f"role {user}")
-    if address:
-        parts.append(f"from {address}")
-    if started:
-        parts.append(f"connected since {started}")
+    )
+    return describe_session(holders[0]) if holders else "it was released just now"
+
+
+@dataclass(frozen=True)
+class Session:
+    """Another database session, as pg_stat_activity shows it, for messages that must say
+    who holds what puckdb is waiting for."""
+
+    pid: int
+    application: str | None
+    user: str | None
+    address: str | None
+    state: str | None
+    connected_since: str | None
+    transaction_seconds: float | None
+    """How long its transaction has been open; None outside a transaction."""
+    query: str | None
+    """Its current (or, when idle, last) query."""
+
+
+_QUERY_SHOWN = 80
+
+
+def read_sessions(conn: psycopg.Connection[Any], pids_query: str, params: Sequence[object]) -> list[Session]:
+    """The sessions whose pids ``pids_query`` (one ``pid`` column) returns, by pid."""
+    rows = conn.execute(
+        f"""
+        SELECT a.pid, a.application_name, a.usename, a.client_addr::text, a.state,
+               to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ'),
+               extract(epoch FROM clock_timestamp() - a.xact_start)::float8,
+               left(a.query, 500)
+        FROM pg_stat_activity a WHERE a.pid IN ({pids_query}) ORDER BY a.pid
+        """,
+        params,
+    ).fetchall()
+    return [Session(*row) for row in rows]
+
+
+def describe_session(session: Session) -> str:
+    """``pid 4242, application 'psql', role alice, idle in transaction, transaction open
+    12 s, query 'LOCK TABLE cards …', connected since …``: what a user needs to find the
+    session, judge it and end it."""
+    parts = [f"pid {session.pid}"]
+    if session.application:
+        parts.append(f"application {session.application!r}")
+    if session.user:
+        parts.append(f"role {session.user}")
+    if session.address:
+        parts.append(f"from {session.address}")
+    if session.state:
+        parts.append(session.state)
+    if session.transaction_seconds is not None:
+        parts.append(f"transaction open {_duration(session.transaction_seconds)}")
+    if session.query:
+        query = " ".join(session.query.split())
+        shown = query if len(query) <= _QUERY_SHOWN else query[: _QUERY_SHOWN - 1] + "…"
+        # An idle session's query is the one it last ran (e.g. the LOCK TABLE it still holds).
+        last = "last " if (session.state or "").startswith("idle") else ""
+        parts.append(f"{last}query {shown!r}")
+    if session.connected_since:
+        parts.append(f"connected since {session.connected_since}")
     return ", ".join(parts)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

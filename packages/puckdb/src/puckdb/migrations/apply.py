@@ -18,10 +18,19 @@ import psycopg
 from puckdb.connect import connect, reporting_lost_connection
 from puckdb.errors import PuckdbError, UsageError
 from puckdb.migrations.advisory import migration_lock
-from puckdb.migrations.files import Migration, format_version
+from puckdb.migrations.concurrent_index import concurrent_index, index_validity, invalid_index_advice
+from puckdb.migrations.files import Migration, MigrationsFolderError, format_version
 from puckdb.migrations.lockfile import verified_migrations
 from puckdb.migrations.resume import Resume, resumes
-from puckdb.migrations.runner import run_in_transaction, run_statements, session_lock_timeout
+from puckdb.migrations.runner import (
+    Blockers,
+    BlockerWatch,
+    InterruptedAtCommit,
+    InterruptedByUserError,
+    run_in_transaction,
+    run_statements,
+    session_lock_timeout,
+)
 from puckdb.migrations.state import DatabaseState, database_state
 from puckdb.migrations.tracking import (
     ensure_tracking_table,
@@ -114,22 +123,39 @@ def apply_migrations(
                 time.perf_counter() - started,
                 {v: r.statements_done + 1 for v, r in resumes.items()},
             )
-        # Statements report a broken connection themselves (naming the statement); this
-        # covers the bookkeeping around them (the lock, the tracking rows).
-        with (
-            reporting_lost_connection(conn, url, "preparing to apply", _LOST_OUTCOME) as activity,
-            migration_lock(conn, options.lock_wait_seconds),
-        ):
-            ensure_tracking_table(conn)
-            state = database_state(migrations, read_applied(conn))
-            planned, resumes = _planned(state, migrations, options.to)
-            done: list[MigrationApplied] = []
-            for migration in planned:
-                activity.what = f"applying {migration.label}"
-                resume = resumes.get(migration.version)
-                report(MigrationStarted(migration, (resume.statements_done if resume else 0) + 1))
-                done.append(_apply_one(conn, migration, resume, options.lock_timeout_seconds))
-                report(done[-1])
+        done: list[MigrationApplied] = []
+        running: Migration | None = None
+        try:
+            # Statements report a broken connection themselves (naming the statement); this
+            # covers the bookkeeping around them (the lock, the tracking rows).
+            with (
+                reporting_lost_connection(conn, url, "preparing to apply", _LOST_OUTCOME) as activity,
+                migration_lock(conn, options.lock_wait_seconds),
+                BlockerWatch(
+                    url, conn.info.backend_pid, delay=min(0.5, options.lock_timeout_seconds / 4)
+                ) as watch,
+            ):
+                ensure_tracking_table(conn)
+                state = database_state(migrations, read_applied(conn))
+                planned, resumes = _planned(state, migrations, options.to)
+                for migration in planned:
+                    activity.what = f"applying {migration.label}"
+                    resume = resumes.get(migration.version)
+                    running = migration
+                    report(MigrationStarted(migration, (resume.statements_done if resume else 0) + 1))
+                    done.append(
+                        _apply_one(
+                            conn,
+                            migration,
+                            resume,
+                            options.lock_timeout_seconds,
+                            lambda: watch.blockers(within=options.lock_timeout_seconds),
+                        )
+                    )
+                    running = None
+                    report(done[-1])
+        except KeyboardInterrupt as interrupt:
+            raise InterruptedByUserError(_interrupted(conn, running, done, interrupt)) from interrupt
     return ApplyResult(
         tuple(done), tuple(planned), len(state.having("applied")), time.perf_counter() - started
     )
@@ -141,6 +167,9 @@ def _planned(
     refuse_changed_history(state)
     refuse_partly_rolled_back(state)
     planned = [m for m in state.to_apply if to is None or m.version <= to]
+    for migration in planned:  # refused before anything runs, not when its turn comes
+        if migration.unreadable is not None:
+            raise MigrationsFolderError(migration.unreadable)
     found = resumes(state)
     return planned, {m.version: found[m.version] for m in planned if m.version in found}
 
@@ -195,8 +224,81 @@ def refuse_changed_history(state: DatabaseState) -> None:
         )
 
 
+def _interrupted(
+    conn: psycopg.Connection[Any],
+    migration: Migration | None,
+    done: Sequence[MigrationApplied],
+    interrupt: KeyboardInterrupt,
+) -> str:
+    """What Ctrl-C left: which migration it interrupted and in what state, as one paragraph."""
+    before = (
+        f" The {len(done)} migration(s) this run applied before it stay applied "
+        f"({', '.join(d.migration.label for d in done)})."
+        if done
+        else ""
+    )
+    if migration is None:
+        where = "between two migrations" if done else "before it began to apply a migration"
+        return (
+            f"`puckdb apply` was interrupted (Ctrl-C) {where}: no migration was left half done.{before} "
+            "Run `puckdb apply` again to apply what is still pending."
+        )
+    label = migration.label
+    if migration.header.transactional:
+        if isinstance(interrupt, InterruptedAtCommit):
+            return (
+                f"`puckdb apply` was interrupted (Ctrl-C) while the transaction of {label} committed, so "
+                f"it may or may not have taken effect.{before} `puckdb status` shows whether it is recorded "
+                "(its row commits with it); `puckdb apply` applies it if it is not."
+            )
+        return (
+            f"`puckdb apply` was interrupted (Ctrl-C) while applying {label}: its transaction was rolled "
+            f"back, so nothing of it was applied or recorded.{before} Run `puckdb apply` to apply it "
+            "(and what follows it)."
+        )
+    return (
+        f"`puckdb apply` was interrupted (Ctrl-C) while applying {label}, which runs outside a "
+        f"transaction: {_progress_left(conn, migration)}{before}"
+    )
+
+
+def _progress_left(conn: psycopg.Connection[Any], migration: Migration) -> str:
+    """How far an interrupted migration outside a transaction got, read from its row."""
+    statements = migration.statements
+    try:
+        row = next((r for r in read_applied(conn) if r.version == migration.version), None)
+    except psycopg.Error:
+        return (
+            "it stopped part-way and puckdb could not read how far it got; `puckdb status` shows it and "
+            "`puckdb apply` resumes it."
+        )
+    if row is None:
+        return "none of its statements had run. Run `puckdb apply` to apply it."
+    if row.finished:
+        return "all its statements had run and it is recorded as applied."
+    ran = row.statements_done
+    statement = statements[ran]
+    left = (
+        f"it is now partial, {ran} of {len(statements)} statements done (statement {ran + 1}, line "
+        f"{statement.line}, was running and was canceled). Running `puckdb apply` resumes it at statement "
+        f"{ran + 1}."
+    )
+    index = concurrent_index(statement.sql)
+    try:
+        invalid = index is not None and index_validity(conn, index) is False
+    except psycopg.Error:
+        invalid = False
+    if invalid and index is not None:
+        left += " " + invalid_index_advice(index)
+    return left
+
+
 def _apply_one(
-    conn: psycopg.Connection[Any], migration: Migration, resume: Resume | None, lock_timeout: float
+    conn: psycopg.Connection[Any],
+    migration: Migration,
+    resume: Resume | None,
+    lock_timeout: float,
+    blockers: Blockers,
 ) -> MigrationApplied:
     statements = migration.statements
     started = time.perf_counter()
@@ -214,7 +316,14 @@ def _apply_one(
                 timedelta(seconds=time.perf_counter() - started),
             )
 
-        run_in_transaction(conn, statements, migration.path, then=record, lock_timeout_seconds=lock_timeout)
+        run_in_transaction(
+            conn,
+            statements,
+            migration.path,
+            then=record,
+            lock_timeout_seconds=lock_timeout,
+            blockers=blockers,
+        )
     else:
         record_started(conn, migration.version, migration.name, migration.checksum)
         if resume is not None and resume.file_changed:
@@ -230,6 +339,7 @@ def _apply_one(
                 ),
                 rolled_back=False,
                 lock_timeout_seconds=lock_timeout,
+                blockers=blockers,
             )
         record_finished(conn, migration.version, timedelta(seconds=time.perf_counter() - started))
     return MigrationApplied(migration, time.perf_counter() - started, len(statements) - resume_at)

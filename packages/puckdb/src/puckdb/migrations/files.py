@@ -7,6 +7,7 @@ follow the pattern, one file per version, no down file without its migration.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from puckdb.migrations.header import Header, parse_header
 from puckdb.migrations.sqltext import SqlStatement, split_statements
 
 LOCK_FILE_NAME = "puckdb.lock"
+BYTE_ORDER_MARK = "\ufeff"
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9][a-z0-9_]*)\.sql$")
 _DOWN = re.compile(r"^(\d{4})_([a-z0-9][a-z0-9_]*)\.down\.sql$")
 
@@ -54,13 +56,22 @@ class Migration:
 
     @cached_property
     def text(self) -> str:
+        """The file as text, without a leading byte order mark (the checksum stays over
+        the exact bytes)."""
+        return decode_sql(self.content, self.path)
+
+    @property
+    def has_byte_order_mark(self) -> bool:
+        return self.content.startswith(codecs.BOM_UTF8)
+
+    @cached_property
+    def unreadable(self) -> str | None:
+        """Why the file cannot be run (it is not UTF-8 text), as one paragraph; None when it can."""
         try:
-            return self.content.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise MigrationsFolderError(
-                f"{self.path} is not valid UTF-8 (byte {error.start}): migrations are UTF-8 text. "
-                "Re-save the file as UTF-8."
-            ) from error
+            _ = self.text
+        except MigrationsFolderError as error:
+            return error.message
+        return None
 
     @cached_property
     def statements(self) -> list[SqlStatement]:
@@ -70,15 +81,32 @@ class Migration:
     def header(self) -> Header:
         return parse_header(self.text)
 
-    def down_statements(self) -> list[SqlStatement]:
-        if self.down_path is None:
-            return []
-        return split_statements(self.down_path.read_text(encoding="utf-8"))
-
-    def down_header(self) -> Header | None:
+    def down_text(self) -> str | None:
         if self.down_path is None:
             return None
-        return parse_header(self.down_path.read_text(encoding="utf-8"))
+        return decode_sql(self.down_path.read_bytes(), self.down_path)
+
+    def down_statements(self) -> list[SqlStatement]:
+        text = self.down_text()
+        return [] if text is None else split_statements(text)
+
+    def down_header(self) -> Header | None:
+        text = self.down_text()
+        return None if text is None else parse_header(text)
+
+
+def decode_sql(content: bytes, path: Path) -> str:
+    """A migration file's bytes as text. A leading UTF-8 byte order mark (some Windows
+    editors write one) is dropped, as psql drops it: PostgreSQL would otherwise see it as
+    the start of the first statement, and the header behind it would go unread."""
+    try:
+        return content.decode("utf-8").removeprefix(BYTE_ORDER_MARK)
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise MigrationsFolderError(
+            f"{path} is not valid UTF-8 (line {line}, byte {error.start}): migrations are UTF-8 text. "
+            "Re-save the file as UTF-8 (if it was never applied anywhere, then run `puckdb lock`)."
+        ) from error
 
 
 def checksum_of(content: bytes) -> str:

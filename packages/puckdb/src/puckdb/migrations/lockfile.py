@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,10 +60,16 @@ def write_lock(folder: Path, migrations: Sequence[Migration]) -> None:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write through a temporary file and rename, so a crash leaves the old or the new
-    content, never half of one."""
+    content, never half of one.
+
+    The file gets the mode a plain ``open()`` would give it (0644 under the usual umask),
+    or keeps the mode it had: migrations and the lock file are source files that
+    teammates, CI and deploy users read. ``mkstemp`` alone would make them 0600.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, _mode_for(path))
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
@@ -73,6 +80,18 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        pass
+    # The umask can only be read by setting it; set it straight back. (puckdb writes these
+    # files from the main thread only, so no other thread creates a file in between.)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def read_lock(folder: Path) -> list[LockEntry] | None:
     """The lock file's entries; None when there is no lock file."""
     path = folder / LOCK_FILE_NAME
@@ -80,7 +99,15 @@ def read_lock(folder: Path) -> list[LockEntry] | None:
         return None
     entries: list[LockEntry] = []
     chain: str | None = None
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    content = path.read_bytes()
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad_line = content[: error.start].count(b"\n") + 1
+        raise MigrationsFolderError(
+            _not_a_lock_file(path, bad_line, f"holds bytes that are not UTF-8 text (byte {error.start})")
+        ) from error
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
@@ -96,9 +123,7 @@ def read_lock(folder: Path) -> list[LockEntry] | None:
             chain = found.group(1)
         else:
             raise MigrationsFolderError(
-                f"{path} line {number} is not a lock entry ({line[:60]!r}): expected "
-                "`NNNN_name.sql <sha256>` or the final `chain <sha256>`. The file is written by puckdb; "
-                "if it was damaged, restore it from git or rewrite it from the files with `puckdb lock`."
+                _not_a_lock_file(path, number, f"is not a lock entry ({line[:60]!r})")
             )
     expected = chain_hashes([(e.file_name, e.checksum) for e in entries])
     if chain is None or chain != (expected[-1] if expected else hashlib.sha256(b"").hexdigest()):
@@ -108,6 +133,16 @@ def read_lock(folder: Path) -> list[LockEntry] | None:
             "`puckdb lock` once you have checked the migrations are the ones you want."
         )
     return entries
+
+
+def _not_a_lock_file(path: Path, line: int, what: str) -> str:
+    """One paragraph for a lock file that is not what puckdb writes: text garbage and
+    binary garbage (a bad merge tool, a truncated copy) get the same advice."""
+    return (
+        f"{path} line {line} {what}: expected `NNNN_name.sql <sha256>` or the final `chain <sha256>`. "
+        "The file is written by puckdb; if it was damaged, restore it from git or rewrite it from the "
+        "files with `puckdb lock`."
+    )
 
 
 def verify_lock(folder: Path, migrations: Sequence[Migration]) -> None:

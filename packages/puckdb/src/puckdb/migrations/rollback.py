@@ -29,9 +29,16 @@ from puckdb.migrations.apply import (
 from puckdb.migrations.files import Migration, format_version
 from puckdb.migrations.lockfile import verified_migrations, write_lock
 from puckdb.migrations.resume import check_ran_unchanged
-from puckdb.migrations.runner import run_in_transaction, run_statements, session_lock_timeout
+from puckdb.migrations.runner import (
+    InterruptedAtCommit,
+    InterruptedByUserError,
+    run_in_transaction,
+    run_statements,
+    session_lock_timeout,
+)
 from puckdb.migrations.sqltext import SqlStatement, statement_span
 from puckdb.migrations.state import DatabaseState, database_state
+from puckdb.migrations.status import applied_versions
 from puckdb.migrations.tracking import (
     ensure_tracking_table,
     forget,
@@ -81,22 +88,89 @@ def down(
     """
     migrations = verified_migrations(folder)
     done: list[RolledBack] = []
-    with (
-        connect(url, autocommit=True) as conn,
-        reporting_lost_connection(conn, url, "preparing to roll back", _LOST_OUTCOME) as activity,
-        migration_lock(conn, lock_wait_seconds),
-    ):
-        applied = read_applied(conn)
-        if applied:
-            # A table made by an older puckdb lacks the columns a down's progress goes in.
-            ensure_tracking_table(conn)
-        state = database_state(migrations, applied)
-        for step in _steps(state, to, force):
-            activity.what = f"rolling back {step.migration.label}"
-            _confirm_losses(step.migration, force, confirm)
-            done.append(_roll_back(conn, step, lock_timeout_seconds))
-            report(done[-1])
+    running: _Step | None = None
+    asking = False
+    with connect(url, autocommit=True) as conn:
+        try:
+            with (
+                reporting_lost_connection(conn, url, "preparing to roll back", _LOST_OUTCOME) as activity,
+                migration_lock(conn, lock_wait_seconds),
+            ):
+                applied = read_applied(conn)
+                if applied:
+                    # A table made by an older puckdb lacks the columns a down's progress goes in.
+                    ensure_tracking_table(conn)
+                state = database_state(migrations, applied)
+                for step in _steps(state, to, force):
+                    activity.what = f"rolling back {step.migration.label}"
+                    running, asking = step, True
+                    _confirm_losses(step.migration, force, confirm)
+                    asking = False
+                    done.append(_roll_back(conn, step, lock_timeout_seconds))
+                    running = None
+                    report(done[-1])
+        except KeyboardInterrupt as interrupt:
+            message = _interrupted(conn, running, asking, done, interrupt)
+            raise InterruptedByUserError(message) from interrupt
     return done
+
+
+def _interrupted(
+    conn: psycopg.Connection[Any],
+    step: _Step | None,
+    asking: bool,
+    done: list[RolledBack],
+    interrupt: KeyboardInterrupt,
+) -> str:
+    """What Ctrl-C left: which rollback it interrupted and in what state, as one paragraph."""
+    before = (
+        f" The {len(done)} migration(s) this run rolled back before it stay rolled back "
+        f"({', '.join(d.migration.label for d in done)})."
+        if done
+        else ""
+    )
+    if step is None or asking:
+        where = f"while asking about {step.migration.label}" if step is not None else "before a down file ran"
+        return (
+            f"`puckdb down` was interrupted (Ctrl-C) {where}: nothing was left half rolled back.{before} "
+            "Run `puckdb down` again to roll back what is still applied."
+        )
+    label = step.migration.label
+    if step.transactional:
+        if isinstance(interrupt, InterruptedAtCommit):
+            return (
+                f"`puckdb down` was interrupted (Ctrl-C) while the transaction rolling back {label} "
+                f"committed, so it may or may not have taken effect.{before} `puckdb status` shows whether "
+                f"{label} is still recorded as applied; `puckdb down` rolls it back if it is."
+            )
+        return (
+            f"`puckdb down` was interrupted (Ctrl-C) while rolling back {label}: its transaction was "
+            f"rolled back, so {label} is still applied and recorded.{before} Run `puckdb down` again to "
+            "roll it back."
+        )
+    total = len(step.statements)
+    try:
+        row = next((r for r in read_applied(conn) if r.version == step.migration.version), None)
+    except psycopg.Error:
+        row = None
+    if row is None:
+        state = "it is no longer recorded, so its down file had finished."
+    elif row.down_statements_done is None:
+        state = (
+            f"none of its {total} down statements had run, so it is still applied. Run `puckdb down` again."
+        )
+    else:
+        ran = row.down_statements_done
+        state = (
+            f"it is now partly rolled back, {ran} of {total} down statements done (down statement {ran + 1}, "
+            f"line {step.statements[ran].line} of {step.down_path.name}, was running and was canceled). "
+            f"Running `puckdb down` resumes it at down statement {ran + 1}; `puckdb apply` refuses until "
+            "then."
+        )
+    return (
+        f"`puckdb down` was interrupted (Ctrl-C) while rolling back {label}, whose down file runs outside a "
+        f"transaction: {state}{before}"
+    )
 
 
 @dataclass(frozen=True)

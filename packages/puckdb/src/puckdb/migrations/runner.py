@@ -3,6 +3,8 @@ its line and PostgreSQL's position."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +16,7 @@ from psycopg import sql
 
 from puckdb.connect import connection_lost, is_lost
 from puckdb.errors import PuckdbError
+from puckdb.migrations.advisory import Session, describe_session, read_sessions
 from puckdb.migrations.concurrent_index import (
     ConcurrentIndex,
     concurrent_index,
@@ -37,6 +40,73 @@ class MigrationSqlError(PuckdbError):
     """PostgreSQL rejected a statement of a migration (or down) file."""
 
 
+class InterruptedByUserError(PuckdbError):
+    """The user pressed Ctrl-C: the message says what was interrupted and what it left."""
+
+    exit_code = 130  # 128 + SIGINT, as shells report a command Ctrl-C ended
+
+
+class InterruptedAtCommit(KeyboardInterrupt):
+    """Ctrl-C arrived while a migration's transaction committed: whether it did is unknown."""
+
+
+Blockers = Callable[[], Sequence[Session]]
+"""The sessions that blocked the statement that just timed out waiting for a lock."""
+
+
+class BlockerWatch:
+    """Who blocks ``pid``'s statements, seen from a second connection while they wait.
+
+    Once a statement's lock wait times out, PostgreSQL no longer knows whom it waited for,
+    so the answer has to be read during the wait: a thread polls ``pg_blocking_pids()``
+    and keeps the last sessions it saw. It connects only after ``delay`` seconds, so a
+    quick run never opens the extra connection; any failure of its own is ignored (it only
+    improves a message).
+    """
+
+    def __init__(self, url: str, pid: int, *, delay: float, interval: float = 0.1) -> None:
+        self._url, self._pid, self._delay, self._interval = url, pid, delay, interval
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._seen: tuple[float, list[Session]] | None = None
+        self._thread = threading.Thread(target=self._watch, name="puckdb-blocker-watch", daemon=True)
+
+    def __enter__(self) -> BlockerWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        # Joined, not abandoned: its connection must be gone when apply returns (a caller
+        # may copy the database as a template next, which needs no other session on it).
+        self._thread.join()
+
+    def blockers(self, within: float) -> list[Session]:
+        """The blocking sessions seen during the last ``within`` seconds (a lock wait that
+        just timed out lasted lock_timeout)."""
+        with self._lock:
+            seen = self._seen
+        if seen is None or time.monotonic() - seen[0] > within + self._interval:
+            return []
+        return seen[1]
+
+    def _watch(self) -> None:
+        if self._stop.wait(self._delay):
+            return
+        try:
+            with psycopg.connect(
+                self._url, autocommit=True, connect_timeout=5, application_name="puckdb lock watch"
+            ) as conn:
+                while not self._stop.is_set():
+                    found = read_sessions(conn, "SELECT unnest(pg_blocking_pids(%s))", (self._pid,))
+                    if found:
+                        with self._lock:
+                            self._seen = (time.monotonic(), found)
+                    self._stop.wait(self._interval)
+        except Exception:  # best effort: it only improves a message, the migration goes on without it
+            return
+
+
 def _script_text(statements: Sequence[SqlStatement]) -> str:
     return script_text([s.sql for s in statements])
 
@@ -48,6 +118,7 @@ def run_in_transaction(
     *,
     then: Callable[[], None] = lambda: None,
     lock_timeout_seconds: float | None = None,
+    blockers: Blockers = lambda: (),
 ) -> None:
     """Run ``statements`` and ``then`` in one transaction on an autocommit connection.
 
@@ -55,7 +126,11 @@ def run_in_transaction(
     on a large migration). When PostgreSQL rejects the script, the statement at fault is
     found from the error's position when it has one (syntax and name errors). Otherwise the
     script is rolled back and run again statement by statement to name it, except after a
-    lock timeout: the second run would wait as long again.
+    lock timeout: the second run would wait as long again. ``blockers`` names the sessions
+    a lock timeout waited for (:class:`BlockerWatch`).
+
+    Ctrl-C while the transaction commits raises :class:`InterruptedAtCommit`: only then is
+    it unknown whether the migration took effect.
     """
     setting = (
         f"SET LOCAL lock_timeout = '{int(lock_timeout_seconds * 1000)}ms'{_SEPARATOR}"
@@ -70,6 +145,10 @@ def run_in_transaction(
             then()
             phase = "commit"
         return
+    except KeyboardInterrupt as interrupt:
+        if phase == "commit":
+            raise InterruptedAtCommit() from interrupt
+        raise
     except psycopg.Error as error:
         if is_lost(conn):
             outcome = (
@@ -80,7 +159,8 @@ def run_in_transaction(
             )
             raise connection_lost(error, during=f"while running {path}", outcome=outcome) from error
         if isinstance(error, pg_errors.LockNotAvailable):
-            raise MigrationSqlError(_lock_wait_in_script(error, path, lock_timeout_seconds)) from error
+            text = _lock_wait_in_script(error, path, lock_timeout_seconds, blockers())
+            raise MigrationSqlError(text) from error
         if phase == "commit":  # a deferred constraint: running again would fail the same way
             raise MigrationSqlError(_commit_failure(error, path)) from error
         located = _locate(error, statements, len(setting)) if phase == "script" else None
@@ -88,16 +168,24 @@ def run_in_transaction(
             number, position = located
             statement = statements[number - 1]
             raise MigrationSqlError(
-                _failure(error, statement, number, path, True, lock_timeout_seconds, position=position)
+                _failure(
+                    error, statement, number, path, True, lock_timeout_seconds, blockers, position=position
+                )
             ) from error
     phase = "script"
     try:
         with conn.transaction():
             if setting:
                 conn.execute(setting.encode())
-            run_statements(conn, statements, path, lock_timeout_seconds=lock_timeout_seconds)
+            run_statements(
+                conn, statements, path, lock_timeout_seconds=lock_timeout_seconds, blockers=blockers
+            )
             then()
             phase = "commit"
+    except KeyboardInterrupt as interrupt:
+        if phase == "commit":
+            raise InterruptedAtCommit() from interrupt
+        raise
     except psycopg.Error as error:
         if is_lost(conn):
             raise connection_lost(error, during=f"while running {path}", outcome=_NOT_COMMITTED) from error
@@ -133,6 +221,7 @@ def run_statements(
     after_each: Callable[[int], None] | None = None,
     rolled_back: bool = True,
     lock_timeout_seconds: float | None = None,
+    blockers: Blockers = lambda: (),
 ) -> None:
     """Execute ``statements[first:]`` on ``conn``; ``after_each(n)`` runs after statement
     number ``n`` (1-based) succeeded. ``rolled_back`` says whether a failure undoes the
@@ -146,7 +235,7 @@ def run_statements(
                 outcome = _NOT_COMMITTED if rolled_back else _lost_outside_transaction(first, number)
                 where = f"while running statement {number} (line {statement.line}) of {path}"
                 raise connection_lost(error, during=where, outcome=outcome) from error
-            text = _failure(error, statement, number, path, rolled_back, lock_timeout_seconds)
+            text = _failure(error, statement, number, path, rolled_back, lock_timeout_seconds, blockers)
             if not rolled_back:
                 text += _left_behind(conn, error, index, resumed=number == first + 1 and first > 0)
             raise MigrationSqlError(text) from error
@@ -198,15 +287,36 @@ def _commit_failure(error: psycopg.Error, path: Path) -> str:
     )
 
 
-def _lock_wait_in_script(error: psycopg.Error, path: Path, lock_timeout_seconds: float | None) -> str:
-    waited = f"{lock_timeout_seconds:g} s" if lock_timeout_seconds is not None else "lock_timeout"
+def _lock_wait_in_script(
+    error: psycopg.Error, path: Path, lock_timeout_seconds: float | None, blockers: Sequence[Session]
+) -> str:
     return (
-        f"A statement of {path} waited {waited} for a lock that another session holds on a table it "
-        f"changes, and PostgreSQL canceled it (SQLSTATE {error.diag.sqlstate}): a long query or an open "
-        f"transaction is using that table. {_ROLLED_BACK} (puckdb runs the migration as one script and "
-        "does not run it again to name the statement: that would wait as long again. "
-        "`SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle'` shows the "
-        "sessions.) Run again when it is quiet, or raise the wait with --lock-timeout SECONDS."
+        f"A statement of {path} waited {_waited(lock_timeout_seconds)} for a lock that another session "
+        f"holds on a table it changes, and PostgreSQL canceled it (SQLSTATE {error.diag.sqlstate}). "
+        f"{_ROLLED_BACK} (puckdb runs the migration as one script and does not run it again to name the "
+        f"statement: that would wait as long again.) {lock_holders_advice(blockers)}"
+    )
+
+
+def _waited(lock_timeout_seconds: float | None) -> str:
+    return f"{lock_timeout_seconds:g} s" if lock_timeout_seconds is not None else "lock_timeout"
+
+
+def lock_holders_advice(blockers: Sequence[Session]) -> str:
+    """Who held the lock a statement waited for, and what to do about it."""
+    if not blockers:
+        return (
+            "puckdb did not see which session held it (it was gone by the time puckdb looked); "
+            "`SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle'` shows "
+            "the sessions. Run again when it is quiet, or raise the wait with --lock-timeout SECONDS."
+        )
+    held = "; ".join(describe_session(session) for session in blockers)
+    pids = ", ".join(str(session.pid) for session in blockers)
+    return (
+        f"The lock was held by {held}. Let {'that session' if len(blockers) == 1 else 'those sessions'} "
+        f"finish (commit or roll back), or if stuck end {'it' if len(blockers) == 1 else 'them'} with "
+        f"SELECT pg_terminate_backend(pid) (pid {pids}); then run the command again, or raise the wait "
+        "with --lock-timeout SECONDS."
     )
 
 
@@ -217,17 +327,16 @@ def _failure(
     path: Path,
     rolled_back: bool,
     lock_timeout_seconds: float | None,
+    blockers: Blockers,
     *,
     position: int | None = None,
 ) -> str:
     where = f"statement {number} (line {statement.line}) of {path}"
     text = describe_statement_error(error, statement.sql, where, first_line=statement.line, position=position)
     if isinstance(error, pg_errors.LockNotAvailable):
-        waited = f"{lock_timeout_seconds:g} s" if lock_timeout_seconds is not None else "lock_timeout"
         text += (
-            f"\nThis was a lock wait: the statement waited {waited} for a lock another session holds on "
-            "the same table (a long query or an open transaction). Run again when it is quiet, or "
-            "raise the wait with --lock-timeout SECONDS."
+            f"\nThis was a lock wait: the statement waited {_waited(lock_timeout_seconds)} for a lock "
+            f"another session holds on the same table. {lock_holders_advice(blockers())}"
         )
     if rolled_back:
         text += "\n" + _ROLLED_BACK

@@ -27,6 +27,9 @@ class MigrationStatus:
     but the file changed since); unknown (a row with no file)."""
     migration: Migration | None
     record: AppliedMigration | None
+    problem: str | None = None
+    """Why a migration still to run cannot run (its file is not UTF-8 text), as one
+    paragraph: ``status`` reports it as needing attention, ``apply`` refuses it."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ class DatabaseState:
 
     def having(self, *statuses: Status) -> list[MigrationStatus]:
         return [entry for entry in self.entries if entry.status in statuses]
+
+    @property
+    def with_problems(self) -> list[MigrationStatus]:
+        return [entry for entry in self.entries if entry.problem is not None]
 
     @property
     def to_apply(self) -> list[Migration]:
@@ -63,7 +70,9 @@ def database_state(migrations: Sequence[Migration], applied: Sequence[AppliedMig
             status = "partial-down"
         else:
             status = "applied"
-        entries.append(MigrationStatus(migration.version, migration.name, status, migration, row))
+        # Only a file still to run must be readable: an applied one is checked by its bytes.
+        problem = migration.unreadable if status in ("pending", "partial") else None
+        entries.append(MigrationStatus(migration.version, migration.name, status, migration, row, problem))
     entries.extend(MigrationStatus(row.version, row.name, "unknown", None, row) for row in rows.values())
     entries.sort(key=lambda entry: entry.version)
     return DatabaseState(tuple(entries))

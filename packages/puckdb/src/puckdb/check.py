@@ -66,10 +66,14 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
     server = project.dev_server()
     schemas = project.config.schemas
     shadow_cache = project.cache_dir / "shadow"
+    code = project.normalized_code()
+    # The code's extensions exist in every shadow database first: a folder may use one it
+    # never creates (made by hand). Against the code, the folder is seen without it.
+    extensions = [e.name for e in code.extensions]
     folder_state = project.managed(
-        migrations_schema(migrations, server, schemas=schemas, cache_dir=shadow_cache)
+        migrations_schema(migrations, server, schemas=schemas, cache_dir=shadow_cache, extensions=extensions)
     )
-    ungenerated = migration_plan(folder_state, project.normalized_code())
+    ungenerated = migration_plan(folder_state, code)
     if not ungenerated.is_empty:
         findings.append(
             Finding(
@@ -88,10 +92,18 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
     findings.extend(_database_findings(state))
     if not state.having("modified", "unknown", "partial", "partial-down"):
         applied = [e.migration for e in state.having("applied") if e.migration is not None]
-        expected = (
-            folder_state
-            if len(applied) == len(migrations)
-            else project.managed(migrations_schema(applied, server, schemas=schemas, cache_dir=shadow_cache))
+        # Against the database, an extension the code needs and the database has is no drift
+        # for lack of a migration creating it: that is the ungenerated change above.
+        present = {e.name for e in live.extensions}
+        expected = project.managed(
+            migrations_schema(
+                applied,
+                server,
+                schemas=schemas,
+                cache_dir=shadow_cache,
+                extensions=[name for name in extensions if name in present],
+                include_given_extensions=True,
+            )
         )
         repair = migration_plan(live, expected)
         if not repair.is_empty:

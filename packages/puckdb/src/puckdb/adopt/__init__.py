@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,13 +14,19 @@ from puckdb.adopt.history_table import (
     history_table_from_config,
     tables_shaped_like_drizzles,
 )
+from puckdb.errors import PuckdbError
 from puckdb.ignored import is_ignored
+from puckdb.model import Schema
 from puckdb.project import Project
 
-__all__ = ["DEFAULT_ORIGIN", "AdoptResult", "adopt_drizzle"]
+__all__ = ["DEFAULT_ORIGIN", "AdoptHistoryError", "AdoptResult", "adopt_drizzle"]
 
 DEFAULT_ORIGIN = "drizzle's default"
 """Why the history table was read when neither a flag nor a config named it."""
+
+
+class AdoptHistoryError(PuckdbError):
+    """The history was recorded, but what drizzle skipped could not be classified."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ def adopt_drizzle(
     from puckdb.inspect import inspect_schema
     from puckdb.migrations.baseline import record_without_running
     from puckdb.migrations.lockfile import verified_migrations
+    from puckdb.migrations.shadow import ShadowReplayError, replay_failure
     from puckdb.migrations.tracking import read_applied
     from puckdb.urls import redact
 
@@ -77,27 +85,53 @@ def adopt_drizzle(
     if records is None:
         return AdoptResult(imported, None, 0, redact(target.url), table, origin, candidates)
     migrations = verified_migrations(folder)
-    history = classify(
-        imported.migrations,
-        records,
-        live,
-        migrations,
-        project.dev_server(),
-        project.config.schemas,
-        settled=settled,
-        ignore_tables=project.config.ignore_tables,
-    )
+    # Recorded first: matching rows to files by hash needs no replay, so a folder that
+    # cannot be replayed still leaves the database's history taken over.
+    by_hash = {record.hash for record in records}
     recorded = record_without_running(
         target.url,
         folder,
-        [m.version for m in history.applied],
+        [m.version for m in imported.migrations if m.checksum in by_hash],
         how="adopted from drizzle",
         lock_wait_seconds=project.config.lock_wait,
     )
+    try:
+        history = classify(
+            imported.migrations,
+            records,
+            live,
+            migrations,
+            project.dev_server(),
+            project.config.schemas,
+            settled=settled,
+            ignore_tables=project.config.ignore_tables,
+            extensions=_needed_extensions(project, live),
+        )
+    except ShadowReplayError as error:
+        applied = error.migration.checksum in by_hash
+        where = f"{redact(target.url)} (drizzle recorded it)" if applied else None
+        raise AdoptHistoryError(
+            f"{len(recorded)} migration(s) drizzle applied were recorded in puckdb.migrations, but the "
+            "migrations drizzle skipped could not be checked against the database. "
+            + replay_failure(error.migration, error.cause, applied_on=where).message
+        ) from error
     managed = table[0] in project.config.schemas and not is_ignored(project.config.ignore_tables, *table)
     return AdoptResult(
         imported, history, len(recorded), redact(target.url), table, origin, history_table_managed=managed
     )
+
+
+def _needed_extensions(project: Project, live: Schema) -> list[str]:
+    """The extensions shadow databases get before replaying drizzle's folder: the
+    configured ones, the target's in the managed schemas (drizzle-kit projects created
+    pgvector by hand, and the history ran on top of it) and those the schema code needs."""
+    needed = set(project.config.extensions)
+    needed.update(e.name for e in live.extensions if e.schema in project.config.schemas)
+    # Adoption comes before the schema code is right (or written): the target's
+    # extensions are the ones its history ran with, and they are enough to replay it.
+    with contextlib.suppress(PuckdbError):
+        needed.update(e.name for e in project.normalized_code().extensions)
+    return sorted(needed)
 
 
 def _history_table(

@@ -143,7 +143,29 @@ def _advice(skipped: SkippedMigration) -> str:
         return "its effects are not in the database: `puckdb apply` runs it" + (
             f" (with its data changes: {data})" if data else ""
         )
-    return "the database matches neither with nor without it: inspect it (`puckdb check`)"
+    return _partly_advice(skipped, version)
+
+
+def _partly_advice(skipped: SkippedMigration, version: str) -> str:
+    """Which statements' effects are there and which are not, and what to do."""
+    groups = {
+        effects: [s.label for s in skipped.statements if s.effects == effects]
+        for effects in ("present", "absent", "partly")
+    }
+    parts = [
+        f"In the database: {'; '.join(groups['present'])}" if groups["present"] else "",
+        f"Not in it: {'; '.join(groups['absent'])}" if groups["absent"] else "",
+        f"In it only in part (the objects exist, but not as the statement leaves them): "
+        f"{'; '.join(groups['partly'])}"
+        if groups["partly"]
+        else "",
+    ]
+    listed = ". ".join(part for part in parts if part)
+    return (
+        f"its effects are partly in the database, so neither `puckdb apply` (which runs all of it) nor "
+        f"`puckdb mark-applied {version}` fits as it is. {listed}. Run by hand what is missing (or make the "
+        f"database match the file), then record it with `puckdb mark-applied {version}`"
+    )
 
 
 def baseline(

@@ -103,11 +103,19 @@ def schema_differences(project: Project, up_to: int) -> Plan:
 
     schemas = project.config.schemas
     recorded = _up_to(project.config.migrations, up_to)
-    expected = migrations_schema(
-        recorded, project.dev_server(), schemas=schemas, cache_dir=project.cache_dir / "shadow"
-    )
     with connect(project.target().url, autocommit=True) as conn:
         live = inspect_schema(conn, schemas)
+    # The database's own extensions exist in the shadow database first: its history may
+    # use one that no migration creates (made by hand, as drizzle-kit projects did).
+    extensions = {*project.config.extensions, *(e.name for e in live.extensions if e.schema in schemas)}
+    expected = migrations_schema(
+        recorded,
+        project.dev_server(),
+        schemas=schemas,
+        cache_dir=project.cache_dir / "shadow",
+        extensions=sorted(extensions),
+        include_given_extensions=True,
+    )
     return migration_plan(project.managed(live), project.managed(expected))
 
 
@@ -115,12 +123,22 @@ def verify_baseline(project: Project, up_to: int) -> None:
     """Refuse a baseline to ``up_to`` on a database whose schema is not what those
     migrations build: recording migrations it does not hold would mean they never run."""
     from puckdb.check import statement_summary
+    from puckdb.migrations.shadow import ShadowReplayError, replay_failure
 
     upto = format_version(up_to)
     try:
         differences = schema_differences(project, up_to)
     except (BaselineError, DatabaseUnreachableError):
         raise
+    except ShadowReplayError as error:
+        # The baseline says the database holds this migration: editing it is no remedy.
+        failure = replay_failure(
+            error.migration, error.cause, applied_on="the database (the baseline says so)"
+        )
+        raise BaselineError(
+            f"Cannot compare the database with the schema migrations up to {upto} build, so nothing was "
+            f"recorded: {failure.message} `puckdb baseline {upto} --force` records without comparing."
+        ) from error
     except PuckdbError as error:  # the folder could not be replayed into a shadow database
         raise BaselineError(
             f"Cannot compare the database with the schema migrations up to {upto} build, so nothing was "

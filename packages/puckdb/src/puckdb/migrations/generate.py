@@ -82,6 +82,8 @@ def generate(
                 project.dev_server(),
                 schemas=project.config.schemas,
                 cache_dir=project.cache_dir / "shadow",
+                # a folder may use an extension it never creates (made by hand)
+                extensions=[e.name for e in desired.extensions],
             )
         )
         given = renames_from_flags(list(options.rename_flags), current, desired)

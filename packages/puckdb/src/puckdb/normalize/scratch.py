@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from puckdb.errors import PuckdbError
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 @dataclass(frozen=True)
@@ -23,9 +29,18 @@ class DevServer:
     admin_url: Callable[[], str]
 
 
+class MissingExtensionError(PuckdbError):
+    """The development server cannot create an extension the project needs."""
+
+    exit_code = 2
+
+
 @contextmanager
-def scratch_database(server: DevServer, purpose: str = "scratch") -> Iterator[str]:
-    """Create an empty database on ``server``, yield its connection string, drop it."""
+def scratch_database(
+    server: DevServer, purpose: str = "scratch", *, extensions: Sequence[str] = ()
+) -> Iterator[str]:
+    """Create an empty database on ``server`` holding ``extensions``, yield its connection
+    string, drop it."""
     from psycopg import sql
     from psycopg.conninfo import make_conninfo
 
@@ -34,12 +49,49 @@ def scratch_database(server: DevServer, purpose: str = "scratch") -> Iterator[st
     admin = server.admin_url()
     name = f"puckdb_{purpose}_{os.getpid()}_{secrets.token_hex(4)}"
     with connect(admin, autocommit=True) as conn:
+        if extensions:
+            # Refused before a database exists: nothing to clean up for a missing extension.
+            refuse_missing_extensions(conn, extensions)
         # template0: never carries objects someone added to template1. FILE_COPY (PG 15+):
         # copying the few files of an empty database beats WAL-logging all of it.
         strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0" + strategy).format(sql.Identifier(name)))
     try:
-        yield make_conninfo(admin, dbname=name)
+        url = make_conninfo(admin, dbname=name)
+        if extensions:
+            with connect(url, autocommit=True) as conn:
+                create_extensions(conn, extensions)
+        yield url
     finally:
         with connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def refuse_missing_extensions(conn: psycopg.Connection[Any], extensions: Sequence[str]) -> None:
+    """Raise one paragraph naming the ``extensions`` the server of ``conn`` does not have."""
+    rows = conn.execute(
+        "SELECT name FROM pg_available_extensions WHERE name = ANY(%s)", (list(extensions),)
+    ).fetchall()
+    available = {str(row[0]) for row in rows}
+    missing = sorted(set(extensions) - available)
+    if not missing:
+        return
+    names = ", ".join(f'"{name}"' for name in missing)
+    raise MissingExtensionError(
+        f"The development server ({conn.info.dsn}, PostgreSQL {conn.info.server_version // 10000}) "
+        f"has no extension {names}, which the project needs: puckdb creates the extensions of the "
+        "`extensions` setting, those the schema code's types need and those the target database has in "
+        "every shadow and scratch database before it replays migrations there. Install the extension on "
+        "that server (the embedded server ships pgvector), point the environment variable PUCKDB_DEV_URL "
+        "at a server that has it, or remove it from the `extensions` setting if the project does not "
+        "need it."
+    )
+
+
+def create_extensions(conn: psycopg.Connection[Any], extensions: Sequence[str]) -> None:
+    """``CREATE EXTENSION IF NOT EXISTS`` each of ``extensions`` (in name order, so a
+    database's state never depends on the order they were listed in)."""
+    from psycopg import sql
+
+    for name in sorted(set(extensions)):
+        conn.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(name)))

@@ -99,6 +99,46 @@ def test_live_catalog_reads_tables_and_enums(database_url: str) -> None:
     assert not any(schema == "puckdb" for schema, _ in catalog.tables)
 
 
+def test_live_catalog_reads_partitions_as_the_tables_they_are(database_url: str) -> None:
+    # A pending migration may alter a partition by name: lint must know its columns, which
+    # are its root's, in whatever schema the partition (or a partition of it) lives.
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA archive")
+        conn.execute(
+            "CREATE TABLE events (id bigint, kind varchar(8), at date, "
+            "day integer GENERATED ALWAYS AS (extract(day FROM at)::integer) STORED) PARTITION BY RANGE (at)"
+        )
+        conn.execute(
+            "CREATE TABLE archive.events_2024 PARTITION OF events "
+            "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (kind)"
+        )
+        conn.execute("CREATE TABLE events_2024_a PARTITION OF archive.events_2024 FOR VALUES IN ('a')")
+        # A table whose columns are not all its own another way: an inheritance child.
+        conn.execute("CREATE TABLE notes (id bigint)")
+        conn.execute("CREATE TABLE card_notes (note text) INHERITS (notes)")
+    catalog = read_catalog(database_url)
+    expected = {
+        "id": ("bigint", False),
+        "kind": ("character varying(8)", False),
+        "at": ("date", False),
+        "day": ("integer", True),
+    }
+    for table in (("public", "events"), ("archive", "events_2024"), ("public", "events_2024_a")):
+        assert {name: (c.type, c.generated) for name, c in catalog.tables[table].items()} == expected
+    child = catalog.tables[("public", "card_notes")]
+    assert {name: (c.type, c.generated) for name, c in child.items()} == {
+        "id": ("bigint", False),
+        "note": ("text", False),
+    }
+    assert set(catalog.tables) == {
+        ("public", "events"),
+        ("archive", "events_2024"),
+        ("public", "events_2024_a"),
+        ("public", "notes"),
+        ("public", "card_notes"),
+    }
+
+
 TYPES = [
     "smallint",
     "int",

@@ -2,20 +2,25 @@
 
 A hand-written ``ALTER COLUMN … TYPE integer`` narrows only if the column was wider, and a
 re-created enum loses values only if the old one had more: the rules need the state the
-migration starts from. It is read from the live database for ``lint --pending`` (see
-``live.py``) and otherwise built by replaying the earlier migrations of the folder through
-:meth:`Catalog.apply`. Replaying is approximate (only the statements that shape tables
-and enums are followed); what it cannot know, it leaves unknown rather than guesses.
+migration starts from. For ``lint --pending`` it is the live database's, built from its
+inspected model (:meth:`Catalog.of_schema`, see ``live.py``); otherwise it is built by
+replaying the earlier migrations of the folder through :meth:`Catalog.apply`. Replaying is
+approximate (only the statements that shape tables and enums are followed); what it cannot
+know, it leaves unknown rather than guesses.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pglast import ast, enums
 
 from puckdb.lint.names import QualifiedName, list_name, relation_name, type_name
+
+if TYPE_CHECKING:
+    from puckdb.model import Schema
 
 
 @dataclass
@@ -32,6 +37,25 @@ class Catalog:
     """Table → its columns by name."""
     enums: dict[QualifiedName, list[str]] = field(default_factory=dict)
     """Enum type → its labels in order."""
+
+    @classmethod
+    def of_schema(cls, schema: Schema) -> Catalog:
+        """The catalog of a database as inspection models it.
+
+        The model's column types are ``format_type`` under ``search_path = public`` (types
+        in other schemas qualified), which is exactly how ``names.type_name`` prints a
+        parsed type, so the rules compare like with like.
+        """
+        return cls(
+            tables={
+                table.key: {
+                    column.name: Column(column.data_type, column.generated is not None)
+                    for column in table.columns
+                }
+                for table in schema.tables
+            },
+            enums={enum.key: list(enum.labels) for enum in schema.enums},
+        )
 
     def copy(self) -> Catalog:
         return copy.deepcopy(self)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ from puckdb.urls import with_database
 MAINTENANCE_DATABASES = ("postgres", "template1")
 _LOCK_WAIT = "60s"
 _ATTEMPTS = 3
+_LEAVING_SECONDS = 2.0
 
 
 def database_of(url: str) -> str:
@@ -155,9 +157,10 @@ class Admin:
         if self.exists(target):
             raise self._exists_error(what, target)
         if self._pids(source):
-            if not force:
+            if force:
+                self._terminate(source)
+            elif not self._sessions_leave(source):
                 raise self._busy_source(what, source)
-            self._terminate(source)
         for attempt in range(_ATTEMPTS):
             try:
                 self.conn.execute(statement)
@@ -268,12 +271,28 @@ class Admin:
         )
 
     def _pids(self, database: str) -> list[tuple[int, str]]:
+        """The client sessions on ``database``. Autovacuum workers are left out: they visit
+        every database now and then (often a freshly written one), and PostgreSQL itself
+        ends them for CREATE, ALTER and DROP DATABASE, so they never block a copy."""
         rows = self.conn.execute(
             "SELECT pid, coalesce(application_name, '') FROM pg_stat_activity "
-            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            "WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type <> 'autovacuum worker'",
             (database,),
         ).fetchall()
         return [(int(pid), str(app)) for pid, app in rows]
+
+    def _sessions_leave(self, database: str) -> bool:
+        """Whether the sessions on ``database`` are gone within a moment. A client that has
+        just disconnected (a script's psql, the command before this one) is still listed
+        while its backend exits, which takes milliseconds, or longer on a loaded machine;
+        a session in use stays. PostgreSQL's own wait before refusing a copy is five
+        seconds; this one is shorter, so a busy source is still named promptly."""
+        deadline = time.monotonic() + _LEAVING_SECONDS
+        while self._pids(database):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def _terminate(self, database: str) -> None:
         # wait up to 5 s for each session to end, so the statement that follows does not race it

@@ -48,13 +48,22 @@ def is_protected(conn: psycopg.Connection[Any]) -> bool:
 
 
 def refuse_if_protected(url: str, command: str) -> None:
+    """Raise :class:`ProtectedDatabaseError` when the database at ``url`` is marked
+    protected. Called by the library function of each development-only ``command``
+    itself, before it changes anything, so no caller can skip it."""
     from puckdb.connect import connect
-    from puckdb.urls import redact
 
     with connect(url, autocommit=True) as conn:
-        if is_protected(conn):
-            raise ProtectedDatabaseError(
-                f"{redact(url)} is marked protected (production), and `puckdb {command}` is for "
-                "development databases only. Point the command at a development database or branch; if "
-                "this one really is not production, lift the mark with `puckdb protect --off --url …`."
-            )
+        refuse_connected_if_protected(conn, url, command)
+
+
+def refuse_connected_if_protected(conn: psycopg.Connection[Any], url: str, command: str) -> None:
+    """:func:`refuse_if_protected` on an open connection ``conn`` to ``url``'s database."""
+    from puckdb.urls import redact
+
+    if is_protected(conn):
+        raise ProtectedDatabaseError(
+            f"{redact(url)} is marked protected (production), and `puckdb {command}` is for "
+            "development databases only. Point the command at a development database or branch; if "
+            "this one really is not production, lift the mark with `puckdb protect --off --url …`."
+        )

@@ -12,6 +12,7 @@ from psycopg import sql
 from puckdb.branches import BranchError, BranchServer, DatabaseBusyError
 from puckdb.branches.admin import database_of
 from puckdb.errors import UsageError
+from puckdb.protection import ProtectedDatabaseError, set_protected
 
 from .support import databases, notes, run, write_note
 
@@ -115,4 +116,30 @@ def test_restore_command_confirms_and_names_the_database_it_replaces(
     restored = run(project_dir, database_url, "branch", "restore", "backup-1", "--force")
     assert restored.returncode == 0, restored.stderr
     assert f"Restored {server.main_database} from branch backup-1" in restored.stdout
+    assert notes(database_url) == ["from main"]
+
+
+def test_restore_refuses_a_protected_database_and_changes_nothing(
+    project_dir: Path, database_url: str
+) -> None:
+    server = BranchServer(database_url)
+    server.create("backup-1")
+    write_note(database_url, 2, "production data")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        set_protected(conn, True)
+    refusal = r"marked protected \(production\), and `puckdb branch restore`"
+    # Both the question the command asks first and the restore itself refuse: a library
+    # call cannot skip the rule.
+    with pytest.raises(ProtectedDatabaseError, match=refusal):
+        server.restore_origin("backup-1")
+    with pytest.raises(ProtectedDatabaseError, match=refusal):
+        server.restore("backup-1", force=True)
+    assert notes(database_url) == ["from main", "production data"]
+    assert databases(server.database_url("postgres"), "puckdb-%") == []
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        set_protected(conn, False)
+    assert server.restore_origin("backup-1") == database_of(database_url)
+    # Without force: the check's own session in the database must not make it look busy.
+    assert server.restore("backup-1") == database_of(database_url)
     assert notes(database_url) == ["from main"]

@@ -13,6 +13,7 @@ under a temporary name and swap it in (:meth:`Admin.replace_database`).
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -24,8 +25,14 @@ from puckdb.branches.admin import Admin, connect_maintenance, database_of
 from puckdb.branches.errors import BranchError, BranchExistsError
 from puckdb.branches.metadata import Branch, branch_from_comment, comment_for, main_branch
 from puckdb.branches.names import MAIN, check_name, database_name, temporary_database_name
+from puckdb.connect import connect
 from puckdb.errors import UsageError
+from puckdb.protection import refuse_connected_if_protected
 from puckdb.urls import with_database
+
+_SESSION_EXIT_WAIT_SECONDS = 5.0
+"""How long a restore waits for its own protection check's session to end (it takes
+milliseconds); past that, the swap reports whatever sessions remain as usual."""
 
 
 class BranchServer:
@@ -74,9 +81,15 @@ class BranchServer:
         return next((b for b in self.branches(sizes=False) if b.database == database), None)
 
     def restore_origin(self, name: str) -> str:
-        """The database ``branch restore name`` overwrites: the one ``name`` was copied from."""
+        """The database ``branch restore name`` overwrites: the one ``name`` was copied from.
+
+        Refused as :meth:`restore` refuses it (a protected database), so that a prompt to
+        confirm the restore is never shown for one that cannot run.
+        """
         with self._admin() as admin:
-            return self._restore_origin(admin, self._existing(admin, name))
+            origin = self._restore_origin(admin, self._existing(admin, name))
+            self._refuse_protected(admin, origin)
+            return origin
 
     # -- changing --------------------------------------------------------------------------
 
@@ -144,12 +157,13 @@ class BranchServer:
 
         Built beside it and swapped in by renames, so a failure leaves it as it was. Its
         comment (a branch's metadata) stays; the restored copy is owned by the role that
-        ran the restore.
+        ran the restore. A database marked protected (production) is refused.
         """
         with self._admin() as admin:
             branch = self._existing(admin, name)
             origin = self._restore_origin(admin, branch)
             with admin.lock(origin):
+                self._refuse_protected(admin, origin)
                 comment = admin.comment(origin)
                 fresh = temporary_database_name("restore")
                 admin.copy(branch.database, fresh, force=force, what=f"a copy of {name!r}")
@@ -214,6 +228,22 @@ class BranchServer:
                 "is not a puckdb branch. Choose another name."
             )
         raise BranchExistsError(message, target)
+
+    def _refuse_protected(self, admin: Admin, database: str) -> None:
+        """Refuse to overwrite ``database`` when it is marked protected. The mark is kept in
+        the database itself, so this takes a session in it: one that must be gone before
+        the swap counts the database's sessions, or the restore would call it busy."""
+        url = self.database_url(database)
+        with connect(url, autocommit=True) as conn:
+            pid = conn.info.backend_pid
+            refuse_connected_if_protected(conn, url, "branch restore")
+        # Closing a connection does not wait for its server process to exit.
+        deadline = time.monotonic() + _SESSION_EXIT_WAIT_SECONDS
+        while (
+            time.monotonic() < deadline
+            and admin.conn.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()
+        ):
+            time.sleep(0.01)
 
     def _restore_origin(self, admin: Admin, branch: Branch) -> str:
         if branch.name == MAIN:

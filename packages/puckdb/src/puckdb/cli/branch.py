@@ -144,11 +144,8 @@ def delete(name: Name, force: Force = False, config: ConfigOption = None, url: M
 def restore(name: Name, force: Force = False, config: ConfigOption = None, url: MainUrl = None) -> None:
     """Make the database NAME was copied from (for a backup: the one it backed up) a copy of
     NAME again."""
-    from puckdb.protection import refuse_if_protected
-
     _, server = _branches(config, url)
-    origin = server.restore_origin(name)
-    refuse_if_protected(server.database_url(origin), "branch restore")
+    origin = server.restore_origin(name)  # refuses a protected database before asking
     if not force:
         if not interactive():
             raise UsageError(

@@ -338,14 +338,9 @@ def drop_command(
 ) -> None:
     """Delete the newest migration (or every one from the newest down to NUMBER) and its down file."""
     from puckdb.migrations.rollback import drop
-    from puckdb.migrations.status import applied_versions
-    from puckdb.protection import refuse_if_protected
 
     project = Project.load(config, url)
-    if force:
-        refuse_if_protected(project.target().url, "drop --force")
-    check = None if force else (lambda: applied_versions(project.target().url))
-    dropped = drop(project.config.migrations, version, check)
+    dropped = drop(project.config.migrations, version, lambda: project.target().url, force=force)
     for migration in dropped:
         output.stdout.print(
             f"Deleted {migration.label}.sql" + (" and its .down.sql" if migration.down_path else "")
@@ -374,14 +369,12 @@ def down(
     """Roll back the newest migration (or down to --to) with its down file."""
     from puckdb.migrations.rollback import RolledBack
     from puckdb.migrations.rollback import down as run_down
-    from puckdb.protection import refuse_if_protected
 
     project = Project.load(config, url)
     target = project.target()
     from puckdb.cli.pooler import warn_if_pooler
 
     warn_if_pooler(target.url)  # before connecting: the warning also explains a failure
-    refuse_if_protected(target.url, "down")
 
     def confirm(migration: Migration, losses: list[str]) -> bool:
         output.stdout.print(f"Rolling back {escape(migration.label)} loses data:")

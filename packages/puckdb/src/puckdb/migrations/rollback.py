@@ -46,6 +46,7 @@ from puckdb.migrations.tracking import (
     record_down_progress,
     statement_checksum,
 )
+from puckdb.protection import refuse_if_protected
 
 _LOST_OUTCOME = (
     "`puckdb status` shows where the database stands: a down step in a transaction that did not "
@@ -84,8 +85,9 @@ def down(
     A down file whose header declares data loss runs only when ``confirm`` says yes (a
     terminal prompt) or with ``force``; so does an empty down file (it would undo nothing).
     A down file that runs outside a transaction records its progress, and a stopped one
-    resumes where it stopped.
+    resumes where it stopped. A database marked protected (production) is refused.
     """
+    refuse_if_protected(url, "down")
     migrations = verified_migrations(folder)
     done: list[RolledBack] = []
     running: _Step | None = None
@@ -279,15 +281,20 @@ def _roll_back(conn: psycopg.Connection[Any], step: _Step, lock_timeout: float |
 def drop(
     folder: Path,
     version: int | None,
-    applied_versions: Callable[[], set[int]] | None,
+    target_url: Callable[[], str],
+    *,
+    force: bool = False,
 ) -> list[Migration]:
     """Delete the newest migration, or every migration from the newest down to ``version``;
     returns them newest first, the order they are deleted in.
 
-    ``applied_versions`` reads what the target database has applied (None with --force);
-    a migration it has applied is refused: its file is the record of what the database
-    holds.
+    A migration the target database has applied is refused: its file is the record of
+    what the database holds. ``force`` drops it anyway, unless that database is marked
+    protected (production). ``target_url`` is called only when the database is needed
+    (resolving it may create a branch or start the embedded server).
     """
+    if force:
+        refuse_if_protected(target_url(), "drop --force")
     migrations = verified_migrations(folder)
     if not migrations:
         raise RollbackError(f"There is no migration to drop in {folder}.")
@@ -300,8 +307,8 @@ def drop(
                 f"{migrations[-1].label})."
             )
         doomed = [m for m in migrations if m.version >= version]
-    if applied_versions is not None:
-        applied = applied_versions()
+    if not force:
+        applied = applied_versions(target_url())
         on_database = [m for m in doomed if m.version in applied]
         if on_database:
             raise RollbackError(

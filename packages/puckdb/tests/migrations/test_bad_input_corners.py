@@ -184,6 +184,29 @@ def test_a_lock_timeout_names_the_session_that_holds_the_lock(
     assert workspace.run("apply").returncode == 0
 
 
+@pytest.mark.parametrize("transactional", [True, False], ids=["in-transaction", "outside-transaction"])
+def test_a_lock_timeout_in_down_names_the_session_that_holds_the_lock(
+    workspace: Workspace, transactional: bool
+) -> None:
+    header = b"" if transactional else b"-- Transaction: no\n"
+    with_cards_applied(
+        workspace,
+        b"ALTER TABLE cards ADD COLUMN front text;\n",
+        down=header + b"ALTER TABLE cards DROP COLUMN front;\n",
+    )
+    workspace.run("lock").check_returncode()
+    workspace.run("apply").check_returncode()
+    with cards_locked(workspace.url) as pid:
+        result = workspace.run("down", "--force", "--lock-timeout", "3")
+    assert result.returncode == 1, result.stdout
+    assert_one_paragraph(
+        " ".join(result.stderr.split()),
+        f"The lock was held by pid {pid}, application 'issue17-blocker', role ",
+        "last query 'LOCK TABLE cards IN ACCESS EXCLUSIVE MODE'",
+    )
+    assert workspace.run("down", "--force").returncode == 0
+
+
 # 3. Ctrl-C says what it interrupted and what it left.
 
 

@@ -30,6 +30,8 @@ from puckdb.migrations.files import Migration, format_version
 from puckdb.migrations.lockfile import verified_migrations, write_lock
 from puckdb.migrations.resume import check_ran_unchanged
 from puckdb.migrations.runner import (
+    Blockers,
+    BlockerWatch,
     InterruptedAtCommit,
     InterruptedByUserError,
     run_in_transaction,
@@ -97,6 +99,10 @@ def down(
             with (
                 reporting_lost_connection(conn, url, "preparing to roll back", _LOST_OUTCOME) as activity,
                 migration_lock(conn, lock_wait_seconds),
+                # As apply does: a lock timeout then names the sessions that held the lock.
+                BlockerWatch(
+                    url, conn.info.backend_pid, delay=min(0.5, (lock_timeout_seconds or 2.0) / 4)
+                ) as watch,
             ):
                 applied = read_applied(conn)
                 if applied:
@@ -108,7 +114,8 @@ def down(
                     running, asking = step, True
                     _confirm_losses(step.migration, force, confirm)
                     asking = False
-                    done.append(_roll_back(conn, step, lock_timeout_seconds))
+                    blockers = _blockers_within(watch, lock_timeout_seconds)
+                    done.append(_roll_back(conn, step, lock_timeout_seconds, blockers))
                     running = None
                     report(done[-1])
         except KeyboardInterrupt as interrupt:
@@ -248,7 +255,13 @@ def _confirm_losses(
     )
 
 
-def _roll_back(conn: psycopg.Connection[Any], step: _Step, lock_timeout: float | None) -> RolledBack:
+def _blockers_within(watch: BlockerWatch, lock_timeout: float | None) -> Blockers:
+    return lambda: watch.blockers(within=lock_timeout if lock_timeout is not None else 60.0)
+
+
+def _roll_back(
+    conn: psycopg.Connection[Any], step: _Step, lock_timeout: float | None, blockers: Blockers
+) -> RolledBack:
     started = time.perf_counter()
     version = step.migration.version
     if step.transactional:
@@ -258,6 +271,7 @@ def _roll_back(conn: psycopg.Connection[Any], step: _Step, lock_timeout: float |
             step.down_path,
             then=lambda: forget(conn, version),
             lock_timeout_seconds=lock_timeout,
+            blockers=blockers,
         )
     else:
         with session_lock_timeout(conn, lock_timeout):
@@ -271,6 +285,7 @@ def _roll_back(conn: psycopg.Connection[Any], step: _Step, lock_timeout: float |
                 ),
                 rolled_back=False,
                 lock_timeout_seconds=lock_timeout,
+                blockers=blockers,
             )
         forget(conn, version)
     return RolledBack(

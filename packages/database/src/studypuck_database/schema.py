@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from puckdb import View
+from puckdb import Function, Trigger, View
 
 EMBEDDING_DIMENSIONS = 768
 
@@ -476,6 +476,32 @@ card_review_due = View(
       AND srs.next_due <= extract(epoch FROM now())
     """,
     comment="Active cards whose review is due now (next_due is epoch seconds).",
+)
+
+
+# -- functions and triggers ----------------------------------------------------------------
+
+# The original design kept cards.updated_at current in the database itself, which
+# drizzle-kit could not express; every writer (the app, scripts, the studio) gets it.
+touch_updated_at = Function(
+    "touch_updated_at()",
+    metadata,
+    """
+    RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.updated_at = now();
+        RETURN NEW;
+    END
+    $$
+    """,
+    comment="Sets updated_at to the time of the change (BEFORE UPDATE trigger function).",
+)
+
+Trigger(
+    "cards_touch_updated_at",
+    Card,
+    "BEFORE UPDATE FOR EACH ROW EXECUTE FUNCTION touch_updated_at()",
+    comment="Keeps cards.updated_at current on every update.",
 )
 
 

@@ -13,17 +13,51 @@ from typing import TYPE_CHECKING, Any
 from puckdb.errors import PuckdbError
 
 if TYPE_CHECKING:
-    from puckdb.objects import SchemaComment, View, schema_comments_of, views_of
+    from puckdb.objects import (
+        Function,
+        Procedure,
+        SchemaComment,
+        Trigger,
+        View,
+        functions_of,
+        schema_comments_of,
+        triggers_of,
+        views_of,
+    )
 
 __version__ = "0.1.0"
 
-__all__ = ["PuckdbError", "SchemaComment", "View", "__version__", "schema_comments_of", "views_of"]
+_OBJECTS = (
+    "Function",
+    "Procedure",
+    "SchemaComment",
+    "Trigger",
+    "View",
+    "functions_of",
+    "schema_comments_of",
+    "triggers_of",
+    "views_of",
+)
+
+__all__ = [
+    "Function",
+    "Procedure",
+    "PuckdbError",
+    "SchemaComment",
+    "Trigger",
+    "View",
+    "__version__",
+    "functions_of",
+    "schema_comments_of",
+    "triggers_of",
+    "views_of",
+]
 
 
 def __getattr__(name: str) -> Any:
     # SQLAlchemy takes half a second to import; commands that never touch schema code
     # (db start, status, --help) should not pay for it.
-    if name in ("SchemaComment", "View", "schema_comments_of", "views_of"):
+    if name in _OBJECTS:
         from puckdb import objects
 
         return getattr(objects, name)

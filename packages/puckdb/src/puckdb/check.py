@@ -7,7 +7,11 @@ Four questions, each answered with findings that say what is wrong and what fixe
 - *database vs folder*: pending, partial (applied or rolled back part-way), edited and unknown
   migrations;
 - *drift*: the live database differs from what its applied migrations build (changes made
-  by hand), listed as the statements that would repair it.
+  by hand), listed as the statements that would repair it;
+- *not managed*: objects puckdb does not model (functions, triggers, policies…), named so
+  that check's silence is never read as agreement; the database's are compared with the
+  migrations' by definition (a changed one is drift), but never with the code, which
+  cannot declare them.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from puckdb.migrations.state import DatabaseState, database_state
 from puckdb.model import Schema
 from puckdb.plan import Plan
 from puckdb.project import Project
+from puckdb.unmanaged_report import counted, summary, unmanaged_drift
 
-FindingKind = Literal["ungenerated-changes", "folder-integrity", "database-vs-folder", "drift"]
+FindingKind = Literal["ungenerated-changes", "folder-integrity", "database-vs-folder", "drift", "not-managed"]
 _SHOWN_STATEMENTS = 20
 
 
@@ -42,14 +47,29 @@ class CheckResult:
     findings: tuple[Finding, ...]
     database: str | None
     """The redacted URL of the database checked (None with ``database=False``)."""
+    notes: tuple[Finding, ...] = ()
+    """Findings reported without failing the check: the ``not-managed`` one when
+    ``allow_unmanaged`` is given."""
 
     @property
     def ok(self) -> bool:
         return not self.findings
 
 
-def check(project: Project, *, database: bool = True) -> CheckResult:
-    """Run every check; ``database=False`` leaves out the two that need the target."""
+def check(project: Project, *, database: bool = True, allow_unmanaged: bool = False) -> CheckResult:
+    """Run every check; ``database=False`` leaves out the two that need the target (the
+    objects puckdb does not manage are then those the migrations build).
+    ``allow_unmanaged`` reports those objects as a note that does not fail the check;
+    a difference in them between the database and the migrations fails it still."""
+    result = _check(project, database=database)
+    if not allow_unmanaged:
+        return result
+    notes = tuple(f for f in result.findings if f.kind == "not-managed")
+    kept = tuple(f for f in result.findings if f.kind != "not-managed")
+    return CheckResult(kept, result.database, notes)
+
+
+def _check(project: Project, *, database: bool) -> CheckResult:
     from puckdb.urls import redact
 
     findings: list[Finding] = []
@@ -84,6 +104,7 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
             )
         )
     if not database:
+        findings.extend(_not_managed(folder_state, "the migrations build"))
         return CheckResult(tuple(findings), None)
 
     target = project.target()
@@ -106,6 +127,7 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
             )
         )
         repair = migration_plan(live, expected)
+        findings.extend(_unmanaged_drift(expected, live, len(applied)))
         if not repair.is_empty:
             findings.append(
                 Finding(
@@ -117,7 +139,38 @@ def check(project: Project, *, database: bool = True) -> CheckResult:
                     statement_summary(repair),
                 )
             )
+    findings.extend(_not_managed(live, "the database holds"))
     return CheckResult(tuple(findings), redact(target.url))
+
+
+def _not_managed(schema: Schema, where: str) -> list[Finding]:
+    if not schema.unmanaged:
+        return []
+    message = (
+        f"puckdb does not manage {counted(schema.unmanaged)} that {where}: the schema code cannot "
+        "declare them, so check cannot tell whether the code agrees with them."
+    )
+    hint = (
+        "Keep them in hand-written migrations (`puckdb generate --custom`); check compares the "
+        "database's with the migrations' and reports any that differ as drift. "
+        "`puckdb check --allow-unmanaged` accepts them."
+    )
+    return [Finding("not-managed", message, hint, summary(schema.unmanaged))]
+
+
+def _unmanaged_drift(expected: Schema, live: Schema, applied: int) -> list[Finding]:
+    drift = unmanaged_drift(expected, live)
+    if drift.is_empty:
+        return []
+    message = (
+        f"Objects puckdb does not manage differ between the database and what its {applied} applied "
+        "migration(s) build."
+    )
+    hint = (
+        "puckdb cannot write the statements that mend these: put the intended definitions in a "
+        "migration (`puckdb generate --custom`), or undo the changes made by hand."
+    )
+    return [Finding("drift", message, hint, drift.lines())]
 
 
 def _folder_findings(project: Project, migrations: Sequence[Migration]) -> list[Finding]:

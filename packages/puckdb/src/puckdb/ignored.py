@@ -25,7 +25,8 @@ def is_ignored(patterns: Sequence[str], schema: str, name: str) -> bool:
 
 
 def without_ignored(schema: Schema, patterns: Sequence[str]) -> Schema:
-    """``schema`` without the tables, views and serial sequences of ignored tables."""
+    """``schema`` without the tables, views and serial sequences of ignored tables, and
+    without the unmanaged objects attached to them (their triggers, policies, grants…)."""
     if not patterns:
         return schema
     return dataclasses.replace(
@@ -36,5 +37,8 @@ def without_ignored(schema: Schema, patterns: Sequence[str]) -> Schema:
             s
             for s in schema.sequences
             if s.owned_by is None or not is_ignored(patterns, s.schema, s.owned_by[0])
+        ),
+        unmanaged=tuple(
+            o for o in schema.unmanaged if o.relation is None or not is_ignored(patterns, *o.relation)
         ),
     )

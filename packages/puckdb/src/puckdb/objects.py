@@ -1,12 +1,15 @@
 """Schema objects SQLAlchemy cannot express, declared beside the tables on one MetaData.
 
-A :class:`View` and a :class:`SchemaComment` register themselves in ``metadata.info`` so
+A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`) and
+a :class:`Trigger` register themselves in ``metadata.info`` so
 that whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
 them without a second registry to import.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -115,3 +118,176 @@ def schema_comments_of(metadata: MetaData) -> list[SchemaComment]:
     """Every :class:`SchemaComment` declared on ``metadata``, in declaration order."""
     registry: dict[str, SchemaComment] = metadata.info.get(_SCHEMA_COMMENTS_KEY, {})
     return list(registry.values())
+
+
+_FUNCTIONS_KEY = "puckdb.functions"
+_TRIGGERS_KEY = "puckdb.triggers"
+
+
+class Function:
+    """A function, declared in code by its signature and the rest of its definition::
+
+        Function(
+            "touch_updated_at()",
+            metadata,
+            "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at = now(); RETURN NEW; END $$",
+        )
+
+    ``signature`` is the name and argument list as ``CREATE FUNCTION`` writes them
+    (``"add(a integer, b integer DEFAULT 1)"``); ``definition`` is everything after it:
+    ``RETURNS``, ``LANGUAGE``, volatility, ``SECURITY DEFINER``, ``SET`` settings and the
+    body. PostgreSQL decides the canonical form when puckdb normalizes the schema, so
+    formatting never causes a diff. Functions are created before the tables (whose
+    defaults, checks and indexes may call them), in declaration order.
+    """
+
+    keyword = "FUNCTION"
+
+    def __init__(
+        self,
+        signature: str,
+        metadata: MetaData,
+        definition: str,
+        *,
+        schema: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        name, opening, rest = signature.strip().partition("(")
+        if not name.strip() or not opening or not rest.rstrip().endswith(")"):
+            raise ValueError(
+                f"a {type(self).__name__} signature is a name and its argument list in parentheses, "
+                f'such as "touch()" or "add(a integer, b integer)"; got {signature!r}'
+            )
+        self.name = name.strip()
+        self.arguments = rest.rstrip()[:-1].strip()
+        self.metadata = metadata
+        # A definition written as an indented triple-quoted string loses the indentation
+        # Python needed, so the body PostgreSQL keeps reads as it does in the source.
+        self.definition = textwrap.dedent(definition).strip().rstrip(";")
+        self.schema = schema if schema is not None else metadata.schema
+        self.comment = comment
+        registry: dict[tuple[str | None, str, str], Function] = metadata.info.setdefault(_FUNCTIONS_KEY, {})
+        key = (self.schema, self.name, self.arguments)
+        if key in registry:
+            raise ValueError(f"{self.keyword.lower()} {signature!r} is already declared on this MetaData")
+        registry[key] = self
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def sql(self) -> str:
+        """The ``CREATE`` statement."""
+        from puckdb.quoting import qualified
+
+        return (
+            f"CREATE {self.keyword} {qualified(self.schema, self.name)}({self.arguments}) {self.definition}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<puckdb.{type(self).__name__} {self.qualified_name}({self.arguments})>"
+
+
+class Procedure(Function):
+    """A procedure (``CREATE PROCEDURE``), declared like a :class:`Function`::
+
+    Procedure("archive_old_cards(days integer)", metadata, "LANGUAGE sql AS $$ … $$")
+    """
+
+    keyword = "PROCEDURE"
+
+
+def functions_of(metadata: MetaData) -> list[Function]:
+    """Every :class:`Function` and :class:`Procedure` declared on ``metadata``, in order."""
+    registry: dict[Any, Function] = metadata.info.get(_FUNCTIONS_KEY, {})
+    return list(registry.values())
+
+
+class Trigger:
+    """A trigger on a table or view, declared in code::
+
+        Trigger("cards_touch", cards, "BEFORE UPDATE FOR EACH ROW EXECUTE FUNCTION touch_updated_at()")
+
+    ``on`` is the table (a ``Table``, a declarative class, a :class:`View`) or its name
+    (then ``metadata`` and, outside the default schema, ``schema`` are given too).
+    ``definition`` is ``CREATE TRIGGER`` without the name and ``ON table``: the timing and
+    events first (``BEFORE UPDATE OF email``, ``INSTEAD OF INSERT``), then the rest
+    (``REFERENCING``, ``FOR EACH ROW``, ``WHEN (…)``, ``EXECUTE FUNCTION f()``).
+    ``constraint=True`` declares a ``CREATE CONSTRAINT TRIGGER``. Triggers are created
+    after the tables, views and functions, in declaration order.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        on: Any,
+        definition: str,
+        *,
+        metadata: MetaData | None = None,
+        schema: str | None = None,
+        constraint: bool = False,
+        comment: str | None = None,
+    ) -> None:
+        table = getattr(on, "__table__", on)
+        if isinstance(table, str):
+            if metadata is None:
+                raise ValueError(f"Trigger {name!r} names its table as text, so it needs metadata=")
+            self.table, self.schema, self.metadata = (
+                table,
+                schema if schema is not None else metadata.schema,
+                metadata,
+            )
+        else:
+            found = getattr(table, "metadata", None)
+            if not isinstance(found, MetaData) or not hasattr(table, "name"):
+                raise ValueError(f"Trigger {name!r}: {on!r} is not a table, a declarative class or a View")
+            self.table, self.schema, self.metadata = str(table.name), table.schema, metadata or found
+        self.name = name
+        self.constraint = constraint
+        self.comment = comment
+        self.timing, self.rest = _split_trigger_definition(name, definition)
+        registry: dict[tuple[str | None, str, str], Trigger] = self.metadata.info.setdefault(
+            _TRIGGERS_KEY, {}
+        )
+        key = (self.schema, self.table, name)
+        if key in registry:
+            raise ValueError(f"a trigger {name!r} on {self.table!r} is already declared on this MetaData")
+        registry[key] = self
+
+    def sql(self) -> str:
+        """The ``CREATE TRIGGER`` statement."""
+        from puckdb.quoting import ident, qualified
+
+        kind = "CONSTRAINT TRIGGER" if self.constraint else "TRIGGER"
+        on = qualified(self.schema, self.table)
+        return f"CREATE {kind} {ident(self.name)} {self.timing} ON {on} {self.rest}"
+
+    def __repr__(self) -> str:
+        return f"<puckdb.Trigger {self.name} on {self.table}>"
+
+
+def triggers_of(metadata: MetaData) -> list[Trigger]:
+    """Every :class:`Trigger` declared on ``metadata``, in declaration order."""
+    registry: dict[Any, Trigger] = metadata.info.get(_TRIGGERS_KEY, {})
+    return list(registry.values())
+
+
+_COLUMN_NAME = r'(?:"(?:[^"]|"")*"|[^\s,"]+)'
+_EVENT = rf"(?:INSERT|DELETE|TRUNCATE|UPDATE(?:\s+OF\s+{_COLUMN_NAME}(?:\s*,\s*{_COLUMN_NAME})*)?)"
+_TIMING_AND_EVENTS = re.compile(
+    rf"^\s*((?:BEFORE|AFTER|INSTEAD\s+OF)\s+{_EVENT}(?:\s+OR\s+{_EVENT})*)\s+(.+?)\s*;?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _split_trigger_definition(name: str, definition: str) -> tuple[str, str]:
+    """``BEFORE UPDATE OF a FOR EACH ROW …`` → (``BEFORE UPDATE OF a``, ``FOR EACH ROW …``):
+    where ``ON table`` goes in the statement."""
+    found = _TIMING_AND_EVENTS.match(definition)
+    if found is None:
+        raise ValueError(
+            f"Trigger {name!r}: the definition must start with the timing and events (BEFORE, AFTER "
+            "or INSTEAD OF, then INSERT, UPDATE [OF columns], DELETE or TRUNCATE joined by OR), then "
+            f"the rest, such as FOR EACH ROW EXECUTE FUNCTION f(); got {definition!r}"
+        )
+    return found.group(1), found.group(2)

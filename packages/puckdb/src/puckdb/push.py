@@ -16,6 +16,7 @@ from puckdb.diff.rename_candidates import RenameCandidate, renames_from_flags, r
 from puckdb.engine import migration_plan
 from puckdb.errors import PuckdbError, UsageError
 from puckdb.migrations.runner import InterruptedByUserError
+from puckdb.model import UnmanagedObject
 from puckdb.plan import Plan
 from puckdb.project import Project
 
@@ -42,6 +43,9 @@ class PushResult:
     applied_migrations: int
     """Migrations the database had recorded: after a push it drifts from them."""
     seconds: float
+    unmanaged: tuple[UnmanagedObject, ...] = ()
+    """What the database holds that puckdb does not manage: left as it is (a plan that
+    would drop one carries a blocking hazard)."""
 
 
 def push(
@@ -129,7 +133,7 @@ def _push(
         if show is not None:
             show(plan, recorded)
         if plan.is_empty or options.dry_run:
-            return PushResult(plan, False, recorded, time.perf_counter() - started)
+            return PushResult(plan, False, recorded, time.perf_counter() - started, live.unmanaged)
         if plan.blocking_hazards and not options.force:
             if confirm is None:
                 raise UsageError(
@@ -142,7 +146,7 @@ def _push(
                 raise UsageError("Push declined. Nothing was changed.")
         with migration_lock(conn, project.config.lock_wait):
             _run(conn, plan, project.config.lock_timeout, progress)
-    return PushResult(plan, True, recorded, time.perf_counter() - started)
+    return PushResult(plan, True, recorded, time.perf_counter() - started, live.unmanaged)
 
 
 def _run(conn: psycopg.Connection[Any], plan: Plan, lock_timeout: float, progress: _Progress) -> None:

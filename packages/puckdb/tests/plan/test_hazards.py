@@ -224,3 +224,45 @@ def test_a_renamed_serial_table_renames_its_sequence_instead_of_replacing_it():
     operations = {type(statement.operation) for statement in plan.statements}
     assert op.RenameSequence in operations
     assert not operations & {op.CreateSequence, op.DropSequence, op.SetColumnDefault}
+
+
+def test_turning_row_level_security_off_is_a_blocking_security_hazard():
+    secured = schema(table("notes", rls_enabled=True))
+    plain = schema(table("notes"))
+    plan = migration_plan(secured, plain)
+    [hazard] = plan.blocking_hazards
+    assert hazard.kind == "security" and "disables row-level security on notes" in hazard.message
+    # Turning it on, or forcing it, is no exposure.
+    assert not migration_plan(plain, secured).blocking_hazards
+    forced = schema(table("notes", rls_enabled=True, rls_forced=True))
+    assert not migration_plan(secured, forced).hazards
+
+
+def test_functions_and_triggers_carry_their_hazards():
+    from puckdb.model import Function, Trigger
+
+    touch = Function(
+        "public",
+        "touch",
+        "",
+        "CREATE OR REPLACE FUNCTION public.touch()\n RETURNS trigger\n LANGUAGE plpgsql\nAS $$BEGIN RETURN NEW; END$$",
+        "trigger",
+    )
+    trigger = Trigger(
+        "public",
+        "notes",
+        "notes_touch",
+        "CREATE TRIGGER notes_touch BEFORE UPDATE ON public.notes FOR EACH ROW EXECUTE FUNCTION touch()",
+    )
+    with_both = schema(table("notes"), functions=(touch,), triggers=(trigger,))
+    assert hazards(with_both, schema(table("notes"))) == {
+        ("backward-incompatible", "drops trigger notes_touch on notes; what it does on each write stops"),
+        ("backward-incompatible", "drops function public.touch(); code calling it breaks"),
+    }
+    returns_int = replace(touch, returns="integer", definition=touch.definition.replace("trigger", "integer"))
+    assert hazards(schema(functions=(touch,)), schema(functions=(returns_int,))) == {
+        (
+            "backward-incompatible",
+            "re-creates public.touch() to change what it returns (trigger → integer); code calling it may break",
+        )
+    }

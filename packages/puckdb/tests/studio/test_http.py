@@ -104,8 +104,8 @@ def test_overview_and_json(client: TestClient) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path, pg_server: EmbeddedServer, studypuck_url: str) -> Project:
-    """StudyPuck as a project of its own: its migrations (0001 applied) plus a new, pending
-    0002, with scratch databases on the test server."""
+    """StudyPuck as a project of its own: its migrations (all applied) plus a new, pending
+    one, with scratch databases on the test server."""
     shutil.copytree(MIGRATIONS, tmp_path / "migrations")
     (tmp_path / "puckdb.toml").write_text('schema = "studypuck_database.schema"\n', encoding="utf-8")
     loaded = Project.load(cwd=tmp_path, url=studypuck_url, environ={DEV_URL_ENV: pg_server.url("postgres")})
@@ -120,18 +120,23 @@ def test_overview_shows_the_migrations_and_check_on_request(
         return check(project).findings
 
     folder = project.config.migrations
+    applied = len([path for path in MIGRATIONS.glob("*.sql") if not path.name.endswith(".down.sql")])
+    pending = f"{applied + 1:04}_backfill"
     with make_client(studypuck_url, secrets, migrations=folder, check=run_check) as raw:
         client = signed_in(raw, secrets)
         page = client.get("/")
         assert '<li class="st-applied">0001_init — applied</li>' in page.text
-        assert '<li class="st-pending">0002_backfill — pending</li>' in page.text
+        assert f'<li class="st-pending">{pending} — pending</li>' in page.text
         assert 'href="/?check=1">Run check</a>' in page.text and "database-vs-folder" not in page.text
         status = client.get("/index.json").json()["status"]
-        assert [(m["version"], m["status"]) for m in status["migrations"]] == [(1, "applied"), (2, "pending")]
+        assert [(m["version"], m["status"]) for m in status["migrations"]] == [
+            *((version, "applied") for version in range(1, applied + 1)),
+            (applied + 1, "pending"),
+        ]
         assert status["findings"] is None
 
         checked = client.get("/?check=1")
-        assert "<strong>database-vs-folder</strong>" in checked.text and "0002_backfill" in checked.text
+        assert "<strong>database-vs-folder</strong>" in checked.text and pending in checked.text
         findings = client.get("/index.json?check=1").json()["status"]["findings"]
         assert [f["kind"] for f in findings] == ["database-vs-folder"]
 

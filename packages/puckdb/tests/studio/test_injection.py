@@ -225,7 +225,10 @@ def test_form_fields_of_writes(
     )
     assert fingerprint(studypuck_url) == before
 
-    # A value is stored as written, and written back leaves everything as it was.
+    # A value is stored as written, and written back leaves everything as it was but the
+    # card's updated_at, which StudyPuck's trigger sets on every update.
+    with psycopg.connect(studypuck_url) as conn:
+        (stamped,) = conn.execute("SELECT updated_at FROM cards WHERE card_id = 'c005'").fetchone()
     evil = f"x'); {DROP};--"
     for value in (evil, "word 5"):
         form = {**edit, "column": "meaning", "value": value}
@@ -233,6 +236,12 @@ def test_form_fields_of_writes(
         assert saved.status_code == 303
         with psycopg.connect(studypuck_url) as conn:
             assert conn.execute("SELECT meaning FROM cards WHERE card_id = 'c005'").fetchone() == (value,)
+    with psycopg.connect(studypuck_url) as conn:
+        (touched,) = conn.execute("SELECT updated_at FROM cards WHERE card_id = 'c005'").fetchone()
+        assert touched != stamped
+        conn.execute("ALTER TABLE cards DISABLE TRIGGER cards_touch_updated_at")
+        conn.execute("UPDATE cards SET updated_at = %s WHERE card_id = 'c005'", (stamped,))
+        conn.execute("ALTER TABLE cards ENABLE TRIGGER cards_touch_updated_at")
     assert fingerprint(studypuck_url) == before
 
 

@@ -90,6 +90,11 @@ def generate(
 
     with reporting_interrupted_generate(project.config.migrations):
         result = run_generate(project, options, ask)
+    output.not_managed(
+        result.unmanaged,
+        "the migrations build",
+        "the schema code cannot declare them, so generate leaves them as the migrations made them.",
+    )
     if result.migration is None:
         output.stdout.print("No schema changes: the migrations already build what the code describes.")
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,6 +12,9 @@ from puckdb.cli.migrate import interactive
 from puckdb.cli.options import ConfigOption, JsonOption, UrlOption
 from puckdb.cli.pooler import warn_if_pooler
 from puckdb.project import Project
+
+if TYPE_CHECKING:
+    from puckdb.check import Finding
 
 
 def register(app: typer.Typer) -> None:
@@ -24,38 +27,66 @@ def check(
         bool,
         typer.Option("--no-database", help="Only compare the code with the migrations folder."),
     ] = False,
+    allow_unmanaged: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unmanaged",
+            help="Report objects puckdb does not manage (functions, triggers, …) without failing.",
+        ),
+    ] = False,
     config: ConfigOption = None,
     url: UrlOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Exit 0 only when code, migrations and database agree; otherwise list what differs."""
+    """Exit 0 only when code, migrations and database agree; otherwise list what differs.
+
+    Exit 1 when a finding needs attention, including objects puckdb does not manage
+    (the `not-managed` finding) unless --allow-unmanaged is given."""
     from puckdb.check import check as run_check
 
-    result = run_check(Project.load(config, url), database=not no_database)
+    result = run_check(Project.load(config, url), database=not no_database, allow_unmanaged=allow_unmanaged)
     if as_json:
         output.emit_json(
             {
                 "ok": result.ok,
                 "database": result.database,
-                "findings": [
-                    {"kind": f.kind, "message": f.message, "hint": f.hint, "details": list(f.details)}
-                    for f in result.findings
-                ],
+                "findings": [_finding_json(f) for f in result.findings],
+                "notes": [_finding_json(f) for f in result.notes],
             }
         )
-    elif result.ok:
+        if not result.ok:
+            raise typer.Exit(1)
+        return
+    for note in result.notes:
+        _print_finding(note, "yellow")
+    if result.ok:
         scope = "code and migrations agree" if no_database else "code, migrations and database agree"
+        if result.notes:
+            scope += " on everything puckdb manages"
         output.stdout.print(
             f"[bold green]OK:[/bold green] {scope}" + (f" ({result.database})" if result.database else ".")
         )
     else:
         for finding in result.findings:
-            output.stdout.print(f"[bold red]{finding.kind}[/bold red]: {escape(finding.message)}")
-            for detail in finding.details:
-                output.stdout.print(f"    {escape(detail)}", markup=True)
-            output.stdout.print(f"  [dim]fix:[/dim] {escape(finding.hint)}")
+            _print_finding(finding, "bold red")
     if not result.ok:
         raise typer.Exit(1)
+
+
+def _finding_json(finding: Finding) -> dict[str, object]:
+    return {
+        "kind": finding.kind,
+        "message": finding.message,
+        "hint": finding.hint,
+        "details": list(finding.details),
+    }
+
+
+def _print_finding(finding: Finding, style: str) -> None:
+    output.stdout.print(f"[{style}]{finding.kind}[/{style}]: {escape(finding.message)}")
+    for detail in finding.details:
+        output.stdout.print(f"    {escape(detail)}", markup=True)
+    output.stdout.print(f"  [dim]fix:[/dim] {escape(finding.hint)}")
 
 
 def push(
@@ -117,6 +148,11 @@ def push(
         ask=ask if terminal else None,
         confirm=confirm if terminal else None,
         show=show,
+    )
+    output.not_managed(
+        result.unmanaged,
+        "the database holds",
+        "push leaves them as they are (a step that would drop one needs --force or a yes).",
     )
     if result.plan.is_empty:
         output.stdout.print("No changes: the database already matches the code.")

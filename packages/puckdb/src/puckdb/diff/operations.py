@@ -29,6 +29,7 @@ from puckdb.kinds.enums import (
     RenameEnumValue,
 )
 from puckdb.kinds.extensions import CreateExtension, DropExtension
+from puckdb.kinds.functions import CreateFunction, DropFunction, RecreateFunction, SkipFunctionBodyChecks
 from puckdb.kinds.indexes import CreateIndex, DropIndex, RenameIndex
 from puckdb.kinds.schemas import CreateSchema, DropSchema
 from puckdb.kinds.sequences import (
@@ -39,6 +40,7 @@ from puckdb.kinds.sequences import (
     SetSequenceOwner,
 )
 from puckdb.kinds.tables import CreateTable, DropTable, RenameTable, SetLogged, SetRowSecurity
+from puckdb.kinds.triggers import CreateTrigger, DropTrigger, SetTriggerEnabled
 from puckdb.kinds.views import CreateView, DropView
 
 __all__ = [
@@ -52,25 +54,30 @@ __all__ = [
     "Constraint",
     "CreateEnum",
     "CreateExtension",
+    "CreateFunction",
     "CreateIndex",
     "CreateSchema",
     "CreateSequence",
     "CreateTable",
+    "CreateTrigger",
     "CreateView",
     "DropColumn",
     "DropConstraint",
     "DropEnum",
     "DropExtension",
+    "DropFunction",
     "DropIdentity",
     "DropIndex",
     "DropReplacedEnum",
     "DropSchema",
     "DropSequence",
     "DropTable",
+    "DropTrigger",
     "DropView",
     "EnumColumn",
     "Operation",
     "RecreateEnum",
+    "RecreateFunction",
     "RenameColumn",
     "RenameConstraint",
     "RenameEnumValue",
@@ -83,4 +90,6 @@ __all__ = [
     "SetLogged",
     "SetRowSecurity",
     "SetSequenceOwner",
+    "SetTriggerEnabled",
+    "SkipFunctionBodyChecks",
 ]

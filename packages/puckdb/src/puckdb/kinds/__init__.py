@@ -9,17 +9,21 @@ re-create what table changes touch); ``plan`` orders operations by their phase. 
 kind is one module, its model class, and one line here.
 """
 
-from puckdb.kinds import enums, extensions, schemas, sequences, tables, views
+from puckdb.kinds import enums, extensions, functions, schemas, sequences, tables, triggers, unmanaged, views
 from puckdb.kinds.base import BLOCKING, HAZARD_KINDS, Hazard, Kind, Operation, Phase, PlanContext
 
 REGISTRY: tuple[Kind, ...] = (
     schemas.KIND,
     extensions.KIND,
     enums.KIND,
+    functions.KIND,
     sequences.KIND,
     tables.KIND,
     views.KIND,
+    triggers.KIND,
+    unmanaged.KIND,
 )
-"""Every kind, in the order inspection queries and diffs run."""
+"""Every kind, in the order inspection queries and diffs run; the last, ``unmanaged``,
+names what none of the others covers."""
 
 __all__ = ["BLOCKING", "HAZARD_KINDS", "REGISTRY", "Hazard", "Kind", "Operation", "Phase", "PlanContext"]

@@ -38,7 +38,12 @@ class Phase(IntEnum):
     RENAME_RELATIONS = auto()
     """Tables, columns and serial sequences: every later operation names them as the target
     does (the diff renames the source model before comparing), the drops included."""
+    DROP_TRIGGERS = auto()
+    """Before the views and functions they belong to or execute go."""
     DROP_VIEWS = auto()
+    DROP_BOUND_FUNCTIONS = auto()
+    """Functions with a SQL-standard body (BEGIN ATOMIC), bound to the tables they read,
+    go before those tables can."""
     DROP_FOREIGN_KEYS = auto()
     DROP_KEYS_AND_INDEXES = auto()
     RENAME_KEYS_AND_INDEXES = auto()
@@ -47,6 +52,9 @@ class Phase(IntEnum):
     RECREATE_ENUMS = auto()
     """Right after the other types: every table or column created later must get the new
     type, not the old one parked under another name until its drop."""
+    CREATE_FUNCTIONS = auto()
+    """After the types their arguments use, before the defaults, checks and indexes that
+    call them (bodies are not checked against tables, which may come later)."""
     DROP_IDENTITIES = auto()
     """Before sequences are created: a serial column's new sequence usually takes the name
     the identity's sequence had."""
@@ -66,6 +74,8 @@ class Phase(IntEnum):
     SET_DEFAULTS = auto()
     DROP_COLUMNS = auto()
     DROP_TABLES = auto()
+    DROP_FUNCTIONS = auto()
+    """Once nothing calls them, before the types their arguments use."""
     DROP_TYPES_AND_SEQUENCES = auto()
     TABLE_SETTINGS = auto()
     ADD_PRIMARY_KEYS = auto()
@@ -78,6 +88,8 @@ class Phase(IntEnum):
     """In dependency order (the plan sorts them within the phase)."""
     CREATE_VIEW_INDEXES = auto()
     """An index on a materialized view waits for the view."""
+    CREATE_TRIGGERS = auto()
+    """Once their tables, views and functions exist."""
     COMMENTS = auto()
     """After views are re-created, so a re-created view gets its comments back."""
     DROP_EXTENSIONS = auto()
@@ -92,9 +104,11 @@ HAZARD_KINDS = (
     "backward-incompatible",
     "backfill-required",
     "non-transactional",
+    "drops-unmanaged",
+    "security",
 )
 """Every kind of hazard (see :mod:`puckdb.plan.hazards` for what each means)."""
-BLOCKING = frozenset({"data-loss"})
+BLOCKING = frozenset({"data-loss", "drops-unmanaged", "security"})
 """The hazards that need an explicit yes."""
 
 
@@ -150,6 +164,15 @@ class Operation:
 
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
         """What a reviewer must know before it runs on a database with data."""
+        return ()
+
+    def dropped_relations(self) -> tuple[Key, ...]:
+        """The tables and views it drops (or drops to create again): whatever PostgreSQL
+        keeps attached to them goes too."""
+        return ()
+
+    def dropped_schemas(self) -> tuple[str, ...]:
+        """The schemas it drops, with everything in them."""
         return ()
 
 

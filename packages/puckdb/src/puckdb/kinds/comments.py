@@ -18,9 +18,10 @@ class SetComment(Operation):
     """``COMMENT ON <kind> … IS …``; ``comment`` None removes it.
 
     ``kind`` is SCHEMA, TABLE, VIEW, MATERIALIZED VIEW, INDEX, TYPE, SEQUENCE, COLUMN or
-    CONSTRAINT; ``name`` is the object's name, or for COLUMN and CONSTRAINT the table's (or
-    view's, for COLUMN), with ``member`` the column or constraint name. For SCHEMA,
-    ``schema`` and ``name`` are both the schema's name.
+    CONSTRAINT, FUNCTION, PROCEDURE or TRIGGER; ``name`` is the object's name, or for
+    COLUMN, CONSTRAINT and TRIGGER the table's (or view's), with ``member`` the column,
+    constraint or trigger name; for FUNCTION and PROCEDURE ``member`` is the argument
+    list. For SCHEMA, ``schema`` and ``name`` are both the schema's name.
     """
 
     kind: str
@@ -35,7 +36,10 @@ class SetComment(Operation):
         if self.kind == "COLUMN":
             assert self.member is not None
             target = ident(self.schema, self.name, self.member)
-        elif self.kind == "CONSTRAINT":
+        elif self.kind in ("FUNCTION", "PROCEDURE"):
+            assert self.member is not None
+            target = f"{ident(self.schema, self.name)}({self.member})"
+        elif self.kind in ("CONSTRAINT", "TRIGGER"):
             assert self.member is not None
             target = f"{ident(self.member)} ON {ident(self.schema, self.name)}"
         elif self.kind == "SCHEMA":

@@ -36,6 +36,9 @@ class DropSchema(Operation):
     def render(self) -> tuple[str, ...]:
         return (f"DROP SCHEMA {ident(self.name)}",)
 
+    def dropped_schemas(self) -> tuple[str, ...]:
+        return (self.name,)
+
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
         return (Hazard("backward-incompatible", f"drops schema {self.name}"),)
 

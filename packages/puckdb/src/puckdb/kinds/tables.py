@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from puckdb.kinds.base import Hazard, Kind, Operation, Phase, PlanContext, Row, Rows, name_in_message
+from puckdb.kinds.base import Hazard, Key, Kind, Operation, Phase, PlanContext, Row, Rows, name_in_message
 from puckdb.kinds.columns import (
     COLUMNS,
     AddColumn,
@@ -97,6 +97,9 @@ class DropTable(Operation):
     def render(self) -> tuple[str, ...]:
         return (f"DROP TABLE {ident(self.table.schema, self.table.name)}",)
 
+    def dropped_relations(self) -> tuple[Key, ...]:
+        return (self.table.key,)
+
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
         name = name_in_message(self.table.schema, self.table.name)
         return (
@@ -151,8 +154,19 @@ class SetRowSecurity(Operation):
     table: str
     enabled: bool
     forced: bool
+    previously_enabled: bool = False
 
     phase = Phase.TABLE_SETTINGS
+
+    def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
+        if self.enabled or not self.previously_enabled or not context.holds_data(self.schema, self.table):
+            return ()
+        table = name_in_message(self.schema, self.table)
+        message = (
+            f"disables row-level security on {table}: every role with privileges on it then reads and "
+            "writes all of its rows, whatever its policies say"
+        )
+        return (Hazard("security", message),)
 
     def render(self) -> tuple[str, ...]:
         table = ident(self.schema, self.table)
@@ -258,7 +272,9 @@ def diff_table(source: Table, target: Table) -> list[Operation]:
     if source.unlogged != target.unlogged:
         operations.append(SetLogged(schema, name, target.unlogged))
     if (source.rls_enabled, source.rls_forced) != (target.rls_enabled, target.rls_forced):
-        operations.append(SetRowSecurity(schema, name, target.rls_enabled, target.rls_forced))
+        operations.append(
+            SetRowSecurity(schema, name, target.rls_enabled, target.rls_forced, source.rls_enabled)
+        )
     if source.comment != target.comment:
         operations.append(SetComment("TABLE", schema, name, None, target.comment))
 

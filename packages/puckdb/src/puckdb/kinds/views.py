@@ -62,6 +62,9 @@ class DropView(Operation):
     def render(self) -> tuple[str, ...]:
         return (f"DROP {_kind(self.view)} {ident(self.view.schema, self.view.name)}",)
 
+    def dropped_relations(self) -> tuple[Key, ...]:
+        return (self.view.key,)
+
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
         if (self.view.schema, self.view.name) in context.created_views:
             return ()  # dropped only to be created again

@@ -25,6 +25,7 @@ from puckdb.migrations.header import render_header
 from puckdb.migrations.lockfile import verified_migrations, write_atomically, write_lock
 from puckdb.migrations.naming import migration_name
 from puckdb.migrations.shadow import migrations_schema
+from puckdb.model import UnmanagedObject
 from puckdb.plan import Plan
 from puckdb.project import Project
 
@@ -61,6 +62,9 @@ class GenerateResult:
     plan: Plan
     down_plan: Plan
     renames: Renames
+    unmanaged: tuple[UnmanagedObject, ...] = ()
+    """What the migrations build that puckdb does not manage (hand-written functions,
+    triggers…): the code cannot declare them, so no migration is generated for them."""
 
 
 def generate(
@@ -91,11 +95,11 @@ def generate(
         forward = migration_plan(current, desired, renames)
         backward = migration_plan(desired, current, renames.inverted())
         if forward.is_empty:
-            return GenerateResult(None, forward, backward, renames)
+            return GenerateResult(None, forward, backward, renames, current.unmanaged)
         operations = [statement.operation for statement in forward.statements]
         name = options.name or migration_name(operations, first=not migrations)
         migration = _write(folder, migrations, name, forward, backward, options.now())
-        return GenerateResult(migration, forward, backward, renames)
+        return GenerateResult(migration, forward, backward, renames, current.unmanaged)
 
 
 def _check_name(name: str) -> None:

@@ -13,6 +13,7 @@ from puckdb.model.objects import (
     ExclusionConstraint,
     Extension,
     ForeignKey,
+    Function,
     Identity,
     Index,
     IndexKey,
@@ -21,7 +22,9 @@ from puckdb.model.objects import (
     ReferentialAction,
     Sequence,
     Table,
+    Trigger,
     UniqueConstraint,
+    UnmanagedObject,
     View,
 )
 from puckdb.model.pickling import fast_pickling
@@ -42,6 +45,7 @@ __all__ = [
     "ExclusionConstraint",
     "Extension",
     "ForeignKey",
+    "Function",
     "Identity",
     "Index",
     "IndexKey",
@@ -52,6 +56,8 @@ __all__ = [
     "Schema",
     "Sequence",
     "Table",
+    "Trigger",
     "UniqueConstraint",
+    "UnmanagedObject",
     "View",
 ]

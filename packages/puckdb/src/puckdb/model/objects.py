@@ -285,3 +285,100 @@ class View:
     def key(self) -> tuple[str, str]:
         """``(schema, name)``."""
         return (self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class UnmanagedObject:
+    """Something a managed schema holds that no kind of puckdb's models: a function, a
+    trigger, a policy, a domain, a partition, a grant… It is never compared attribute by
+    attribute, created or altered; it is named (``check``, ``pull``, ``generate``, ``push``)
+    so that nobody mistakes puckdb's silence for agreement, and a plan that would drop it
+    with its table says so with a blocking hazard."""
+
+    kind: str
+    """What it is, in PostgreSQL's words: ``function``, ``trigger``, ``policy``, ``domain``…"""
+    schema: str
+    name: str
+    """Its name as SQL would write it (a function with its argument types)."""
+    relation: tuple[str, str] | None = None
+    """(schema, name) of the table or view it belongs to, when it goes with one (a trigger,
+    a policy, a rule, a partition, grants on it)."""
+    fingerprint: str = ""
+    """A digest of its definition as PostgreSQL prints it: equal objects have equal
+    fingerprints, so a changed definition is drift even though puckdb cannot say how."""
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``trigger set_updated_at on public.cards``, ``function
+        public.touch()``, ``partition public.payment_2020 of public.payment``."""
+        owner = ".".join(self.relation) if self.relation is not None else ""
+        if self.kind in ("trigger", "constraint trigger", "policy", "rule"):
+            return f"{self.kind} {self.name} on {owner}"
+        if self.kind in ("partition", "inheritance"):
+            link = "of" if self.kind == "partition" else "inheriting from"
+            return f"{self.kind} {self.schema}.{self.name} {link} {owner}"
+        if self.kind in ("partitioning", "table settings", "index key collation") and owner:
+            what = f" {self.name}" if self.kind == "index key collation" else ""
+            return f"{self.kind}{what} of {owner}"
+        if self.kind == "grants":
+            if owner:
+                return f"grants on {owner}"
+            word, _, rest = self.name.partition(" ")
+            return f"grants on {self.name}" if word == "schema" else f"grants on {word} {self.schema}.{rest}"
+        if self.kind in ("event trigger", "default privileges"):
+            return f"{self.kind} {self.name}"
+        return f"{self.kind} {self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """A function or procedure (``CREATE FUNCTION`` / ``CREATE PROCEDURE``), kept whole as
+    PostgreSQL prints it. Aggregates and window functions are not modelled (they are
+    named as unmanaged objects)."""
+
+    schema: str
+    name: str
+    arguments: str
+    """``pg_get_function_identity_arguments``: ``a integer, b text`` — with the name, what
+    tells overloads apart."""
+    definition: str
+    """``pg_get_functiondef``: the whole ``CREATE OR REPLACE FUNCTION …`` statement, with
+    language, volatility, security, settings and body."""
+    returns: str | None = None
+    """``pg_get_function_result`` (``integer``, ``trigger``, ``TABLE(…)``); None for a
+    procedure. A change of it cannot be made by ``CREATE OR REPLACE``."""
+    procedure: bool = False
+    comment: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """``(schema, name, arguments)``."""
+        return (self.schema, self.name, self.arguments)
+
+    @property
+    def signature(self) -> str:
+        """``public.touch()`` — how messages name it."""
+        return f"{self.schema}.{self.name}({self.arguments})"
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A trigger on a table or view (``CREATE [CONSTRAINT] TRIGGER``), kept whole as
+    PostgreSQL prints it: timing, events, ``WHEN``, transition tables, level and the
+    function it executes."""
+
+    schema: str
+    table: str
+    """The table or view it is on, in ``schema``."""
+    name: str
+    definition: str
+    """``pg_get_triggerdef``: ``CREATE TRIGGER touch BEFORE UPDATE ON public.cards FOR EACH
+    ROW EXECUTE FUNCTION touch()``."""
+    enabled: str = "O"
+    """``pg_trigger.tgenabled``: O (origin and local), D (disabled), R (replica), A (always)."""
+    comment: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """``(schema, table, name)``."""
+        return (self.schema, self.table, self.name)

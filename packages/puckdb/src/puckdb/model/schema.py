@@ -6,12 +6,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from puckdb.model.objects import EnumType, Extension, Sequence, Table, View
+from puckdb.model.objects import (
+    EnumType,
+    Extension,
+    Function,
+    Sequence,
+    Table,
+    Trigger,
+    UnmanagedObject,
+    View,
+)
 
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
-(2: schema comments, view column comments.)"""
+(2: schema comments, view column comments; 3: unmanaged objects, functions, triggers.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a
@@ -42,6 +51,13 @@ class Schema:
     """(schema, comment) of the managed schemas that have a comment, by name; a comment on
     a schema that is not in :attr:`schemas` is dropped. public's initdb comment
     (:data:`PUBLIC_SCHEMA_COMMENT`) counts as none."""
+    functions: tuple[Function, ...] = ()
+    """Functions and procedures, by (schema, name, arguments)."""
+    triggers: tuple[Trigger, ...] = ()
+    """Triggers on the managed tables and views, by (schema, table, name)."""
+    unmanaged: tuple[UnmanagedObject, ...] = ()
+    """What the managed schemas hold that no kind of puckdb's covers, sorted by (schema,
+    kind, name): named by every command, never created, altered or compared in detail."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "schemas", tuple(sorted(self.schemas)))
@@ -51,6 +67,15 @@ class Schema:
         object.__setattr__(self, "sequences", _by_key(self.sequences))
         object.__setattr__(self, "tables", _by_key(self.tables))
         object.__setattr__(self, "views", _by_key(self.views))
+        object.__setattr__(self, "functions", tuple(sorted(self.functions, key=lambda f: f.key)))
+        object.__setattr__(self, "triggers", tuple(sorted(self.triggers, key=lambda t: t.key)))
+        object.__setattr__(
+            self,
+            "unmanaged",
+            tuple(
+                sorted(set(self.unmanaged), key=lambda o: (o.schema, o.kind, o.name, o.relation or ("", "")))
+            ),
+        )
 
     def schema_comment(self, name: str) -> str | None:
         """The comment on the managed schema ``name``, or None."""

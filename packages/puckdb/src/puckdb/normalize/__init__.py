@@ -116,6 +116,7 @@ def normalize_ddl(
     if cached is not None:
         return cached
     schema = _create_and_inspect(statements, server, schemas, origin)
+    _refuse_unmanaged(schema, origin)
     # The model of the code is taken where PostgreSQL's printing and re-parsing agree (see
     # fixed_point.py); one more pass almost always suffices.
     for _ in range(_FIXED_POINT_PASSES):
@@ -127,6 +128,24 @@ def normalize_ddl(
         schema = again
     write_cached_schema(cache_dir, key, schema)
     return schema
+
+
+def _refuse_unmanaged(schema: Schema, origin: str) -> None:
+    """Code that creates what puckdb does not manage (through a ``DDL(...)`` event, say)
+    could never be migrated: no plan would create it. Say so instead of dropping it."""
+    if not schema.unmanaged:
+        return
+    from puckdb.errors import SchemaCodeError
+    from puckdb.unmanaged_report import counted, summary
+
+    listed = "; ".join(summary(schema.unmanaged))
+    raise SchemaCodeError(
+        f"{origin[0].upper()}{origin[1:]} creates {counted(schema.unmanaged)} that puckdb does not manage "
+        f"({listed}), most likely through DDL(...) attached with event.listen. puckdb cannot generate "
+        "migrations for them, so they would be missing from every database it builds. Declare them with "
+        "puckdb's objects where one exists (Function, Procedure, Trigger, View), or remove them from the "
+        "schema code and create them in a hand-written migration (`puckdb generate --custom`)."
+    )
 
 
 def _create_and_inspect(

@@ -1,9 +1,10 @@
 """Schema code → the DDL that creates it, compiled by SQLAlchemy's own PostgreSQL compiler.
 
 The statements are what a fresh database needs, in order: schemas and their comments,
-extensions, then everything ``MetaData.create_all`` emits (types, sequences, tables in
-foreign-key order, indexes, comments), then puckdb's own objects (views in declaration
-order, with their comments). They are both executed in the scratch database and hashed as
+extensions, functions (which defaults, checks and indexes may call), then everything
+``MetaData.create_all`` emits (types, sequences, tables in foreign-key order, indexes,
+comments), then puckdb's own objects that need the tables (views in declaration order,
+with their comments, then triggers). They are both executed in the scratch database and hashed as
 the cache key of the normalized model.
 """
 
@@ -18,7 +19,8 @@ from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.type_api import TypeEngine
 
 from puckdb.errors import SchemaCodeError
-from puckdb.objects import View, schema_comments_of, views_of
+from puckdb.objects import Function, Trigger, View, functions_of, schema_comments_of, triggers_of, views_of
+from puckdb.quoting import ident, literal, qualified
 
 # Index methods that exist only once an extension is installed.
 _EXTENSION_OF_INDEX_METHOD = {"hnsw": "vector", "ivfflat": "vector"}
@@ -49,10 +51,33 @@ def prelude_statements(
     statements: list[str] = []
     for schema in schemas:
         if schema != "public":
-            statements.append(f"CREATE SCHEMA IF NOT EXISTS {_quote(schema)}")
+            statements.append(f"CREATE SCHEMA IF NOT EXISTS {ident(schema)}")
     statements.extend(schema_comment_statements(metadata, schemas))
     for extension in sorted(set(extensions) | inferred_extensions(metadata)):
-        statements.append(f"CREATE EXTENSION IF NOT EXISTS {_quote(extension)}")
+        statements.append(f"CREATE EXTENSION IF NOT EXISTS {ident(extension)}")
+    functions = functions_of(metadata)
+    if functions:
+        # A body may read a table created below; PostgreSQL checks it when it first runs.
+        statements.append("SET check_function_bodies = off")
+    statements.extend(statement for function in functions for statement in function_statements(function))
+    return statements
+
+
+def function_statements(function: Function) -> list[str]:
+    """CREATE FUNCTION (or PROCEDURE) and its comment."""
+    statements = [function.sql()]
+    if function.comment is not None:
+        target = f"{qualified(function.schema, function.name)}({function.arguments})"
+        statements.append(f"COMMENT ON {function.keyword} {target} IS {literal(function.comment)}")
+    return statements
+
+
+def trigger_statements(trigger: Trigger) -> list[str]:
+    """CREATE TRIGGER and its comment."""
+    statements = [trigger.sql()]
+    if trigger.comment is not None:
+        on = qualified(trigger.schema, trigger.table)
+        statements.append(f"COMMENT ON TRIGGER {ident(trigger.name)} ON {on} IS {literal(trigger.comment)}")
     return statements
 
 
@@ -68,14 +93,18 @@ def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> lis
                 f"not manage (managed schemas: {managed}). Add it to `schemas` in [tool.puckdb], or "
                 "remove the SchemaComment."
             )
-        comment = "NULL" if declared.comment is None else _literal(declared.comment)
-        statements.append(f"COMMENT ON SCHEMA {_quote(declared.schema)} IS {comment}")
+        comment = "NULL" if declared.comment is None else literal(declared.comment)
+        statements.append(f"COMMENT ON SCHEMA {ident(declared.schema)} IS {comment}")
     return statements
 
 
 def all_view_statements(metadata: MetaData) -> list[str]:
-    """puckdb's views, created last, in declaration order."""
-    return [statement for view in views_of(metadata) for statement in view_statements(view)]
+    """puckdb's objects that need the tables, created last: views in declaration order,
+    then triggers (which may be on a view)."""
+    return [
+        *(statement for view in views_of(metadata) for statement in view_statements(view)),
+        *(statement for trigger in triggers_of(metadata) for statement in trigger_statements(trigger)),
+    ]
 
 
 TableKey = tuple[str, str]
@@ -92,7 +121,10 @@ def table_key(table: Table) -> TableKey:
 
 
 def _owner(element: Any) -> TableKey | None:
-    target = element.element
+    # A DDL(...) attached with event.listen (a common SQLAlchemy idiom) has no element:
+    # its text runs with the shared statements, and what it creates is inspected like
+    # anything else.
+    target = getattr(element, "element", None)
     if isinstance(target, Table):
         return table_key(target)
     owner = getattr(target, "table", None)  # an index, column or constraint
@@ -123,12 +155,12 @@ def inferred_extensions(metadata: MetaData) -> set[str]:
 def view_statements(view: View) -> list[str]:
     """CREATE (MATERIALIZED) VIEW for ``view``, its comment and its columns' comments."""
     kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
-    name = _qualified(view.schema, view.name)
+    name = qualified(view.schema, view.name)
     statements = [f"CREATE {kind} {name} AS {view.sql()}"]
     if view.comment is not None:
-        statements.append(f"COMMENT ON {kind} {name} IS {_literal(view.comment)}")
+        statements.append(f"COMMENT ON {kind} {name} IS {literal(view.comment)}")
     for column, comment in view.column_comments.items():
-        statements.append(f"COMMENT ON COLUMN {name}.{_quote(column)} IS {_literal(comment)}")
+        statements.append(f"COMMENT ON COLUMN {name}.{ident(column)} IS {literal(comment)}")
     return statements
 
 
@@ -170,15 +202,3 @@ def _element_type(kind: TypeEngine[Any]) -> TypeEngine[Any]:
 def _index_method(index: Index) -> str | None:
     method = index.dialect_options["postgresql"].get("using")
     return str(method).lower() if method else None
-
-
-def _quote(identifier: str) -> str:
-    return postgresql.dialect().identifier_preparer.quote(identifier)  # type: ignore[no-untyped-call]
-
-
-def _qualified(schema: str | None, name: str) -> str:
-    return f"{_quote(schema)}.{_quote(name)}" if schema else _quote(name)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

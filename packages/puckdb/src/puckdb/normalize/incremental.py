@@ -116,6 +116,8 @@ def tables_to_rebuild(
         return None
     if any(set(view.depends_on) & touched for view in manifest.schema.views):
         return None
+    if any((trigger.schema, trigger.table) in touched for trigger in manifest.schema.triggers):
+        return None  # its definition (UPDATE OF a column) is checked against the table
     if any(units.references[key] & removed for key in units.tables):
         return None  # a full build reports the broken reference properly
     return rebuild

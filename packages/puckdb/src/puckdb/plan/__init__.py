@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from puckdb.diff import operations as op
 from puckdb.kinds import BLOCKING, Hazard, PlanContext
+from puckdb.kinds.unmanaged import destroyed_with, destruction_hazards
 from puckdb.kinds.views import order_view_operations
 from puckdb.model import Schema
 
@@ -79,7 +80,7 @@ def plan(operations: Iterable[op.Operation], source: Schema) -> Plan:
     ordered = order_view_operations([operation for _, operation in phased])
     statements: list[Statement] = []
     for operation in ordered:
-        hazards = operation.hazards(context)
+        hazards = operation.hazards(context) + _unmanaged_losses(operation, source)
         for text in operation.render():
             statements.append(
                 Statement(
@@ -110,3 +111,14 @@ def _context(operations: Sequence[op.Operation], source: Schema) -> PlanContext:
             (o.schema, o.table, o.column) for o in operations if isinstance(o, op.AddIdentity)
         ),
     )
+
+
+def _unmanaged_losses(operation: op.Operation, source: Schema) -> tuple[Hazard, ...]:
+    """A blocking hazard for each object no kind manages that ``operation`` takes with it
+    (a trigger or policy with its table, everything in a dropped schema)."""
+    relations, schemas = operation.dropped_relations(), operation.dropped_schemas()
+    if not source.unmanaged or not (relations or schemas):
+        return ()
+    lost = destroyed_with(source.unmanaged, relations, schemas)
+    names = [".".join(key) for key in relations] + [f"schema {name}" for name in schemas]
+    return destruction_hazards(lost, f"dropping {', '.join(names)}")

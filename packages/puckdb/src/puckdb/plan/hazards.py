@@ -12,7 +12,13 @@ hazard names its kind and says in one line what it means for this object, e.g.
 - ``backward-incompatible``: code still running against the old schema breaks (rename, drop);
 - ``backfill-required``: a NOT NULL column without default is added to an existing table;
   it fails when the table has rows;
-- ``non-transactional``: the statement cannot run inside a transaction block.
+- ``non-transactional``: the statement cannot run inside a transaction block;
+- ``drops-unmanaged``: the statement drops, with its table, view or schema, an object puckdb
+  does not manage and will not re-create (a policy, a rule, grants…);
+- ``security``: row-level security is turned off on a table that holds rows.
+
+``data-loss``, ``drops-unmanaged`` and ``security`` are blocking: ``push`` needs a yes or
+``--force`` for them.
 """
 
 from __future__ import annotations

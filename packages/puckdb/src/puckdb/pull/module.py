@@ -1,5 +1,6 @@
 """The whole pulled module: docstring, imports, ``Base``, schema comments, enum types,
-sequences, tables and views, in that order, each kind sorted by (schema, name) so equal
+sequences, tables, views, functions, triggers and a comment naming what puckdb does not
+manage, in that order, each kind sorted by (schema, name) so equal
 schemas give equal text."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from puckdb.model import EnumType, Schema, Sequence
 from puckdb.pull.code import LINE_LENGTH, Atom, Str, call, comment_lines, statement
 from puckdb.pull.context import Context, label
+from puckdb.pull.functions import function_lines, trigger_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
 from puckdb.pull.names import Namer, camel_name, snake_name
 from puckdb.pull.sequences import (
@@ -81,6 +83,16 @@ def render(schema: Schema) -> PulledModule:
     blocks += tables
     if views:
         blocks.append([line for view in views for line in [*view, ""]][:-1])
+    # Functions after the tables in the module (which only declares them; normalize
+    # creates them before the tables), triggers after the views they may be on.
+    for group in (
+        [line for function in schema.functions for line in [*function_lines(function, context), ""]][:-1],
+        [line for trigger in schema.triggers for line in [*trigger_lines(trigger, context), ""]][:-1],
+    ):
+        if group:
+            blocks.append(group)
+    if schema.unmanaged:
+        blocks.append(_unmanaged(schema, context))
 
     lines = [*_docstring(schema, context), "", *imports.lines()]
     for block in blocks:
@@ -135,6 +147,19 @@ def _inferred_extensions(schema: Schema) -> set[str]:
             if index.method in _METHOD_EXTENSIONS:
                 found.add(_METHOD_EXTENSIONS[index.method])
     return found
+
+
+def _unmanaged(schema: Schema, context: Context) -> list[str]:
+    """A comment naming each object puckdb does not manage: the module cannot declare
+    them, and a reader must not take their absence for the database's."""
+    lines = [
+        "# puckdb pull: the database also holds what puckdb does not manage, which this module",
+        "# cannot declare; keep them in hand-written migrations (`puckdb generate --custom`):",
+    ]
+    for item in schema.unmanaged:
+        context.notes.append(f"{item.label}: not managed by puckdb, not in this module")
+        lines.append(f"#   {item.label}")
+    return lines
 
 
 def _base(imports: Imports) -> list[str]:

@@ -1,0 +1,159 @@
+"""Functions and procedures: created with ``CREATE OR REPLACE`` when their signature and
+result allow, dropped and created again when the result changes, dropped once nothing
+calls them. Aggregates and window functions stay unmanaged (named, never touched)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from puckdb.kinds.base import Hazard, Kind, Operation, Phase, PlanContext, Rows
+from puckdb.kinds.comments import SetComment
+from puckdb.model import Function, Schema
+from puckdb.quoting import ident
+
+FUNCTIONS = """
+SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) AS arguments,
+       pg_get_functiondef(p.oid) AS definition,
+       CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS returns,
+       p.prokind = 'p' AS procedure,
+       obj_description(p.oid, 'pg_proc') AS comment
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = ANY(%(schemas)s::text[])
+  AND p.prokind IN ('f', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY n.nspname, p.proname, 3
+"""
+
+_STANDARD_BODY = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
+
+
+def _word(function: Function) -> str:
+    return "PROCEDURE" if function.procedure else "FUNCTION"
+
+
+def _name(function: Function) -> str:
+    return f"{ident(function.schema, function.name)}({function.arguments})"
+
+
+def _phase(function: Function) -> Phase:
+    # A SQL-standard body (BEGIN ATOMIC) is parsed and bound to the tables it reads when
+    # the function is created, whatever check_function_bodies says: it waits for them.
+    return Phase.CREATE_VIEWS if _STANDARD_BODY.search(function.definition) else Phase.CREATE_FUNCTIONS
+
+
+@dataclass(frozen=True)
+class SkipFunctionBodyChecks(Operation):
+    """``SET check_function_bodies = off``: a function body may read a table that this
+    migration creates later (functions come before the tables whose defaults call them);
+    PostgreSQL checks the body when the function first runs instead."""
+
+    phase = Phase.CREATE_FUNCTIONS
+
+    def render(self) -> tuple[str, ...]:
+        return ("SET check_function_bodies = off",)
+
+
+@dataclass(frozen=True)
+class CreateFunction(Operation):
+    """Create (or, with the same signature and result, replace) a function."""
+
+    function: Function
+
+    phase = Phase.CREATE_FUNCTIONS
+
+    def phase_in(self, context: PlanContext) -> Phase:
+        return _phase(self.function)
+
+    def render(self) -> tuple[str, ...]:
+        return (self.function.definition.strip(),)
+
+
+@dataclass(frozen=True)
+class RecreateFunction(Operation):
+    """A function whose result type (or kind) changes: ``CREATE OR REPLACE`` cannot, so it
+    is dropped and created again (whatever uses it must let go first)."""
+
+    old: Function
+    new: Function
+
+    phase = Phase.CREATE_FUNCTIONS
+
+    def phase_in(self, context: PlanContext) -> Phase:
+        return _phase(self.new)
+
+    def render(self) -> tuple[str, ...]:
+        return (f"DROP {_word(self.old)} {_name(self.old)}", self.new.definition.strip())
+
+    def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
+        message = (
+            f"re-creates {self.new.signature} to change what it returns "
+            f"({self.old.returns or 'nothing'} → {self.new.returns or 'nothing'}); code calling it may break"
+        )
+        return (Hazard("backward-incompatible", message),)
+
+
+@dataclass(frozen=True)
+class DropFunction(Operation):
+    function: Function
+
+    phase = Phase.DROP_FUNCTIONS
+
+    def phase_in(self, context: PlanContext) -> Phase:
+        return Phase.DROP_BOUND_FUNCTIONS if _STANDARD_BODY.search(self.function.definition) else self.phase
+
+    def render(self) -> tuple[str, ...]:
+        return (f"DROP {_word(self.function)} {_name(self.function)}",)
+
+    def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
+        kind = _word(self.function).lower()
+        message = f"drops {kind} {self.function.signature}; code calling it breaks"
+        return (Hazard("backward-incompatible", message),)
+
+
+def _assemble(rows: Rows) -> Mapping[str, Any]:
+    functions = (
+        Function(
+            schema=row["nspname"],
+            name=row["proname"],
+            arguments=row["arguments"],
+            definition=row["definition"],
+            returns=row["returns"],
+            procedure=row["procedure"],
+            comment=row["comment"],
+        )
+        for row in rows["functions"]
+    )
+    return {"functions": tuple(functions)}
+
+
+def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[Operation]:
+    before = {f.key: f for f in source.functions}
+    after = {f.key: f for f in target.functions}
+    operations: list[Operation] = []
+    for key, function in after.items():
+        old = before.get(key)
+        if old is None:
+            operations.append(CreateFunction(function))
+        elif (old.returns, old.procedure) != (function.returns, function.procedure):
+            operations.append(RecreateFunction(old, function))
+        elif old.definition != function.definition:
+            operations.append(CreateFunction(function))  # rendered CREATE OR REPLACE
+        recreated = old is not None and (old.returns, old.procedure) != (function.returns, function.procedure)
+        if (old.comment if old is not None and not recreated else None) != function.comment:
+            operations.append(
+                SetComment(
+                    _word(function), function.schema, function.name, function.arguments, function.comment
+                )
+            )
+    operations.extend(DropFunction(f) for key, f in before.items() if key not in after)
+    if any(isinstance(o, CreateFunction | RecreateFunction) for o in operations):
+        operations.insert(0, SkipFunctionBodyChecks())
+    return operations
+
+
+KIND = Kind("functions", queries=(("functions", FUNCTIONS),), assemble=_assemble, diff=_diff)

@@ -1,0 +1,148 @@
+"""Everything a managed schema holds that no kind covers is named, one object kind at a
+time: inspection lists it (with its table, when it goes with one), and a plan that would
+drop that table says what else goes, with a blocking hazard."""
+
+from __future__ import annotations
+
+import pytest
+
+from puckdb.engine import migration_plan
+from puckdb.model import Schema
+
+from .conftest import InspectAfter
+
+TABLE = "CREATE TABLE t (id int PRIMARY KEY, name text, at date);"
+
+# (DDL after TABLE, the label inspection gives the object, whether dropping t drops it)
+CASES = [
+    ("CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int)", "aggregate public.total(integer)", False),
+    (
+        "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+        "CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at);"
+        "CREATE TABLE parted_2020 PARTITION OF parted FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');"
+        "CREATE TRIGGER parted_2020_touch BEFORE UPDATE ON parted_2020 FOR EACH ROW EXECUTE FUNCTION touch()",
+        "trigger parted_2020_touch on public.parted_2020",
+        False,
+    ),
+    (
+        "ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY own ON t USING (id > 0)",
+        "policy own on public.t",
+        True,
+    ),
+    ("CREATE RULE quiet AS ON DELETE TO t DO INSTEAD NOTHING", "rule quiet on public.t", True),
+    ("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)", "domain public.posint", False),
+    ("CREATE TYPE pair AS (a int, b text)", "composite type public.pair", False),
+    ("CREATE TYPE span AS RANGE (subtype = date)", "range type public.span", False),
+    ('CREATE COLLATION plain FROM "C"', "collation public.plain", False),
+    (
+        "CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at)",
+        "partitioning of public.parted",
+        False,
+    ),
+    (
+        "CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at);"
+        "CREATE TABLE parted_2020 PARTITION OF parted FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')",
+        "partition public.parted_2020 of public.parted",
+        False,
+    ),
+    (
+        "CREATE TABLE child (extra int) INHERITS (t)",
+        "inheritance public.child inheriting from public.t",
+        True,
+    ),
+    ("CREATE STATISTICS t_stats ON id, at FROM t", "statistics public.t_stats", True),
+    (
+        "CREATE TEXT SEARCH CONFIGURATION plain_ts (COPY = simple)",
+        "text search configuration public.plain_ts",
+        False,
+    ),
+    (
+        "CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq)",
+        "operator public.===(integer, integer)",
+        False,
+    ),
+    ("ALTER TABLE t SET (fillfactor = 70)", "table settings of public.t", True),
+    ('CREATE INDEX t_name ON t (name COLLATE "C")', "index key collation t_name of public.t", True),
+    ("GRANT SELECT ON t TO pg_read_all_data", "grants on public.t", True),
+    (
+        "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1'; REVOKE EXECUTE ON FUNCTION g() FROM PUBLIC;"
+        "GRANT EXECUTE ON FUNCTION g() TO pg_read_all_data",
+        "grants on function public.g()",
+        False,
+    ),
+    (
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO pg_read_all_data",
+        "default privileges for postgres on tables in schema public",
+        False,
+    ),
+]
+
+
+def _labels(schema: Schema) -> list[str]:
+    return [item.label for item in schema.unmanaged]
+
+
+@pytest.mark.parametrize(
+    ("ddl", "label", "goes_with_table"),
+    CASES,
+    ids=[case[1].split(" ")[0] + "-" + str(i) for i, case in enumerate(CASES)],
+)
+def test_each_unmanaged_kind_is_named_and_guarded(
+    inspect_after: InspectAfter, ddl: str, label: str, goes_with_table: bool
+):
+    schema = inspect_after(f"{TABLE} {ddl}")
+    assert label in _labels(schema)
+    # The same object is never also reported by a managed kind: its table is still just t
+    # (a partition is not a table of its own to puckdb).
+    assert "parted_2020" not in [table.name for table in schema.tables]
+    without_t = Schema(schemas=schema.schemas, tables=tuple(x for x in schema.tables if x.name != "t"))
+    plan = migration_plan(schema, without_t)
+    drops_unmanaged = [h.message for h in plan.hazards if h.kind == "drops-unmanaged"]
+    named = [m for m in drops_unmanaged if label in m]
+    assert bool(named) == goes_with_table, drops_unmanaged
+    if goes_with_table:
+        assert plan.blocking_hazards
+
+
+def test_an_event_trigger_is_named(inspect_after: InspectAfter):
+    schema = inspect_after(
+        "CREATE FUNCTION on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$BEGIN END$$;"
+        "CREATE EVENT TRIGGER ddl_watch ON ddl_command_end EXECUTE FUNCTION on_ddl()"
+    )
+    try:
+        assert "event trigger ddl_watch" in _labels(schema)
+        assert [f.signature for f in schema.functions] == ["public.on_ddl()"]
+    finally:
+        # Event triggers are database-wide; this one must not fire in the tests' other DDL.
+        inspect_after("DROP EVENT TRIGGER ddl_watch")
+
+
+def test_extension_members_and_the_foreign_keys_own_triggers_are_not_unmanaged(inspect_after: InspectAfter):
+    schema = inspect_after(
+        "CREATE EXTENSION vector;"
+        "CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE b (a_id int REFERENCES a);"
+        "CREATE TABLE c (id int, e vector(3))"
+    )
+    assert schema.unmanaged == ()
+
+
+def test_functions_procedures_and_triggers_on_tables_and_views_are_managed_not_unmanaged(
+    inspect_after: InspectAfter,
+):
+    schema = inspect_after(
+        f"{TABLE} CREATE VIEW v AS SELECT id FROM t;"
+        "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+        "CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';"
+        "CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();"
+        "CREATE TRIGGER v_insert INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION touch()"
+    )
+    assert schema.unmanaged == ()
+    assert [f.signature for f in schema.functions] == ["public.p()", "public.touch()"]
+    assert [(t.table, t.name) for t in schema.triggers] == [("t", "t_touch"), ("v", "v_insert")]
+
+
+def test_a_changed_definition_changes_the_fingerprint(inspect_after: InspectAfter):
+    before = inspect_after("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)")
+    after = inspect_after("ALTER DOMAIN posint ADD CONSTRAINT small CHECK (VALUE < 100)")
+    [old], [new] = before.unmanaged, after.unmanaged
+    assert (old.kind, old.name) == (new.kind, new.name) and old.fingerprint != new.fingerprint

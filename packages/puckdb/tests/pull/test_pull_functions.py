@@ -1,0 +1,56 @@
+"""pull writes functions, procedures and triggers as puckdb's declarations, and the module
+normalizes back to the database (bodies, settings and trigger options exactly), and names
+what puckdb does not manage."""
+
+from __future__ import annotations
+
+from puckdb.pull.module import render
+
+from .conftest import PullHarness
+
+
+def test_functions_procedures_and_triggers_round_trip(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE SCHEMA app",
+            "CREATE TABLE cards (id bigint PRIMARY KEY, front text, updated_at timestamptz)",
+            "CREATE TABLE app.logs (id bigint, said text)",
+            "CREATE VIEW fronts AS SELECT id, front FROM cards",
+            "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$\n"
+            "BEGIN\n    NEW.updated_at = now();  -- kept as written\n    RETURN NEW;\nEND\n$$",
+            "COMMENT ON FUNCTION touch() IS 'keeps updated_at'",
+            "CREATE FUNCTION app.add(a integer, b integer DEFAULT 1) RETURNS integer "
+            "LANGUAGE sql IMMUTABLE STRICT AS 'SELECT a + b'",
+            "CREATE FUNCTION fronts_insert() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS "
+            "$$BEGIN INSERT INTO cards (id, front) VALUES (NEW.id, NEW.front); RETURN NEW; END$$",
+            "CREATE PROCEDURE app.say(words text) LANGUAGE sql AS $$INSERT INTO app.logs VALUES (1, words)$$",
+            "CREATE TRIGGER cards_touch BEFORE INSERT OR UPDATE OF front ON cards FOR EACH ROW "
+            "WHEN (NEW.front IS NOT NULL) EXECUTE FUNCTION touch()",
+            "COMMENT ON TRIGGER cards_touch ON cards IS 'stamps'",
+            "CREATE TRIGGER fronts_insert INSTEAD OF INSERT ON fronts FOR EACH ROW EXECUTE FUNCTION fronts_insert()",
+            "CREATE CONSTRAINT TRIGGER logs_check AFTER INSERT ON app.logs DEFERRABLE INITIALLY DEFERRED "
+            "FOR EACH ROW EXECUTE FUNCTION touch()",
+        ],
+        schemas=("public", "app"),
+    )
+    module = harness.round_trip(schema)
+    assert 'Function(\n    "touch()"' in module.text or 'Function("touch()"' in module.text
+    assert "Procedure(" in module.text and "constraint=True" in module.text
+    assert 'Trigger(\n    "fronts_insert"' in module.text or 'Trigger("fronts_insert"' in module.text
+    assert "-- kept as written" in module.text
+    assert harness.ruff_findings(module.text) == ""
+
+
+def test_unmanaged_objects_are_named_in_the_module(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE TABLE t (id int PRIMARY KEY)",
+            "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)",
+            "CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int)",
+        ]
+    )
+    pulled = render(schema)
+    assert "#   domain public.posint" in pulled.text
+    assert "#   aggregate public.total(integer)" in pulled.text
+    assert "domain public.posint: not managed by puckdb, not in this module" in pulled.notes
+    assert harness.ruff_findings(pulled.text) == ""

@@ -105,17 +105,30 @@ class _Server:
         return True
 
 
+class _Use:
+    """A ServerUse whose other sessions are given."""
+
+    def __init__(self, alone: bool) -> None:
+        self.alone, self.closed = alone, False
+
+    def release_and_claim_alone(self) -> bool:
+        return self.alone
+
+    def close(self) -> None:
+        self.closed = True
+
+
 @pytest.mark.parametrize(
-    ("started", "others", "stopped"),
-    [(True, 0, True), (True, 2, False), (False, 0, False)],
-    ids=["started-alone", "started-shared", "found-running"],
+    ("started", "alone", "others", "stopped"),
+    [(True, True, 0, True), (True, True, 2, False), (True, False, 0, False), (False, True, 0, False)],
+    ids=["started-alone", "started-other-clients", "started-other-pytest-session", "found-running"],
 )
 def test_the_embedded_server_is_stopped_only_by_the_session_that_started_it_and_only_when_alone(
-    started, others, stopped
+    started, alone, others, stopped
 ):
     from puckdb.testing import _finish
 
-    databases, server = _Databases(others), _Server()
-    _finish(databases, server if started else None)  # type: ignore[arg-type]
-    assert databases.closed
+    databases, server, use = _Databases(others), _Server(), _Use(alone)
+    _finish(databases, server if started else None, use)  # type: ignore[arg-type]
+    assert databases.closed and use.closed
     assert server.stopped is stopped

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from puckdb.project import Project
     from puckdb.server.embedded import EmbeddedServer
     from puckdb.testing.databases import MigratedDatabase, MigratedDatabases
+    from puckdb.testing.server import ServerUse
 
 URL_ENV = "PUCKDB_TEST_DATABASE_URL"
 """Environment variable: the server for test databases, when not the embedded one."""
@@ -167,12 +168,14 @@ def puckdb_databases(pytestconfig: pytest.Config, puckdb_project: Project) -> It
     config = puckdb_project.config
     choice = _server_url(pytestconfig)
     server: EmbeddedServer | None = None
+    use: ServerUse | None = None
     started = False
     try:
         if choice is None:
-            from puckdb.testing.server import throwaway_server
+            from puckdb.testing.server import ServerUse, throwaway_server
 
             server = throwaway_server(config)
+            use = ServerUse(server)  # before starting: a session stopping it waits for us
             started = server.ensure_running()
             server_url = server.url("postgres")
             source = f"the test PostgreSQL {server.version} server in {server.data_dir}"
@@ -193,24 +196,33 @@ def puckdb_databases(pytestconfig: pytest.Config, puckdb_project: Project) -> It
             _fail(error)
         yield databases
     finally:
-        _finish(databases, server if started else None)
+        _finish(databases, server if started else None, use)
 
 
-def _finish(databases: MigratedDatabases, started_server: EmbeddedServer | None) -> None:
+def _finish(
+    databases: MigratedDatabases, started_server: EmbeddedServer | None, use: ServerUse | None
+) -> None:
     """Close the session's connection; stop the embedded server if this session started it
-    and no one else uses it (another pytest process, under xdist, may still be running)."""
+    and no one else uses it: no other pytest session holds its share of the server (see
+    :class:`~puckdb.testing.server.ServerUse`) and no other client (a studio, psql) is
+    connected."""
     import psycopg
 
     from puckdb.errors import PuckdbError
 
     try:
-        others = databases.other_sessions() if started_server is not None else 0
-    except (PuckdbError, psycopg.Error):
-        others = 0  # the server is unreachable: there is nothing left to share
+        alone = use.release_and_claim_alone() if use is not None and started_server is not None else False
+        try:
+            others = databases.other_sessions() if alone else 0
+        except (PuckdbError, psycopg.Error):
+            others = 0  # the server is unreachable: there is nothing left to share
+        finally:
+            databases.close()
+        if started_server is not None and alone and others == 0:
+            started_server.stop()
     finally:
-        databases.close()
-    if started_server is not None and others == 0:
-        started_server.stop()
+        if use is not None:
+            use.close()
 
 
 # -- per-test fixtures ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ later session reuses them; the cluster itself can always be rebuilt from the mig
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from pathlib import Path
@@ -48,3 +49,33 @@ def throwaway_directory(config: Config) -> Path:
 def throwaway_server(config: Config) -> EmbeddedServer:
     """The project's test server (not started by this call), of the configured version."""
     return EmbeddedServer(throwaway_directory(config), config.postgres_version, settings=THROWAWAY_SETTINGS)
+
+
+class ServerUse:
+    """This pytest session's use of the test server, as a shared lock on a file beside it.
+
+    Every session (another terminal, each xdist worker) holds the lock shared while it
+    may use the server. The session that started the server stops it at its end only if
+    it can then take the lock exclusively, and holds it while stopping: a session that is
+    about to connect waits for the stop and starts the server again, instead of losing
+    its connection half-way through (which counting connections alone could not rule out:
+    a worker may be between two connections at that moment).
+    """
+
+    def __init__(self, server: EmbeddedServer) -> None:
+        server.state_dir.mkdir(parents=True, exist_ok=True)
+        self._handle = (server.state_dir / "sessions.lock").open("a")
+        fcntl.flock(self._handle, fcntl.LOCK_SH)
+
+    def release_and_claim_alone(self) -> bool:
+        """Let go of this session's share; True (holding the lock exclusively until
+        :meth:`close`) when no other session holds one."""
+        fcntl.flock(self._handle, fcntl.LOCK_UN)
+        try:
+            fcntl.flock(self._handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def close(self) -> None:
+        self._handle.close()  # releases whatever lock it holds

@@ -1137,3 +1137,12 @@ def test_unique_constraint_over_the_primary_key_columns_survives_a_create_table(
         "ALTER TABLE users ADD CONSTRAINT users_email_again_key UNIQUE (email)",
     ]
     run_oracle(cluster, [VECTOR], [VECTOR, *schema])
+
+
+def test_extension_moved_between_managed_schemas(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        ["CREATE SCHEMA ext", "CREATE EXTENSION vector"],
+        ["CREATE SCHEMA ext", "CREATE EXTENSION vector SCHEMA ext"],
+        schemas=("public", "ext"),
+    )

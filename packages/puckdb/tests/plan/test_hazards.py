@@ -266,3 +266,11 @@ def test_functions_and_triggers_carry_their_hazards():
             "re-creates public.touch() to change what it returns (trigger → integer); code calling it may break",
         )
     }
+
+
+def test_an_extension_in_a_schema_puckdb_does_not_manage_is_never_dropped():
+    elsewhere = schema(extensions=(Extension("vector", "extensions", "0.8.0"),))
+    assert migration_plan(elsewhere, schema()).is_empty
+    in_public = schema(extensions=(Extension("vector", "public", "0.8.0"),))
+    [statement] = migration_plan(in_public, schema()).statements
+    assert statement.sql == 'DROP EXTENSION "vector"'

@@ -28,7 +28,7 @@ from puckdb.kinds.enums import (
     RecreateEnum,
     RenameEnumValue,
 )
-from puckdb.kinds.extensions import CreateExtension, DropExtension
+from puckdb.kinds.extensions import CreateExtension, DropExtension, MoveExtension
 from puckdb.kinds.functions import CreateFunction, DropFunction, RecreateFunction, SkipFunctionBodyChecks
 from puckdb.kinds.indexes import CreateIndex, DropIndex, RenameIndex
 from puckdb.kinds.schemas import CreateSchema, DropSchema
@@ -75,6 +75,7 @@ __all__ = [
     "DropTrigger",
     "DropView",
     "EnumColumn",
+    "MoveExtension",
     "Operation",
     "RecreateEnum",
     "RecreateFunction",

@@ -1,4 +1,6 @@
-"""Extensions: created and dropped by name; their own objects are never managed."""
+"""Extensions: created and dropped by name, moved between managed schemas; their own
+objects are never managed. An extension in a schema puckdb does not manage (Supabase's
+``extensions``, say) belongs to whoever manages that schema: no plan drops or moves it."""
 
 from __future__ import annotations
 
@@ -44,6 +46,27 @@ class DropExtension(Operation):
         return (Hazard("backward-incompatible", message),)
 
 
+@dataclass(frozen=True)
+class MoveExtension(Operation):
+    """``ALTER EXTENSION … SET SCHEMA``: its types and functions move, so every column and
+    expression naming them qualified by the old schema now names the new one."""
+
+    extension: Extension
+    old_schema: str
+
+    phase = Phase.CREATE_EXTENSIONS
+
+    def render(self) -> tuple[str, ...]:
+        return (f"ALTER EXTENSION {ident(self.extension.name)} SET SCHEMA {ident(self.extension.schema)}",)
+
+    def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
+        message = (
+            f"moves extension {self.extension.name} from schema {self.old_schema} to "
+            f"{self.extension.schema}; code naming its types or functions by schema breaks"
+        )
+        return (Hazard("backward-incompatible", message),)
+
+
 def _assemble(rows: Rows) -> Mapping[str, Any]:
     extensions = (Extension(r["extname"], r["nspname"], r["extversion"]) for r in rows["extensions"])
     return {"extensions": tuple(extensions)}
@@ -57,7 +80,20 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
     operations: list[Operation] = [
         CreateExtension(e) for n, e in target_extensions.items() if n not in source_extensions
     ]
-    operations.extend(DropExtension(e) for n, e in source_extensions.items() if n not in target_extensions)
+    managed = set(source.schemas) & set(target.schemas)
+    for name, extension in target_extensions.items():
+        before = source_extensions.get(name)
+        if (
+            before is not None
+            and before.schema != extension.schema
+            and {before.schema, extension.schema} <= managed
+        ):
+            operations.append(MoveExtension(extension, before.schema))
+    operations.extend(
+        DropExtension(e)
+        for n, e in source_extensions.items()
+        if n not in target_extensions and e.schema in managed
+    )
     return operations
 
 

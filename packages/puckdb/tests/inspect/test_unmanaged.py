@@ -146,3 +146,9 @@ def test_a_changed_definition_changes_the_fingerprint(inspect_after: InspectAfte
     after = inspect_after("ALTER DOMAIN posint ADD CONSTRAINT small CHECK (VALUE < 100)")
     [old], [new] = before.unmanaged, after.unmanaged
     assert (old.kind, old.name) == (new.kind, new.name) and old.fingerprint != new.fingerprint
+
+
+def test_a_range_types_constructors_are_not_functions_of_the_schema(inspect_after: InspectAfter):
+    schema = inspect_after("CREATE TYPE span AS RANGE (subtype = date)")
+    assert schema.functions == ()
+    assert [item.label for item in schema.unmanaged] == ["range type public.span"]

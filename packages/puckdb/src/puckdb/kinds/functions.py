@@ -24,8 +24,10 @@ FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = ANY(%(schemas)s::text[])
   AND p.prokind IN ('f', 'p')
+  -- extension members ('e') and functions PostgreSQL made for a type ('i': a range type's
+  -- constructors) are not declared by anyone; they come and go with their owner
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+                  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype IN ('e', 'i'))
 ORDER BY n.nspname, p.proname, 3
 """
 

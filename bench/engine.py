@@ -60,6 +60,24 @@ def alembic_python() -> Path:
     return python
 
 
+def alembic_compare(python: Path, schema_module: Path, url: str) -> dict[str, float]:
+    """Alembic's compare_metadata of ``schema_module`` against ``url``, in Alembic's own
+    environment: the median seconds over RUNS and the number of changes it reported."""
+    result = subprocess.run(
+        [
+            str(python),
+            str(Path(__file__).parent / "_alembic_compare.py"),
+            str(schema_module),
+            sqlalchemy_url(url),
+            str(RUNS),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout)
+
+
 def load(path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"synthetic_{path.stem}", path)
     assert spec and spec.loader
@@ -99,19 +117,7 @@ def main(sizes: list[int]) -> None:
                 stats = InspectStats()
                 inspect_schema(conn, ["public"], stats)
                 queries = stats.queries
-            result = subprocess.run(
-                [
-                    str(python),
-                    str(Path(__file__).parent / "_alembic_compare.py"),
-                    str(path),
-                    sqlalchemy_url(url),
-                    str(RUNS),
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            alembic = json.loads(result.stdout)
+            alembic = alembic_compare(python, path, url)
             cache = workdir / f"cache_{n}"
             metadata = module.metadata
             cold_s = median_time(lambda: normalize(metadata, dev, cache_dir=None), runs=1)  # noqa: B023

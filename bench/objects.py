@@ -16,7 +16,6 @@ Prints one line per N with the ratios. Never run by the test suite.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -28,13 +27,12 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from engine import RUNS, alembic_python, load, median_time
+from engine import RUNS, alembic_compare, alembic_python, load, median_time
 from synthetic import module_source
 
 from puckdb.inspect import InspectStats, inspect_schema
 from puckdb.normalize import compile_metadata
 from puckdb.server.embedded import EmbeddedServer
-from puckdb.urls import sqlalchemy_url
 
 OBJECTS = """
 
@@ -94,20 +92,7 @@ def main(sizes: list[int]) -> None:
                 inspect_s = median_time(lambda: inspect_schema(conn, ["public"]))
                 stats = InspectStats()
                 found = inspect_schema(conn, ["public"], stats)
-            alembic = json.loads(
-                subprocess.run(
-                    [
-                        str(python),
-                        str(Path(__file__).parent / "_alembic_compare.py"),
-                        str(tables_only),
-                        sqlalchemy_url(url),
-                        str(RUNS),
-                    ],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-            )
+            alembic = alembic_compare(python, tables_only, url)
             env = {**os.environ, "DATABASE_URL": url, "PUCKDB_DEV_URL": server.url("postgres")}
             push_dry_run(project, env)  # fills the normalize cache
             push_s = statistics.median(push_dry_run(project, env) for _ in range(RUNS))

@@ -139,13 +139,12 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
     operations: list[Operation] = []
     for key, function in after.items():
         old = before.get(key)
-        if old is None:
-            operations.append(CreateFunction(function))
-        elif (old.returns, old.procedure) != (function.returns, function.procedure):
-            operations.append(RecreateFunction(old, function))
-        elif old.definition != function.definition:
-            operations.append(CreateFunction(function))  # rendered CREATE OR REPLACE
         recreated = old is not None and (old.returns, old.procedure) != (function.returns, function.procedure)
+        if old is None or (old.definition != function.definition and not recreated):
+            operations.append(CreateFunction(function))  # rendered CREATE OR REPLACE
+        elif recreated:
+            operations.append(RecreateFunction(old, function))
+        # A re-created function has lost its comment; a new one has none yet.
         if (old.comment if old is not None and not recreated else None) != function.comment:
             operations.append(
                 SetComment(

@@ -5,7 +5,6 @@ otherwise), or the function they run is."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,10 +22,13 @@ from puckdb.quoting import ident
 # managed schema).
 TRIGGERS = """
 SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid) AS definition,
-       t.tgenabled::text AS enabled, obj_description(t.oid, 'pg_trigger') AS comment
+       t.tgenabled::text AS enabled, fn.nspname AS function_schema, f.proname AS function_name,
+       obj_description(t.oid, 'pg_trigger') AS comment
 FROM pg_trigger t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_proc f ON f.oid = t.tgfoid
+JOIN pg_namespace fn ON fn.oid = f.pronamespace
 WHERE n.nspname = ANY(%(schemas)s::text[])
   AND NOT t.tgisinternal AND t.tgparentid = 0
   AND c.relkind IN ('r', 'p', 'v') AND NOT c.relispartition
@@ -41,17 +43,6 @@ _ENABLED = {
     "A": "ENABLE ALWAYS TRIGGER",
     "O": "ENABLE TRIGGER",
 }
-_EXECUTES = re.compile(r"\bEXECUTE\s+(?:FUNCTION|PROCEDURE)\s+(.+?)\(", re.IGNORECASE | re.DOTALL)
-
-
-def executed_function(trigger: Trigger) -> tuple[str, str] | None:
-    """(schema, name) of the function ``trigger`` runs, as its definition names it (an
-    unqualified name is in public, the inspection's search path)."""
-    found = _EXECUTES.search(trigger.definition)
-    if found is None:
-        return None
-    parts = [part.strip('"') for part in re.findall(r'"(?:[^"]|"")*"|[^.]+', found.group(1).strip())]
-    return (parts[0], parts[1]) if len(parts) == 2 else ("public", parts[-1])
 
 
 @dataclass(frozen=True)
@@ -110,6 +101,7 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
             name=row["tgname"],
             definition=row["definition"],
             enabled=row["enabled"],
+            function=(row["function_schema"], row["function_name"]),
             comment=row["comment"],
         )
         for row in rows["triggers"]
@@ -125,9 +117,7 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
     operations: list[Operation] = []
     for key, trigger in after.items():
         old = before.get(key)
-        follows = (trigger.schema, trigger.table) in remade_relations or executed_function(
-            trigger
-        ) in remade_functions
+        follows = (trigger.schema, trigger.table) in remade_relations or trigger.function in remade_functions
         if old is None or old.definition != trigger.definition or follows:
             if old is not None and (trigger.schema, trigger.table) not in remade_relations:
                 operations.append(DropTrigger(old, recreated=True))

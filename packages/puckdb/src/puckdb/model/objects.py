@@ -376,6 +376,9 @@ class Trigger:
     ROW EXECUTE FUNCTION touch()``."""
     enabled: str = "O"
     """``pg_trigger.tgenabled``: O (origin and local), D (disabled), R (replica), A (always)."""
+    function: tuple[str, str] | None = None
+    """(schema, name) of the function it executes (``tgfoid``): a trigger is created again
+    when that function is."""
     comment: str | None = None
 
     @property

@@ -19,6 +19,7 @@ from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.type_api import TypeEngine
 
 from puckdb.errors import SchemaCodeError
+from puckdb.kinds.comments import SetComment
 from puckdb.objects import Function, Trigger, View, functions_of, schema_comments_of, triggers_of, views_of
 from puckdb.quoting import ident, literal, qualified
 
@@ -67,8 +68,9 @@ def function_statements(function: Function) -> list[str]:
     """CREATE FUNCTION (or PROCEDURE) and its comment."""
     statements = [function.sql()]
     if function.comment is not None:
-        target = f"{qualified(function.schema, function.name)}({function.arguments})"
-        statements.append(f"COMMENT ON {function.keyword} {target} IS {literal(function.comment)}")
+        schema = function.schema or "public"
+        comment = SetComment(function.keyword, schema, function.name, function.arguments, function.comment)
+        statements.extend(comment.render())
     return statements
 
 
@@ -76,8 +78,10 @@ def trigger_statements(trigger: Trigger) -> list[str]:
     """CREATE TRIGGER and its comment."""
     statements = [trigger.sql()]
     if trigger.comment is not None:
-        on = qualified(trigger.schema, trigger.table)
-        statements.append(f"COMMENT ON TRIGGER {ident(trigger.name)} ON {on} IS {literal(trigger.comment)}")
+        comment = SetComment(
+            "TRIGGER", trigger.schema or "public", trigger.table, trigger.name, trigger.comment
+        )
+        statements.extend(comment.render())
     return statements
 
 

@@ -62,7 +62,6 @@ CASES = [
         False,
     ),
     ("ALTER TABLE t SET (fillfactor = 70)", "table settings of public.t", True),
-    ('CREATE INDEX t_name ON t (name COLLATE "C")', "index key collation t_name of public.t", True),
     ("GRANT SELECT ON t TO pg_read_all_data", "grants on public.t", True),
     (
         "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1'; REVOKE EXECUTE ON FUNCTION g() FROM PUBLIC;"

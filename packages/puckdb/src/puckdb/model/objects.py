@@ -115,6 +115,8 @@ class PrimaryKey:
     columns: tuple[str, ...]
     """In key order."""
     comment: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +148,11 @@ class ForeignKey:
     deferrable: bool = False
     initially_deferred: bool = False
     validated: bool = True
-    """False for a constraint added NOT VALID and not validated since."""
+    """False for a constraint added NOT VALID and not validated since (True when not
+    enforced: there is nothing to validate)."""
+    enforced: bool = True
+    """False for ``NOT ENFORCED`` (PostgreSQL 18+): declared for readers and planners, not
+    checked."""
     comment: str | None = None
 
 
@@ -182,6 +188,10 @@ class IndexKey:
     descending: bool = False
     nulls_first: bool = False
     """Stored as PostgreSQL resolves it: True by default for DESC keys."""
+    collation: str | None = None
+    """``COLLATE "C"``'s quoted name, only when it differs from the key column's collation
+    (an expression key's: from its type's default, so ``lower(c)`` on a ``"C"`` column
+    shows ``"C"``, which says the same thing explicitly)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,9 +327,8 @@ class UnmanagedObject:
         if self.kind in ("partition", "inheritance"):
             link = "of" if self.kind == "partition" else "inheriting from"
             return f"{self.kind} {self.schema}.{self.name} {link} {owner}"
-        if self.kind in ("partitioning", "table settings", "index key collation") and owner:
-            what = f" {self.name}" if self.kind == "index key collation" else ""
-            return f"{self.kind}{what} of {owner}"
+        if self.kind in ("partitioning", "table settings") and owner:
+            return f"{self.kind} of {owner}"
         if self.kind == "grants":
             if owner:
                 return f"grants on {owner}"

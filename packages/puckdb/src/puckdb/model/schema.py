@@ -17,7 +17,7 @@ from puckdb.model.objects import (
     View,
 )
 
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
 (2: schema comments, view column comments; 3: unmanaged objects, functions, triggers.)"""

@@ -14,11 +14,13 @@ from puckdb.errors import PuckdbError
 
 if TYPE_CHECKING:
     from puckdb.objects import (
+        Collation,
         Function,
         Procedure,
         SchemaComment,
         Trigger,
         View,
+        collations_of,
         functions_of,
         schema_comments_of,
         triggers_of,
@@ -28,11 +30,13 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _OBJECTS = (
+    "Collation",
     "Function",
     "Procedure",
     "SchemaComment",
     "Trigger",
     "View",
+    "collations_of",
     "functions_of",
     "schema_comments_of",
     "triggers_of",
@@ -40,6 +44,7 @@ _OBJECTS = (
 )
 
 __all__ = [
+    "Collation",
     "Function",
     "Procedure",
     "PuckdbError",
@@ -47,6 +52,7 @@ __all__ = [
     "Trigger",
     "View",
     "__version__",
+    "collations_of",
     "functions_of",
     "schema_comments_of",
     "triggers_of",

@@ -33,7 +33,6 @@ CASES = [
     ("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)", "domain public.posint", False),
     ("CREATE TYPE pair AS (a int, b text)", "composite type public.pair", False),
     ("CREATE TYPE span AS RANGE (subtype = date)", "range type public.span", False),
-    ('CREATE COLLATION plain FROM "C"', "collation public.plain", False),
     (
         "CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at)",
         "partitioning of public.parted",

@@ -428,6 +428,21 @@ def test_deferrable_primary_key(harness: PullHarness) -> None:
     )
 
 
+def test_collations_are_declared_and_used_by_columns(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE COLLATION bytes (provider = libc, locale = 'C')",
+            "CREATE COLLATION mixed (provider = libc, lc_collate = 'C', lc_ctype = 'POSIX')",
+            "COMMENT ON COLLATION mixed IS 'sorts by byte'",
+            "CREATE TABLE names (id bigint PRIMARY KEY, a text COLLATE bytes)",
+        ]
+    )
+    module = harness.round_trip(schema)
+    assert 'Collation("bytes", Base.metadata, provider="libc", locale="C")' in module.text
+    assert 'lc_collate="C", lc_ctype="POSIX"' in module.text
+    assert 'Text(collation="bytes")' in module.text
+
+
 def test_what_sqlalchemy_cannot_express_is_said(harness: PullHarness) -> None:
     schema = harness.inspect_ddl(
         [

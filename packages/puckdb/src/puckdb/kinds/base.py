@@ -106,9 +106,10 @@ HAZARD_KINDS = (
     "non-transactional",
     "drops-unmanaged",
     "security",
+    "manual-step",
 )
 """Every kind of hazard (see :mod:`puckdb.plan.hazards` for what each means)."""
-BLOCKING = frozenset({"data-loss", "drops-unmanaged", "security"})
+BLOCKING = frozenset({"data-loss", "drops-unmanaged", "security", "manual-step"})
 """The hazards that need an explicit yes."""
 
 

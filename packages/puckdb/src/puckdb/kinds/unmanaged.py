@@ -2,7 +2,7 @@
 
 One catalog query lists every object in the managed schemas that puckdb does not model —
 aggregates and window functions, triggers on partitions and foreign tables, policies,
-domains and other types, partitions and partitioning, inheritance, rules, collations,
+domains and other types, partitions and partitioning, inheritance, rules,
 grants, default privileges, statistics objects, text search objects, operators, foreign
 tables, event triggers and table storage settings — each with a
 fingerprint of its definition as PostgreSQL prints it. Two databases whose unmanaged
@@ -114,12 +114,6 @@ WHERE t.typtype IN ('b', 'c', 'd', 'p', 'r')
   AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
   AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
-UNION ALL
-SELECT 'collation', ns.nspname, co.collname, NULL, NULL,
-       md5(co.collprovider::text || co.collisdeterministic::text || coalesce(co.collcollate, '')
-           || coalesce(co.collctype, ''))
-FROM pg_collation co JOIN ns ON ns.oid = co.collnamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_collation'::regclass AND ext.objid = co.oid)
 UNION ALL
 SELECT 'statistics', ns.nspname, s.stxname, rn.nspname, rc.relname, md5(pg_get_statisticsobjdef(s.oid))
 FROM pg_statistic_ext s JOIN ns ON ns.oid = s.stxnamespace

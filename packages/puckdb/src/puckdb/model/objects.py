@@ -340,6 +340,32 @@ class UnmanagedObject:
 
 
 @dataclass(frozen=True, slots=True)
+class Collation:
+    """A collation made by ``CREATE COLLATION`` (extension members are their extension's)."""
+
+    schema: str
+    name: str
+    provider: str
+    """``libc``, ``icu`` or ``builtin`` (PostgreSQL 17+)."""
+    locale: str | None = None
+    """The ICU or builtin locale (``und-u-ks-level2``); None for libc."""
+    lc_collate: str | None = None
+    """libc's LC_COLLATE; None for the other providers."""
+    lc_ctype: str | None = None
+    """libc's LC_CTYPE; None for the other providers."""
+    deterministic: bool = True
+    """False when strings that compare equal may differ byte-wise (case-insensitive ICU)."""
+    rules: str | None = None
+    """ICU tailoring rules (PostgreSQL 16+)."""
+    comment: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(schema, name)``."""
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
 class Function:
     """A function or procedure (``CREATE FUNCTION`` / ``CREATE PROCEDURE``), kept whole as
     PostgreSQL prints it. Aggregates and window functions are not modelled (they are

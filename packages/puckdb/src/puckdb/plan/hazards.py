@@ -15,10 +15,12 @@ hazard names its kind and says in one line what it means for this object, e.g.
 - ``non-transactional``: the statement cannot run inside a transaction block;
 - ``drops-unmanaged``: the statement drops, with its table, view or schema, an object puckdb
   does not manage and will not re-create (a policy, a rule, grants…);
-- ``security``: row-level security is turned off on a table that holds rows.
+- ``security``: row-level security is turned off on a table that holds rows;
+- ``manual-step``: PostgreSQL refuses the statement as written while the database is as it is
+  (a collation still in use cannot be dropped): the message says which step to write by hand.
 
-``data-loss``, ``drops-unmanaged`` and ``security`` are blocking: ``push`` needs a yes or
-``--force`` for them.
+``data-loss``, ``drops-unmanaged``, ``security`` and ``manual-step`` are blocking: ``push``
+needs a yes or ``--force`` for them.
 """
 
 from __future__ import annotations

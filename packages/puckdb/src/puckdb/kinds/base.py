@@ -107,9 +107,11 @@ HAZARD_KINDS = (
     "drops-unmanaged",
     "security",
     "manual-step",
+    "manual-using",
+    "matview-rebuild",
 )
 """Every kind of hazard (see :mod:`puckdb.plan.hazards` for what each means)."""
-BLOCKING = frozenset({"data-loss", "drops-unmanaged", "security", "manual-step"})
+BLOCKING = frozenset({"data-loss", "drops-unmanaged", "security", "manual-step", "manual-using"})
 """The hazards that need an explicit yes."""
 
 

@@ -281,9 +281,17 @@ class View:
     comment: str | None = None
     column_comments: tuple[tuple[str, str], ...] = ()
     """(column, comment) of the output columns that have a comment, sorted by column name."""
+    depends_on_columns: tuple[tuple[str, str, str], ...] = ()
+    """(schema, relation, column) of the columns it reads, sorted: a change to another column
+    of those relations leaves it alone."""
+    depends_on_rows: tuple[tuple[str, str], ...] = ()
+    """(schema, name) of the relations it reads as a whole (a whole-row reference,
+    ``count(*)``): any column change there touches it."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "depends_on", tuple(sorted(self.depends_on)))
+        object.__setattr__(self, "depends_on_columns", tuple(sorted(self.depends_on_columns)))
+        object.__setattr__(self, "depends_on_rows", tuple(sorted(self.depends_on_rows)))
         object.__setattr__(self, "indexes", _by_name(self.indexes))
         object.__setattr__(self, "column_comments", tuple(sorted(self.column_comments)))
 

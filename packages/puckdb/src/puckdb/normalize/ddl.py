@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ARRAY, Column, Constraint, Index, MetaData, Table, create_mock_engine
+from sqlalchemy import ARRAY, Column, Constraint, Index, MetaData, Table, UniqueConstraint, create_mock_engine
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.schema import CreateIndex
+from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 from sqlalchemy.sql.type_api import TypeEngine
 
 from puckdb.errors import SchemaCodeError
@@ -202,7 +202,44 @@ def _create_all_elements(metadata: MetaData) -> list[tuple[Any, str]]:
     # Compiled for execution as written (no parameters follow), so with a parameter style
     # that leaves `%` alone: psycopg's pyformat would double it ('100%' → '100%%').
     dialect = postgresql.psycopg.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
-    return [(element, str(element.compile(dialect=dialect)).strip()) for element in _stable_order(captured)]
+    compiled: list[tuple[Any, str]] = []
+    for element in _stable_order(captured):
+        folded = _folded_uniques(element.element) if isinstance(element, CreateTable) else []
+        if not folded:
+            compiled.append((element, str(element.compile(dialect=dialect)).strip()))
+            continue
+        # CREATE TABLE would fold them into the key (or the earlier unique) over the same
+        # columns, and the model would lose what the code declares: they are added after,
+        # as ALTER TABLE ... ADD keeps them. The compiler leaves out a constraint marked
+        # use_alter.
+        for unique in folded:
+            unique.use_alter = True  # type: ignore[attr-defined]
+        try:
+            compiled.append((element, str(element.compile(dialect=dialect)).strip()))
+        finally:
+            for unique in folded:
+                del unique.use_alter  # type: ignore[attr-defined]
+        for unique in folded:
+            addition = AddConstraint(unique)
+            compiled.append((addition, str(addition.compile(dialect=dialect)).strip()))
+    return compiled
+
+
+def _folded_uniques(table: Table) -> list[UniqueConstraint]:
+    """The unique constraints of ``table`` over the same columns as its primary key or an
+    earlier unique constraint, in the order CREATE TABLE would meet them."""
+    seen: set[tuple[str, ...]] = set()
+    if table.primary_key is not None and table.primary_key.columns:
+        seen.add(tuple(column.name for column in table.primary_key.columns))
+    folded: list[UniqueConstraint] = []
+    for constraint in table._sorted_constraints:
+        if not isinstance(constraint, UniqueConstraint):
+            continue
+        columns = tuple(column.name for column in constraint.columns)
+        if columns in seen:
+            folded.append(constraint)
+        seen.add(columns)
+    return folded
 
 
 def _stable_order(elements: list[Any]) -> list[Any]:

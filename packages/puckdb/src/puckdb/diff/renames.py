@@ -204,10 +204,23 @@ def _regclass(schema: str, name: str) -> str:
 
 
 def _rename_column(table: Table, old: str, new: str) -> Table:
-    """The table with the column renamed in its column list and in every constraint or
-    index that lists it by name. Expressions (CHECK, index WHERE) keep the old text: if
-    they mention the column, the diff re-creates them, which is correct, merely longer."""
-    columns = tuple(replace(c, name=new) if c.name == old else c for c in table.columns)
+    """The table with the column renamed in its column list, in every constraint or index
+    that lists it by name, and in the expressions PostgreSQL keeps as parse trees (index
+    keys and predicates, checks, defaults, generated columns): RENAME COLUMN rewrites those
+    itself, so they are compared as it will print them afterwards, not re-created."""
+
+    def renamed(text: str) -> str:
+        return rename_in_expression(text, old, new)
+
+    columns = tuple(
+        replace(
+            c,
+            name=new if c.name == old else c.name,
+            default=renamed(c.default) if c.default is not None else None,
+            generated=renamed(c.generated) if c.generated is not None else None,
+        )
+        for c in table.columns
+    )
     primary_key = table.primary_key
     if primary_key is not None:
         primary_key = replace(primary_key, columns=_swap(primary_key.columns, old, new))
@@ -219,11 +232,19 @@ def _rename_column(table: Table, old: str, new: str) -> Table:
             replace(u, columns=_swap(u.columns, old, new)) for u in table.unique_constraints
         ),
         foreign_keys=tuple(replace(f, columns=_swap(f.columns, old, new)) for f in table.foreign_keys),
+        check_constraints=tuple(
+            replace(c, expression=renamed(c.expression)) for c in table.check_constraints
+        ),
+        exclusion_constraints=tuple(
+            replace(x, definition=renamed(x.definition)) for x in table.exclusion_constraints
+        ),
         indexes=tuple(
             replace(
                 index,
-                keys=tuple(replace(k, expression=_swap_name(k.expression, old, new)) for k in index.keys),
+                keys=tuple(replace(k, expression=renamed(k.expression)) for k in index.keys),
                 include=_swap(index.include, old, new),
+                where=renamed(index.where) if index.where is not None else None,
+                definition=_renamed_index_definition(index.definition, old, new),
             )
             for index in table.indexes
         ),
@@ -234,10 +255,34 @@ def _swap(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
     return tuple(new if name == old else name for name in names)
 
 
-def _swap_name(expression: str, old: str, new: str) -> str:
-    """An index key that is just the column's name, bare or quoted, renamed."""
-    if expression == old:
-        return new
-    if expression == f'"{old}"':
-        return f'"{new}"'
-    return expression
+def _renamed_index_definition(definition: str, old: str, new: str) -> str:
+    """``CREATE INDEX name ON table USING method (keys) …`` with the column renamed in what
+    follows USING (the index and table names before it are not columns)."""
+    head, using, tail = definition.partition(" USING ")
+    return head + using + rename_in_expression(tail, old, new) if using else definition
+
+
+# A string constant (with '' inside), a quoted identifier (with "" inside), or a bare word.
+_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*""")
+
+
+def rename_in_expression(expression: str, old: str, new: str) -> str:
+    """``expression`` as PostgreSQL prints it once column ``old`` is renamed ``new``: each
+    reference to the column, bare or quoted, takes the new name (quoted where it needs to
+    be); string constants, function names (a word before ``(``) and type names (after
+    ``::``) are left alone."""
+    replacement = new if _PLAIN_NAME.fullmatch(new) else '"' + new.replace('"', '""') + '"'
+
+    def swap(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token.startswith("'"):
+            return token
+        # A bare word is folded to lower case; a quoted one is taken as written.
+        name = token[1:-1].replace('""', '"') if token.startswith('"') else token.lower()
+        before = expression[: match.start()].rstrip()
+        after = expression[match.end() :].lstrip()
+        if name != old or before.endswith(("::", ".")) or after.startswith("("):
+            return token
+        return replacement
+
+    return _TOKEN.sub(swap, expression)

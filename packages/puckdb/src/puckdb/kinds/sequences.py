@@ -160,10 +160,12 @@ def _diff(source: Schema, target: Schema, earlier: Seq[Operation]) -> list[Opera
             operations.append(CreateSequence(sequence))
             if sequence.owned_by is not None:
                 operations.append(SetSequenceOwner(sequence))
-        elif _without_owner(before) != _without_owner(sequence):
-            operations.append(AlterSequence(before, sequence))
-        elif before.owned_by != sequence.owned_by:
-            operations.append(SetSequenceOwner(sequence))
+        else:
+            # Settings and owner are separate statements: a change of both needs both.
+            if _without_owner(before) != _without_owner(sequence):
+                operations.append(AlterSequence(before, sequence))
+            if before.owned_by != sequence.owned_by:
+                operations.append(SetSequenceOwner(sequence))
         if sequence.comment is not None and (before is None or before.comment != sequence.comment):
             operations.append(SetComment("SEQUENCE", sequence.schema, sequence.name, None, sequence.comment))
         elif before is not None and before.comment is not None and sequence.comment is None:

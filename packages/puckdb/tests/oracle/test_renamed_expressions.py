@@ -17,6 +17,7 @@ BEFORE = [
     "CREATE INDEX cards_fts ON cards USING gin (to_tsvector('english', meaning))",
     "CREATE INDEX cards_partial ON cards (other) WHERE meaning IS NOT NULL",
     "CREATE INDEX cards_both ON cards (meaning, other)",
+    "CREATE VIEW others AS SELECT id, other FROM cards",
 ]
 AFTER = [
     "CREATE TABLE cards (id bigint PRIMARY KEY, definition text, other text,"
@@ -25,11 +26,12 @@ AFTER = [
     "CREATE INDEX cards_fts ON cards USING gin (to_tsvector('english', definition))",
     "CREATE INDEX cards_partial ON cards (other) WHERE definition IS NOT NULL",
     "CREATE INDEX cards_both ON cards (definition, other)",
+    "CREATE VIEW others AS SELECT id, other FROM cards",
 ]
 RENAME = Renames(columns={("public", "cards", "meaning"): "definition"})
 
 
-def test_a_column_rename_keeps_the_indexes_checks_and_generated_columns_using_it(cluster: Cluster) -> None:
+def test_a_column_rename_keeps_the_indexes_checks_generated_columns_and_views(cluster: Cluster) -> None:
     run_oracle(cluster, BEFORE, AFTER, renames=RENAME)
     plan = migration_plan(settled(cluster, BEFORE, ["public"]), settled(cluster, AFTER, ["public"]), RENAME)
     assert [statement.sql for statement in plan.statements] == [

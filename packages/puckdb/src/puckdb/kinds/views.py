@@ -240,8 +240,10 @@ def _touched(operations: Sequence[Operation]) -> tuple[set[Key], set[tuple[str, 
         elif isinstance(operation, DropColumn):
             columns.add((operation.schema, operation.table, operation.column.name))
         elif isinstance(operation, RenameColumn):
-            # Names move under a rename; the whole table counts as touched.
-            touched.add((operation.schema, operation.table))
+            # A view reading the column prints it under its new name (and keeps its output
+            # name): it is re-created only if it reads it. A renamed table touches it whole.
+            columns.add((operation.schema, operation.table, operation.old))
+            columns.add((operation.schema, operation.table, operation.new))
         elif isinstance(operation, DropTable):
             touched.add((operation.table.schema, operation.table.name))
         elif isinstance(operation, RenameTable):

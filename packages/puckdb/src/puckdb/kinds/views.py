@@ -213,7 +213,7 @@ def _create_view(view: View) -> list[Operation]:
 
 
 def _body(view: View) -> object:
-    return (view.materialized, view.definition, view.columns)
+    return (view.materialized, view.definition_key, view.columns)
 
 
 def _reads_any(

@@ -18,7 +18,8 @@ def differences(left: object, right: object, path: str = "schema") -> list[str]:
         return []
     if dataclasses.is_dataclass(left) and type(left) is type(right):
         found: list[str] = []
-        for item in dataclasses.fields(left):
+        # Fields left out of equality (a printed form beside the compared one) say nothing.
+        for item in (f for f in dataclasses.fields(left) if f.compare):
             found += differences(getattr(left, item.name), getattr(right, item.name), f"{path}.{item.name}")
         return found or [f"{path}: {left!r} != {right!r}"]
     if isinstance(left, tuple) and isinstance(right, tuple):

@@ -269,8 +269,9 @@ class View:
 
     schema: str
     name: str
-    definition: str
-    """``pg_get_viewdef(oid, true)``."""
+    definition: str = field(compare=False)
+    """``pg_get_viewdef(oid, true)``: what re-creates it. Compared through
+    :attr:`definition_key`, which leaves out what PostgreSQL's printing does not settle on."""
     materialized: bool = False
     columns: tuple[str, ...] = ()
     """Output column names, in order."""
@@ -287,8 +288,14 @@ class View:
     depends_on_rows: tuple[tuple[str, str], ...] = ()
     """(schema, name) of the relations it reads as a whole (a whole-row reference,
     ``count(*)``): any column change there touches it."""
+    definition_key: str = field(init=False, repr=False)
+    """The definition as two equal views share it (see :mod:`puckdb.model.view_key`),
+    derived from :attr:`definition` (so ``replace(view, definition=…)`` renews it)."""
 
     def __post_init__(self) -> None:
+        from puckdb.model.view_key import view_key
+
+        object.__setattr__(self, "definition_key", view_key(self.definition))
         object.__setattr__(self, "depends_on", tuple(sorted(self.depends_on)))
         object.__setattr__(self, "depends_on_columns", tuple(sorted(self.depends_on_columns)))
         object.__setattr__(self, "depends_on_rows", tuple(sorted(self.depends_on_rows)))

@@ -29,7 +29,8 @@ class ModelFormatError(PuckdbError, ValueError):
 def to_data(value: Any) -> Any:
     """Model value → JSON-compatible data (dataclasses become objects, tuples lists)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # Fields derived in __post_init__ (init=False) are derived again when read back.
+        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
     if isinstance(value, tuple):
         return [to_data(item) for item in value]
     if value is None or isinstance(value, str | int | bool):
@@ -78,13 +79,15 @@ def _dataclass(kind: type, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise ModelFormatError(f"{where} is {data!r}; expected an object.")
     hints = _hints(kind)
-    unknown = sorted(set(data) - set(hints))
+    derived = {f.name for f in dataclasses.fields(kind) if not f.init}
+    unknown = sorted(set(data) - set(hints) | (set(data) & derived))
     if unknown:
         raise ModelFormatError(f"{where} has unknown fields: {', '.join(unknown)}.")
     missing = [
         f.name
         for f in dataclasses.fields(kind)
         if f.name not in data
+        and f.init
         and f.default is dataclasses.MISSING
         and f.default_factory is dataclasses.MISSING
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import MetaData
@@ -30,7 +30,11 @@ class View:
     ``definition`` is SQL text or a SQLAlchemy ``select()``; either way PostgreSQL decides
     its canonical form when puckdb normalizes the schema, so formatting never causes a diff.
     Views are created in the order they are declared, after all tables. ``comment`` is the
-    view's comment, ``column_comments`` maps output column names to theirs.
+    view's comment, ``column_comments`` maps output column names to theirs. A materialized
+    view's ``indexes`` are their ``CREATE INDEX`` statements, run right after it::
+
+        View("rental_by_store", metadata, "SELECT ...", materialized=True,
+             indexes=["CREATE UNIQUE INDEX rental_by_store_store ON rental_by_store (store_id)"])
     """
 
     def __init__(
@@ -43,9 +47,15 @@ class View:
         schema: str | None = None,
         comment: str | None = None,
         column_comments: Mapping[str, str] | None = None,
+        indexes: Sequence[str] = (),
     ) -> None:
         if not name:
             raise ValueError("a View needs a name")
+        if indexes and not materialized:
+            raise ValueError(f"view {name!r}: only a materialized view has indexes")
+        for index in indexes:
+            if not re.match(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", index, re.IGNORECASE):
+                raise ValueError(f"view {name!r}: an index is its CREATE INDEX statement, not {index!r}")
         self.name = name
         self.metadata = metadata
         self.definition = definition
@@ -53,6 +63,7 @@ class View:
         self.schema = schema if schema is not None else metadata.schema
         self.comment = comment
         self.column_comments: dict[str, str] = dict(column_comments or {})
+        self.indexes = tuple(index.strip().rstrip(";") for index in indexes)
         registry: dict[tuple[str | None, str], View] = metadata.info.setdefault(_VIEWS_KEY, {})
         if self.key in registry:
             raise ValueError(f"a view named {self.qualified_name!r} is already declared on this MetaData")

@@ -181,7 +181,8 @@ def inferred_extensions(metadata: MetaData) -> set[str]:
 
 
 def view_statements(view: View) -> list[str]:
-    """CREATE (MATERIALIZED) VIEW for ``view``, its comment and its columns' comments."""
+    """CREATE (MATERIALIZED) VIEW for ``view``, its comment, its columns' comments and its
+    indexes."""
     kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
     name = qualified(view.schema, view.name)
     statements = [f"CREATE {kind} {name} AS {view.sql()}"]
@@ -189,6 +190,7 @@ def view_statements(view: View) -> list[str]:
         statements.append(f"COMMENT ON {kind} {name} IS {literal(view.comment)}")
     for column, comment in view.column_comments.items():
         statements.append(f"COMMENT ON COLUMN {name}.{ident(column)} IS {literal(comment)}")
+    statements.extend(view.indexes)
     return statements
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import heapq
 
 from puckdb.model import View
-from puckdb.pull.code import Atom, Code, Str, block_or_str, call, comment_lines, dict_of, statement
+from puckdb.pull.code import Atom, Code, Str, block_or_str, call, comment_lines, dict_of, list_of, statement
 from puckdb.pull.context import Context, label
 from puckdb.pull.sqltext import line_break_in_literal
 
@@ -16,11 +16,12 @@ def view_statement(view: View, variable: str, context: Context) -> list[str]:
     lines: list[str] = []
     subject = f"{'materialized view' if view.materialized else 'view'} {label(view.schema, view.name)}"
     for index in view.indexes:
-        comment = context.note(
-            subject,
-            f"puckdb.View has no indexes; the index {index.name} is not kept ({index.definition}).",
-        )
-        lines += comment_lines(comment.text, 0)
+        if index.comment is not None:
+            comment = context.note(
+                subject,
+                f"the comment on index {index.name} ({index.comment!r}) cannot be declared; it is not kept.",
+            )
+            lines += comment_lines(comment.text, 0)
     body = view.definition.strip().removesuffix(";").strip()
     value = call(
         context.imports.name("View"),
@@ -31,6 +32,7 @@ def view_statement(view: View, variable: str, context: Context) -> list[str]:
         schema=Str(view.schema) if view.schema != "public" else None,
         comment=Str(view.comment) if view.comment is not None else None,
         column_comments=_column_comments(view),
+        indexes=list_of([Str(index.definition) for index in view.indexes]) if view.indexes else None,
     )
     return lines + statement(variable, value)
 

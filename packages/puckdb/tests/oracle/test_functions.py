@@ -86,3 +86,29 @@ def test_function_reading_a_table_created_in_the_same_migration(cluster: Cluster
 def test_function_with_a_standard_body_waits_for_its_table(cluster: Cluster) -> None:
     counter = "CREATE FUNCTION user_count() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM users; END"
     run_oracle(cluster, [], [USERS, counter], forward_rows=[Rows("SELECT user_count()", [(0,)])])
+
+
+RETURNS_INTEGER = "CREATE FUNCTION f() RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT 1'"
+RETURNS_BIGINT = "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT 1::bigint'"
+
+
+def test_a_function_re_created_for_its_result_takes_its_view_along(cluster: Cluster) -> None:
+    table = "CREATE TABLE t (id bigint PRIMARY KEY)"
+    view = "CREATE VIEW v AS SELECT id, f() AS x FROM t"
+    run_oracle(cluster, [table, RETURNS_INTEGER, view], [table, RETURNS_BIGINT, view])
+
+
+def test_a_function_re_created_for_its_result_lets_go_of_defaults_checks_and_indexes(cluster: Cluster) -> None:
+    table = (
+        "CREATE TABLE t (id bigint PRIMARY KEY, n integer DEFAULT f(), m integer DEFAULT f(),"
+        " CONSTRAINT t_n_check CHECK (n < f() + 10))"
+    )
+    index = "CREATE INDEX t_n_f ON t ((n + f()))"
+    run_oracle(
+        cluster,
+        [RETURNS_INTEGER, table, index],
+        # m's default changes too, so its own plan already drops and sets it.
+        [RETURNS_BIGINT, table.replace("m integer DEFAULT f()", "m integer DEFAULT f() + 1"), index],
+        data="INSERT INTO t (id) VALUES (1)",
+        forward_rows=[Rows("INSERT INTO t (id) VALUES (2) RETURNING n, m", [(1, 2)])],
+    )

@@ -65,6 +65,9 @@ class Phase(IntEnum):
     before it is added again."""
     ADD_COLUMNS = auto()
     DROP_DEFAULTS = auto()
+    RECREATE_USED_FUNCTIONS = auto()
+    """A function that defaults, checks or indexes use, re-created for a new result type
+    once they have let go of it (and before they are set again)."""
     ALTER_COLUMN_TYPES = auto()
     SET_NULLABILITY = auto()
     DROP_SERIAL_SEQUENCES = auto()

@@ -19,7 +19,38 @@ SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) AS argume
        pg_get_functiondef(p.oid) AS definition,
        CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS returns,
        p.prokind = 'p' AS procedure,
-       obj_description(p.oid, 'pg_proc') AS comment
+       obj_description(p.oid, 'pg_proc') AS comment,
+       -- what holds on to the function, so that re-creating it lets go of them first:
+       -- [kind, schema, relation, member] for views, defaults and generated columns,
+       -- constraints, indexes and triggers
+       ARRAY(SELECT ARRAY[u.kind, u.nspname, u.relname, u.member] FROM (
+               SELECT 'view' AS kind, un.nspname, uc.relname, '' AS member
+               FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+               JOIN pg_class uc ON uc.oid = r.ev_class JOIN pg_namespace un ON un.oid = uc.relnamespace
+               WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_proc'::regclass
+                 AND d.refobjid = p.oid
+               UNION
+               SELECT CASE WHEN a.attgenerated <> '' THEN 'generated' ELSE 'default' END,
+                      un.nspname, uc.relname, a.attname
+               FROM pg_depend d JOIN pg_attrdef ad ON ad.oid = d.objid
+               JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+               JOIN pg_class uc ON uc.oid = ad.adrelid JOIN pg_namespace un ON un.oid = uc.relnamespace
+               WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_proc'::regclass
+                 AND d.refobjid = p.oid
+               UNION
+               SELECT 'constraint', un.nspname, uc.relname, con.conname
+               FROM pg_depend d JOIN pg_constraint con ON con.oid = d.objid
+               JOIN pg_class uc ON uc.oid = con.conrelid JOIN pg_namespace un ON un.oid = uc.relnamespace
+               WHERE d.classid = 'pg_constraint'::regclass AND d.refclassid = 'pg_proc'::regclass
+                 AND d.refobjid = p.oid
+               UNION
+               SELECT 'index', un.nspname, tc.relname, ic.relname
+               FROM pg_depend d JOIN pg_index i ON i.indexrelid = d.objid
+               JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class tc ON tc.oid = i.indrelid
+               JOIN pg_namespace un ON un.oid = tc.relnamespace
+               WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_proc'::regclass
+                 AND d.refobjid = p.oid
+             ) AS u ORDER BY u.kind, u.nspname, u.relname, u.member) AS used_by
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = ANY(%(schemas)s::text[])
@@ -86,6 +117,10 @@ class RecreateFunction(Operation):
     phase = Phase.CREATE_FUNCTIONS
 
     def phase_in(self, context: PlanContext) -> Phase:
+        if any(kind in ("default", "constraint", "index") for kind, *_ in self.old.used_by):
+            # Its defaults, checks and indexes are dropped first (see function_users.py),
+            # which happens after the usual place of functions.
+            return Phase.RECREATE_USED_FUNCTIONS
         return _phase(self.new)
 
     def render(self) -> tuple[str, ...]:
@@ -96,7 +131,20 @@ class RecreateFunction(Operation):
             f"re-creates {self.new.signature} to change what it returns "
             f"({self.old.returns or 'nothing'} → {self.new.returns or 'nothing'}); code calling it may break"
         )
-        return (Hazard("backward-incompatible", message),)
+        found = [Hazard("backward-incompatible", message)]
+        generated = [
+            f"{relation}.{member}" for kind, _, relation, member in self.old.used_by if kind == "generated"
+        ]
+        if generated:
+            found.append(
+                Hazard(
+                    "manual-step",
+                    f"generated column {', '.join(generated)} computes with {self.new.signature}, and "
+                    "PostgreSQL refuses to drop the function while it does: drop the column (or change its "
+                    "expression) in a migration of its own first",
+                )
+            )
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -127,6 +175,7 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
             returns=row["returns"],
             procedure=row["procedure"],
             comment=row["comment"],
+            used_by=tuple(tuple(user) for user in row["used_by"]),
         )
         for row in rows["functions"]
     )

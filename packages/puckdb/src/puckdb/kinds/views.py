@@ -13,6 +13,7 @@ from puckdb.kinds.base import Hazard, Key, Kind, Operation, Phase, PlanContext, 
 from puckdb.kinds.columns import AlterColumnType, DropColumn, RenameColumn
 from puckdb.kinds.comments import SetComment
 from puckdb.kinds.enums import RecreateEnum
+from puckdb.kinds.functions import RecreateFunction
 from puckdb.kinds.indexes import CreateIndex, diff_indexes
 from puckdb.kinds.tables import DropTable, RenameTable, columns_by_relation, indexes_by_relation
 from puckdb.model import Schema, View
@@ -165,6 +166,14 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
         if before is not None and _body(before) != _body(view):
             replaced.add(key)
     dropped = {key for key in source_views if key not in target_views}
+    # A view using a function that is re-created must let go of it first.
+    replaced |= {
+        (schema, relation)
+        for operation in earlier
+        if isinstance(operation, RecreateFunction)
+        for kind, schema, relation, _ in operation.old.used_by
+        if kind == "view" and (schema, relation) in source_views and (schema, relation) in target_views
+    }
     # A view reading a replaced, dropped or touched relation must be re-created too,
     # transitively: repeat until nothing new is pulled in.
     changed = True

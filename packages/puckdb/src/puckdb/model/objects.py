@@ -399,6 +399,10 @@ class Function:
     procedure. A change of it cannot be made by ``CREATE OR REPLACE``."""
     procedure: bool = False
     comment: str | None = None
+    used_by: tuple[tuple[str, str, str, str], ...] = field(default=(), compare=False)
+    """(kind, schema, relation, member) of what holds on to it in the database: ``view``,
+    ``default``, ``generated`` (columns), ``constraint``, ``index``. Not compared (it
+    describes the objects that use it, compared themselves); read when it must be re-created."""
 
     @property
     def key(self) -> tuple[str, str, str]:

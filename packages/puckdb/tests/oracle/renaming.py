@@ -30,7 +30,7 @@ def _swap(names: tuple[str, ...], old: str, new: str) -> tuple[str, ...]:
 
 
 def rename_table(spec: SchemaSpec, old: str, new: str) -> SchemaSpec:
-    """``spec`` with table ``old`` called ``new``, foreign keys and views following."""
+    """``spec`` with table ``old`` called ``new``, foreign keys, views and triggers following."""
     tables = tuple(
         replace(
             table,
@@ -42,7 +42,8 @@ def rename_table(spec: SchemaSpec, old: str, new: str) -> SchemaSpec:
         for table in spec.tables
     )
     views = tuple(replace(v, table=new) if v.table == old else v for v in spec.views)
-    return replace(spec, tables=tables, views=views)
+    triggers = tuple(replace(t, table=new) if t.table == old else t for t in spec.triggers)
+    return replace(spec, tables=tables, views=views, triggers=triggers)
 
 
 def _rename_in_table(table: TableSpec, old: str, new: str) -> TableSpec:

@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.type_api import TypeEngine
 
-from puckdb import SchemaComment, View
+from puckdb import Function, SchemaComment, Trigger, View
 
 INTEGERS = frozenset({"smallint", "integer", "bigint"})
 NUMBERS = INTEGERS | {"numeric", "real", "double"}
@@ -200,10 +200,40 @@ class ViewSpec:
     materialized: bool = False
     comment: str | None = None
     column_comments: tuple[tuple[str, str], ...] = ()
+    function: str | None = None  # a FunctionSpec's name, called as an extra output column
 
     def sql(self) -> str:
-        body = f"SELECT {', '.join(self.columns)} FROM {self.table}"
+        computed = f", {self.function}() AS computed" if self.function else ""
+        body = f"SELECT {', '.join(self.columns)}{computed} FROM {self.table}"
         return body + (f" WHERE {self.where} IS NOT NULL" if self.where else "")
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A SQL function returning a constant: its body changes by CREATE OR REPLACE, its
+    result type only by dropping and creating it again (with whatever uses it)."""
+
+    name: str
+    returns: str  # integer | bigint
+    value: int
+
+    def definition(self) -> str:
+        return f"RETURNS {self.returns} LANGUAGE sql IMMUTABLE AS $$ SELECT {self.value}::{self.returns} $$"
+
+
+TRIGGER_FUNCTION = "oracle_keep_row"
+"""The trigger function every generated trigger executes (created when one exists)."""
+
+
+@dataclass(frozen=True)
+class TriggerSpec:
+    name: str
+    table: str
+    timing: str  # BEFORE | AFTER
+    events: str  # INSERT | UPDATE | INSERT OR UPDATE | DELETE
+
+    def definition(self) -> str:
+        return f"{self.timing} {self.events} FOR EACH ROW EXECUTE FUNCTION {TRIGGER_FUNCTION}()"
 
 
 @dataclass(frozen=True)
@@ -213,6 +243,8 @@ class SchemaSpec:
     views: tuple[ViewSpec, ...] = ()
     public_comment: str | None = None
     """The comment the code declares on the public schema (none: leaves initdb's)."""
+    functions: tuple[FunctionSpec, ...] = ()
+    triggers: tuple[TriggerSpec, ...] = ()
 
     def table(self, name: str) -> TableSpec | None:
         return next((t for t in self.tables if t.name == name), None)
@@ -470,8 +502,10 @@ def repair(spec: SchemaSpec) -> SchemaSpec:
             continue
         where = view.where if view.where is not None and table.column(view.where) is not None else None
         comments = tuple((name, text) for name, text in view.column_comments if name in columns)
-        views.append(replace(view, columns=columns, where=where, column_comments=comments))
-    return replace(spec, views=tuple(views))
+        function = view.function if any(f.name == view.function for f in spec.functions) else None
+        views.append(replace(view, columns=columns, where=where, column_comments=comments, function=function))
+    triggers = _unique_by_name(t for t in spec.triggers if spec.table(t.table) is not None)
+    return replace(spec, views=tuple(views), triggers=triggers)
 
 
 def build_metadata(spec: SchemaSpec) -> MetaData:
@@ -521,6 +555,14 @@ def build_metadata(spec: SchemaSpec) -> MetaData:
         table = Table(table_spec.name, metadata, *items, comment=table_spec.comment)
         for index in table_spec.indexes:
             _build_index(table, index)
+    for function in spec.functions:
+        Function(f"{function.name}()", metadata, function.definition())
+    if spec.triggers:
+        Function(
+            f"{TRIGGER_FUNCTION}()",
+            metadata,
+            "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+        )
     for view in spec.views:
         View(
             view.name,
@@ -530,6 +572,8 @@ def build_metadata(spec: SchemaSpec) -> MetaData:
             comment=view.comment,
             column_comments=dict(view.column_comments),
         )
+    for trigger in spec.triggers:
+        Trigger(trigger.name, trigger.table, trigger.definition(), metadata=metadata)
     if spec.public_comment is not None:
         SchemaComment("public", metadata, spec.public_comment)
     return metadata

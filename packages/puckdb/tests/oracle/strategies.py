@@ -42,10 +42,12 @@ from .spec import (
     ColumnType,
     EnumSpec,
     ForeignKeySpec,
+    FunctionSpec,
     IdentitySpec,
     IndexSpec,
     SchemaSpec,
     TableSpec,
+    TriggerSpec,
     UniqueSpec,
     ViewSpec,
     build_metadata,
@@ -67,6 +69,10 @@ COLUMN_NAMES = (
 ENUM_NAMES = ("mood", "status", "level")
 ENUM_LABELS = ("red", "green", "blue", "cyan", "pink", "gray")
 VIEW_NAMES = ("recent", "active", "summary", "listing")
+FUNCTION_NAMES = ("bonus", "weight")
+TRIGGER_NAMES = ("keep_rows", "audit_rows")
+TRIGGER_TIMINGS = ("BEFORE", "AFTER")
+TRIGGER_EVENTS = ("INSERT", "UPDATE", "INSERT OR UPDATE", "DELETE")
 # No empty comment: PostgreSQL stores COMMENT IS '' as no comment at all.
 COMMENTS = ("note", "it's a note", "zweite Notiz: ünïcode")
 ON_DELETE = (None, "CASCADE", "SET NULL", "RESTRICT", "SET DEFAULT", "NO ACTION")
@@ -607,6 +613,7 @@ def add_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
         materialized=draw(st.integers(0, 3)) == 0,
         comment=_optional(draw, COMMENTS),
         column_comments=_view_column_comments(draw, columns, ()) if draw(st.booleans()) else (),
+        function=_optional(draw, [f.name for f in spec.functions]),
     )
     return replace(spec, views=(*spec.views, view))
 
@@ -645,7 +652,8 @@ def change_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     what = draw(st.sampled_from(("body", "comment", "column comment")))
     if what == "body":
         columns, where = _view_body(draw, table)
-        changed = replace(view, columns=columns, where=where)
+        function = _optional(draw, [f.name for f in spec.functions])
+        changed = replace(view, columns=columns, where=where, function=function)
     elif what == "comment":
         changed = replace(view, comment=_other(draw, (None, *COMMENTS), view.comment))
     else:
@@ -655,6 +663,75 @@ def change_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     views = list(spec.views)
     views[index] = changed
     return replace(spec, views=tuple(views))
+
+
+def add_function(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    free = [name for name in FUNCTION_NAMES if all(f.name != name for f in spec.functions)]
+    if not free:
+        return spec
+    function = FunctionSpec(
+        draw(st.sampled_from(free)), draw(st.sampled_from(("integer", "bigint"))), draw(st.integers(0, 9))
+    )
+    return replace(spec, functions=(*spec.functions, function))
+
+
+def drop_function(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """The function goes; a view calling it stops calling it (repair)."""
+    index = _pick(draw, len(spec.functions))
+    if index is None:
+        return spec
+    return replace(spec, functions=spec.functions[:index] + spec.functions[index + 1 :])
+
+
+def change_function(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Another body (CREATE OR REPLACE) or another result type (re-created, with the views
+    calling it)."""
+    index = _pick(draw, len(spec.functions))
+    if index is None:
+        return spec
+    function = spec.functions[index]
+    if draw(st.booleans()):
+        changed = replace(function, value=_other(draw, range(10), function.value) or 0)
+    else:
+        changed = replace(function, returns="bigint" if function.returns == "integer" else "integer")
+    functions = list(spec.functions)
+    functions[index] = changed
+    return replace(spec, functions=tuple(functions))
+
+
+def add_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    free = [name for name in TRIGGER_NAMES if all(t.name != name for t in spec.triggers)]
+    position = _pick_table(draw, spec)
+    if position is None or not free:
+        return spec
+    trigger = TriggerSpec(
+        draw(st.sampled_from(free)),
+        spec.tables[position].name,
+        draw(st.sampled_from(TRIGGER_TIMINGS)),
+        draw(st.sampled_from(TRIGGER_EVENTS)),
+    )
+    return replace(spec, triggers=(*spec.triggers, trigger))
+
+
+def drop_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    index = _pick(draw, len(spec.triggers))
+    if index is None:
+        return spec
+    return replace(spec, triggers=spec.triggers[:index] + spec.triggers[index + 1 :])
+
+
+def change_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    index = _pick(draw, len(spec.triggers))
+    if index is None:
+        return spec
+    trigger = spec.triggers[index]
+    if draw(st.booleans()):
+        changed = replace(trigger, timing=_other(draw, TRIGGER_TIMINGS, trigger.timing) or trigger.timing)
+    else:
+        changed = replace(trigger, events=_other(draw, TRIGGER_EVENTS, trigger.events) or trigger.events)
+    triggers = list(spec.triggers)
+    triggers[index] = changed
+    return replace(spec, triggers=tuple(triggers))
 
 
 def change_public_comment(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
@@ -694,6 +771,12 @@ CHANGES: dict[str, Change] = {
     "drop_view": drop_view,
     "change_view": change_view,
     "change_public_comment": change_public_comment,
+    "add_function": add_function,
+    "drop_function": drop_function,
+    "change_function": change_function,
+    "add_trigger": add_trigger,
+    "drop_trigger": drop_trigger,
+    "change_trigger": change_trigger,
     "add_table": add_table,
     "drop_table": drop_table,
 }
@@ -701,14 +784,19 @@ CHANGES: dict[str, Change] = {
 
 @st.composite
 def schema_specs(draw: st.DrawFn, max_tables: int = MAX_TABLES) -> SchemaSpec:
-    """A schema: 0 to 2 enums, 1 to ``max_tables`` tables, 0 to 2 views."""
+    """A schema: 0 to 2 enums, 0 or 1 function, 1 to ``max_tables`` tables, 0 to 2 views
+    (which may call the function), 0 or 1 trigger."""
     spec = SchemaSpec()
     for _ in range(draw(st.integers(0, 2))):
         spec = add_enum(draw, spec)
+    for _ in range(draw(st.integers(0, 1))):
+        spec = add_function(draw, spec)
     for _ in range(draw(st.integers(1, max_tables))):
         spec = add_table(draw, spec)
     for _ in range(draw(st.integers(0, 2))):
         spec = add_view(draw, spec)
+    for _ in range(draw(st.integers(0, 1))):
+        spec = add_trigger(draw, spec)
     return repair(spec)
 
 

@@ -98,7 +98,9 @@ def test_a_function_re_created_for_its_result_takes_its_view_along(cluster: Clus
     run_oracle(cluster, [table, RETURNS_INTEGER, view], [table, RETURNS_BIGINT, view])
 
 
-def test_a_function_re_created_for_its_result_lets_go_of_defaults_checks_and_indexes(cluster: Cluster) -> None:
+def test_a_function_re_created_for_its_result_lets_go_of_defaults_checks_and_indexes(
+    cluster: Cluster,
+) -> None:
     table = (
         "CREATE TABLE t (id bigint PRIMARY KEY, n integer DEFAULT f(), m integer DEFAULT f(),"
         " CONSTRAINT t_n_check CHECK (n < f() + 10))"

@@ -3,7 +3,10 @@ where a trigger must be created again because what it hangs on is."""
 
 from __future__ import annotations
 
-from .support import Cluster, Rows, run_oracle
+from puckdb.diff import Renames
+from puckdb.engine import migration_plan
+
+from .support import Cluster, Rows, run_oracle, settled
 
 CARDS = "CREATE TABLE cards (id bigint PRIMARY KEY, front text, updated_at timestamptz)"
 TOUCH = (
@@ -99,3 +102,15 @@ def test_trigger_on_a_table_in_another_schema(cluster: Cluster) -> None:
 
 def test_dropping_a_table_with_its_trigger(cluster: Cluster) -> None:
     run_oracle(cluster, [CARDS, TOUCH, TRIGGER], [TOUCH])
+
+
+def test_a_trigger_follows_its_renamed_table(cluster: Cluster) -> None:
+    renamed = [CARDS.replace("cards", "notes"), TOUCH, TRIGGER.replace("ON cards", "ON notes")]
+    renames = Renames(tables={("public", "cards"): "notes"})
+    run_oracle(cluster, [CARDS, TOUCH, TRIGGER], renamed, renames=renames)
+    plan = migration_plan(
+        settled(cluster, [CARDS, TOUCH, TRIGGER], ["public"]), settled(cluster, renamed, ["public"]), renames
+    )
+    assert "TRIGGER" not in plan.sql()
+    # Dropped after the rename, it is dropped on the new name.
+    run_oracle(cluster, [CARDS, TOUCH, TRIGGER], [CARDS.replace("cards", "notes"), TOUCH], renames=renames)

@@ -5,13 +5,15 @@ otherwise), or the function they run is."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from puckdb.kinds.base import Hazard, Key, Kind, Operation, Phase, PlanContext, Rows, name_in_message
 from puckdb.kinds.comments import SetComment
 from puckdb.kinds.functions import RecreateFunction
+from puckdb.kinds.tables import RenameTable
 from puckdb.kinds.views import DropView
 from puckdb.model import Schema, Trigger
 from puckdb.quoting import ident
@@ -109,8 +111,28 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
     return {"triggers": tuple(triggers)}
 
 
+_BARE = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def _printed(name: str) -> str:
+    return name if _BARE.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+
+
+def _follow_rename(trigger: Trigger, renamed: Mapping[Key, str]) -> Trigger:
+    """``trigger`` as PostgreSQL shows it once its table is renamed: on the new name, which
+    its printed definition names too."""
+    new = renamed.get((trigger.schema, trigger.table))
+    if new is None:
+        return trigger
+    on_old = f" ON {_printed(trigger.schema)}.{_printed(trigger.table)} "
+    on_new = f" ON {_printed(trigger.schema)}.{_printed(new)} "
+    return replace(trigger, table=new, definition=trigger.definition.replace(on_old, on_new, 1))
+
+
 def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[Operation]:
-    before = {t.key: t for t in source.triggers}
+    # A trigger follows its table's rename, as it does in PostgreSQL (renames run first).
+    renamed = {(o.schema, o.old): o.new for o in earlier if isinstance(o, RenameTable)}
+    before = {t.key: t for t in (_follow_rename(t, renamed) for t in source.triggers)}
     after = {t.key: t for t in target.triggers}
     remade_relations: set[Key] = {o.view.key for o in earlier if isinstance(o, DropView)}
     remade_functions = {(o.new.schema, o.new.name) for o in earlier if isinstance(o, RecreateFunction)}

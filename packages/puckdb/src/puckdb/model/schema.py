@@ -10,6 +10,7 @@ from puckdb.model.objects import (
     EnumType,
     Extension,
     Function,
+    Policy,
     Sequence,
     Table,
     Trigger,
@@ -17,10 +18,11 @@ from puckdb.model.objects import (
     View,
 )
 
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
-(2: schema comments, view column comments; 3: unmanaged objects, functions, triggers.)"""
+(2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
+4: row-level security policies.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a
@@ -55,6 +57,8 @@ class Schema:
     """Functions and procedures, by (schema, name, arguments)."""
     triggers: tuple[Trigger, ...] = ()
     """Triggers on the managed tables and views, by (schema, table, name)."""
+    policies: tuple[Policy, ...] = ()
+    """Row-level security policies on the managed tables, by (schema, table, name)."""
     unmanaged: tuple[UnmanagedObject, ...] = ()
     """What the managed schemas hold that no kind of puckdb's covers, sorted by (schema,
     kind, name): named by every command, never created, altered or compared in detail."""
@@ -69,6 +73,7 @@ class Schema:
         object.__setattr__(self, "views", _by_key(self.views))
         object.__setattr__(self, "functions", tuple(sorted(self.functions, key=lambda f: f.key)))
         object.__setattr__(self, "triggers", tuple(sorted(self.triggers, key=lambda t: t.key)))
+        object.__setattr__(self, "policies", tuple(sorted(self.policies, key=lambda p: p.key)))
         object.__setattr__(
             self,
             "unmanaged",

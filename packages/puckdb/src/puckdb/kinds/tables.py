@@ -180,11 +180,19 @@ class SetRowSecurity(Operation):
         return ()
 
     def render(self) -> tuple[str, ...]:
+        # Only what changes: a NO FORCE that changes nothing would read (and lint) as
+        # security being loosened.
         table = ident(self.schema, self.table)
-        return (
-            f"ALTER TABLE {table} {'ENABLE' if self.enabled else 'DISABLE'} ROW LEVEL SECURITY",
-            f"ALTER TABLE {table} {'FORCE' if self.forced else 'NO FORCE'} ROW LEVEL SECURITY",
-        )
+        statements: list[str] = []
+        if self.enabled != self.previously_enabled:
+            statements.append(
+                f"ALTER TABLE {table} {'ENABLE' if self.enabled else 'DISABLE'} ROW LEVEL SECURITY"
+            )
+        if self.forced != self.previously_forced:
+            statements.append(
+                f"ALTER TABLE {table} {'FORCE' if self.forced else 'NO FORCE'} ROW LEVEL SECURITY"
+            )
+        return tuple(statements)
 
 
 def columns_by_relation(rows: Rows, relations: Mapping[int, Row]) -> dict[int, list[Column]]:

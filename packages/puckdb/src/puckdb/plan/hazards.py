@@ -15,7 +15,8 @@ hazard names its kind and says in one line what it means for this object, e.g.
 - ``non-transactional``: the statement cannot run inside a transaction block;
 - ``drops-unmanaged``: the statement drops, with its table, view or schema, an object puckdb
   does not manage and will not re-create (a policy, a rule, grants…);
-- ``security``: row-level security is turned off on a table that holds rows.
+- ``security``: what row-level security hides is exposed: it is disabled or no longer
+  forced on a table, or a policy is dropped (whether or not the table holds rows yet).
 
 ``data-loss``, ``drops-unmanaged`` and ``security`` are blocking: ``push`` needs a yes or
 ``--force`` for them.

@@ -267,7 +267,7 @@ def test_dropping_a_policy_is_a_blocking_security_hazard_and_re_creating_one_is_
     assert found == {
         (
             "security",
-            "drops policy own on notes; what it let public read or write is refused unless another policy allows it",
+            "drops policy own on notes; what it let every role read or write is refused unless another policy allows it",
         ),
         (
             "security",

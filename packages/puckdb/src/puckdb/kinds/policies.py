@@ -70,6 +70,28 @@ def role_list(roles: Sequence[str]) -> str:
     return ", ".join("PUBLIC" if role == "public" else ident(role) for role in roles)
 
 
+def _parenthesized(expression: str) -> str:
+    """``(expression)``, unless PostgreSQL already printed it in one pair of parentheses
+    (``(owner = CURRENT_USER)``), so the statement reads as it was written."""
+    depth = 0
+    quoted: str | None = None
+    for position, character in enumerate(expression):
+        if quoted is not None:
+            quoted = None if character == quoted else quoted
+        elif character in "'\"":
+            quoted = character
+        elif character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+            if depth == 0 and position != len(expression) - 1:
+                break
+    else:
+        if expression.startswith("(") and depth == 0:
+            return expression
+    return f"({expression})"
+
+
 def create_policy_sql(policy: Policy) -> str:
     """The ``CREATE POLICY`` statement; the defaults (PERMISSIVE, FOR ALL, TO PUBLIC) are
     left out, as PostgreSQL would fill them in."""
@@ -81,9 +103,9 @@ def create_policy_sql(policy: Policy) -> str:
     if policy.roles != ("public",):
         parts.append(f"TO {role_list(policy.roles)}")
     if policy.using is not None:
-        parts.append(f"USING ({policy.using})")
+        parts.append(f"USING {_parenthesized(policy.using)}")
     if policy.with_check is not None:
-        parts.append(f"WITH CHECK ({policy.with_check})")
+        parts.append(f"WITH CHECK {_parenthesized(policy.with_check)}")
     return " ".join(parts)
 
 
@@ -117,9 +139,9 @@ class AlterPolicy(Operation):
         if old.roles != new.roles:
             parts.append(f"TO {role_list(new.roles)}")
         if old.using != new.using and new.using is not None:
-            parts.append(f"USING ({new.using})")
+            parts.append(f"USING {_parenthesized(new.using)}")
         if old.with_check != new.with_check and new.with_check is not None:
-            parts.append(f"WITH CHECK ({new.with_check})")
+            parts.append(f"WITH CHECK {_parenthesized(new.with_check)}")
         return (" ".join(parts),)
 
 
@@ -138,7 +160,7 @@ class DropPolicy(Operation):
         if self.recreated:
             return ()
         policy = self.policy
-        roles = ", ".join(policy.roles)
+        roles = "every role" if policy.roles == ("public",) else ", ".join(policy.roles)
         if policy.permissive:
             message = (
                 f"drops policy {_label(policy)}; what it let {roles} read or write is refused "

@@ -404,7 +404,7 @@ class Policy:
     """AS PERMISSIVE (policies of a command are OR-ed) or AS RESTRICTIVE (AND-ed)."""
     command: PolicyCommand = "ALL"
     roles: tuple[str, ...] = ("public",)
-    """The roles it applies to (``TO …``), sorted; PUBLIC is ``public``."""
+    """The roles it applies to (``TO …``), sorted; PUBLIC is ``public`` (and alone)."""
     using: str | None = None
     """The USING expression as ``pg_get_expr`` prints it: which existing rows are visible."""
     with_check: str | None = None
@@ -417,7 +417,9 @@ class Policy:
     comment: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "roles", tuple(sorted(set(self.roles))))
+        # PostgreSQL keeps only PUBLIC when it is among the roles: it covers all of them.
+        roles = ("public",) if "public" in self.roles else tuple(sorted(set(self.roles)))
+        object.__setattr__(self, "roles", roles)
         object.__setattr__(self, "functions", tuple(sorted(set(self.functions))))
         object.__setattr__(self, "relations", tuple(sorted(set(self.relations))))
 

@@ -25,8 +25,8 @@ def is_ignored(patterns: Sequence[str], schema: str, name: str) -> bool:
 
 
 def without_ignored(schema: Schema, patterns: Sequence[str]) -> Schema:
-    """``schema`` without the tables, views and serial sequences of ignored tables, and
-    without the unmanaged objects attached to them (their triggers, policies, grants…)."""
+    """``schema`` without the tables, views and serial sequences of ignored tables, their
+    policies, and the unmanaged objects attached to them (their rules, grants…)."""
     if not patterns:
         return schema
     return dataclasses.replace(
@@ -38,6 +38,7 @@ def without_ignored(schema: Schema, patterns: Sequence[str]) -> Schema:
             for s in schema.sequences
             if s.owned_by is None or not is_ignored(patterns, s.schema, s.owned_by[0])
         ),
+        policies=tuple(p for p in schema.policies if not is_ignored(patterns, p.schema, p.table)),
         unmanaged=tuple(
             o for o in schema.unmanaged if o.relation is None or not is_ignored(patterns, *o.relation)
         ),

@@ -1,7 +1,8 @@
 """Schema objects SQLAlchemy cannot express, declared beside the tables on one MetaData.
 
-A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`) and
-a :class:`Trigger` register themselves in ``metadata.info`` so
+A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`), a
+:class:`Trigger`, a :class:`Policy` and :class:`RowLevelSecurity` register themselves in
+``metadata.info`` so
 that whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
 them without a second registry to import.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import MetaData
@@ -239,20 +240,7 @@ class Trigger:
         constraint: bool = False,
         comment: str | None = None,
     ) -> None:
-        table = getattr(on, "__table__", on)
-        if isinstance(table, str):
-            if metadata is None:
-                raise ValueError(f"Trigger {name!r} names its table as text, so it needs metadata=")
-            self.table, self.schema, self.metadata = (
-                table,
-                schema if schema is not None else metadata.schema,
-                metadata,
-            )
-        else:
-            found = getattr(table, "metadata", None)
-            if not isinstance(found, MetaData) or not hasattr(table, "name"):
-                raise ValueError(f"Trigger {name!r}: {on!r} is not a table, a declarative class or a View")
-            self.table, self.schema, self.metadata = str(table.name), table.schema, metadata or found
+        self.table, self.schema, self.metadata = _table_of(f"Trigger {name!r}", on, metadata, schema)
         self.name = name
         self.constraint = constraint
         self.comment = comment
@@ -281,6 +269,178 @@ def triggers_of(metadata: MetaData) -> list[Trigger]:
     """Every :class:`Trigger` declared on ``metadata``, in declaration order."""
     registry: dict[Any, Trigger] = metadata.info.get(_TRIGGERS_KEY, {})
     return list(registry.values())
+
+
+def _table_of(
+    what: str, on: Any, metadata: MetaData | None, schema: str | None
+) -> tuple[str, str | None, MetaData]:
+    """(table name, schema, MetaData) of what a declaration is ``on``: a ``Table``, a
+    declarative class, a :class:`View`, or a name (then ``metadata`` is needed)."""
+    table = getattr(on, "__table__", on)
+    if isinstance(table, str):
+        if metadata is None:
+            raise ValueError(f"{what} names its table as text, so it needs metadata=")
+        return table, schema if schema is not None else metadata.schema, metadata
+    found = getattr(table, "metadata", None)
+    if not isinstance(found, MetaData) or not hasattr(table, "name"):
+        raise ValueError(f"{what}: {on!r} is not a table, a declarative class or a View")
+    return str(table.name), table.schema, metadata or found
+
+
+_POLICIES_KEY = "puckdb.policies"
+_ROW_LEVEL_SECURITY_KEY = "puckdb.row_level_security"
+_POLICY_COMMANDS = ("all", "select", "insert", "update", "delete")
+
+
+class RowLevelSecurity:
+    """Row-level security turned on for a table, declared in code::
+
+        RowLevelSecurity(Card)              # ALTER TABLE cards ENABLE ROW LEVEL SECURITY
+        RowLevelSecurity(Card, force=True)  # … and FORCE: its owner is subject to policies too
+
+    ``table`` is a ``Table``, a declarative class or a table name (then ``metadata`` and,
+    outside the default schema, ``schema`` are given too). A table without one has
+    row-level security off, and its :class:`Policy` objects exist but filter nothing.
+    """
+
+    def __init__(
+        self,
+        table: Any,
+        *,
+        force: bool = False,
+        metadata: MetaData | None = None,
+        schema: str | None = None,
+    ) -> None:
+        self.table, self.schema, self.metadata = _table_of("RowLevelSecurity", table, metadata, schema)
+        self.force = force
+        registry: dict[tuple[str | None, str], RowLevelSecurity] = self.metadata.info.setdefault(
+            _ROW_LEVEL_SECURITY_KEY, {}
+        )
+        key = (self.schema, self.table)
+        if key in registry:
+            raise ValueError(
+                f"row-level security on {self.table!r} is already declared on this MetaData; declare it once "
+                "(with force=True to force it)"
+            )
+        registry[key] = self
+
+    def sql(self) -> list[str]:
+        """The ``ALTER TABLE`` statements that turn it on (and force it)."""
+        from puckdb.quoting import qualified
+
+        table = qualified(self.schema, self.table)
+        statements = [f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"]
+        if self.force:
+            statements.append(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        return statements
+
+    def __repr__(self) -> str:
+        forced = " forced" if self.force else ""
+        return f"<puckdb.RowLevelSecurity{forced} on {self.table}>"
+
+
+def row_level_security_of(metadata: MetaData) -> list[RowLevelSecurity]:
+    """Every :class:`RowLevelSecurity` declared on ``metadata``, in declaration order."""
+    registry: dict[Any, RowLevelSecurity] = metadata.info.get(_ROW_LEVEL_SECURITY_KEY, {})
+    return list(registry.values())
+
+
+class Policy:
+    """A row-level security policy on a table, declared in code::
+
+        Policy(
+            "own_cards",
+            Card,
+            command="all",                 # or "select", "insert", "update", "delete"
+            as_="permissive",              # or "restrictive"
+            to=("app_user",),              # role names; "public" (the default) is every role
+            using="owner = current_user",  # which rows are visible
+            with_check="owner = current_user",  # which new or changed rows are allowed
+        )
+
+    ``table`` is a ``Table``, a declarative class or a table name (then ``metadata`` and,
+    outside the default schema, ``schema`` are given too). ``using`` and ``with_check`` are
+    SQL text or a SQLAlchemy expression; PostgreSQL decides their canonical form when
+    puckdb normalizes the schema, so formatting never causes a diff. A policy filters rows
+    only once the table has :class:`RowLevelSecurity`. Policies are created after the
+    tables, views and functions, in declaration order.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        table: Any,
+        *,
+        command: str = "all",
+        as_: str = "permissive",
+        to: str | Iterable[str] = ("public",),
+        using: Any = None,
+        with_check: Any = None,
+        metadata: MetaData | None = None,
+        schema: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        if not name:
+            raise ValueError("a Policy needs a name")
+        what = f"Policy {name!r}"
+        self.table, self.schema, self.metadata = _table_of(what, table, metadata, schema)
+        self.name = name
+        self.command = command.lower()
+        if self.command not in _POLICY_COMMANDS:
+            raise ValueError(
+                f"{what} on {self.table!r}: command is one of {', '.join(_POLICY_COMMANDS)}, not {command!r}"
+            )
+        if as_.lower() not in ("permissive", "restrictive"):
+            raise ValueError(f"{what} on {self.table!r}: as_ is 'permissive' or 'restrictive', not {as_!r}")
+        self.permissive = as_.lower() == "permissive"
+        roles = (to,) if isinstance(to, str) else tuple(to)
+        if not roles or not all(isinstance(role, str) and role for role in roles):
+            raise ValueError(
+                f"{what} on {self.table!r}: to= names the roles it applies to, such as ('app_user',) or "
+                f"'public' for every role; got {to!r}"
+            )
+        self.roles = tuple("public" if role.lower() == "public" else role for role in roles)
+        self.using = _expression_sql(using)
+        self.with_check = _expression_sql(with_check)
+        # PostgreSQL's rules, said where the declaration is rather than in a failed build.
+        if self.command == "insert" and self.using is not None:
+            raise ValueError(
+                f"{what} on {self.table!r}: an INSERT policy has no USING expression (there are no "
+                "existing rows to filter); give the condition as with_check="
+            )
+        if self.command in ("select", "delete") and self.with_check is not None:
+            raise ValueError(
+                f"{what} on {self.table!r}: a {self.command.upper()} policy has no WITH CHECK expression "
+                "(it writes no rows); give the condition as using="
+            )
+        self.comment = comment
+        registry: dict[tuple[str | None, str, str], Policy] = self.metadata.info.setdefault(_POLICIES_KEY, {})
+        key = (self.schema, self.table, name)
+        if key in registry:
+            raise ValueError(f"a policy {name!r} on {self.table!r} is already declared on this MetaData")
+        registry[key] = self
+
+    def __repr__(self) -> str:
+        return f"<puckdb.Policy {self.name} on {self.table}>"
+
+
+def policies_of(metadata: MetaData) -> list[Policy]:
+    """Every :class:`Policy` declared on ``metadata``, in declaration order."""
+    registry: dict[Any, Policy] = metadata.info.get(_POLICIES_KEY, {})
+    return list(registry.values())
+
+
+def _expression_sql(expression: Any) -> str | None:
+    """SQL text as written, or a SQLAlchemy expression compiled with its values inline."""
+    if expression is None:
+        return None
+    if isinstance(expression, str):
+        return expression.strip()
+    compiled = expression.compile(
+        dialect=postgresql.dialect(),  # type: ignore[no-untyped-call]
+        compile_kwargs={"literal_binds": True},
+    )
+    return str(compiled)
 
 
 _COLUMN_NAME = r'(?:"(?:[^"]|"")*"|[^\s,"]+)'

@@ -25,9 +25,11 @@ CASES = [
         False,
     ),
     (
-        "ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY own ON t USING (id > 0)",
-        "policy own on public.t",
-        True,
+        "CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at);"
+        "CREATE TABLE parted_2020 PARTITION OF parted FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');"
+        "CREATE POLICY own ON parted_2020 USING (id > 0)",
+        "policy own on public.parted_2020",
+        False,
     ),
     ("CREATE RULE quiet AS ON DELETE TO t DO INSTEAD NOTHING", "rule quiet on public.t", True),
     ("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)", "domain public.posint", False),
@@ -150,3 +152,19 @@ def test_a_range_types_constructors_are_not_functions_of_the_schema(inspect_afte
     schema = inspect_after("CREATE TYPE span AS RANGE (subtype = date)")
     assert schema.functions == ()
     assert [item.label for item in schema.unmanaged] == ["range type public.span"]
+
+
+def test_row_level_security_and_policies_on_tables_are_managed_not_unmanaged(inspect_after: InspectAfter):
+    schema = inspect_after(
+        f"{TABLE} ALTER TABLE t ENABLE ROW LEVEL SECURITY;"
+        "CREATE POLICY own ON t AS RESTRICTIVE FOR UPDATE TO pg_read_all_data, pg_monitor "
+        "USING (id > 0) WITH CHECK (name IS NOT NULL)"
+    )
+    assert schema.unmanaged == ()
+    [policy] = schema.policies
+    assert (policy.table, policy.name, policy.permissive, policy.command) == ("t", "own", False, "UPDATE")
+    assert policy.roles == ("pg_monitor", "pg_read_all_data")  # sorted
+    assert (policy.using, policy.with_check) == ("(id > 0)", "(name IS NOT NULL)")
+    # Dropping t takes its policy with it, which is no unmanaged loss.
+    plan = migration_plan(schema, Schema(schemas=schema.schemas))
+    assert not [h for h in plan.hazards if h.kind == "drops-unmanaged"]

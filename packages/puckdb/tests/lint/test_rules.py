@@ -18,6 +18,10 @@ HAZARDOUS = [
     ("drop column", "ALTER TABLE cards DROP COLUMN title;", "data-loss", "blocking"),
     ("drop schema cascade", "DROP SCHEMA archive CASCADE;", "data-loss", "blocking"),
     ("truncate", "TRUNCATE cards;", "data-loss", "blocking"),
+    # Blocking: what row-level security hides is exposed.
+    ("disable rls", "ALTER TABLE cards DISABLE ROW LEVEL SECURITY;", "security", "blocking"),
+    ("no force rls", "ALTER TABLE cards NO FORCE ROW LEVEL SECURITY;", "security", "blocking"),
+    ("drop policy", "DROP POLICY own ON cards;", "security", "blocking"),
     ("delete without where", "DELETE FROM cards;", "data-loss", "blocking"),
     ("drop type cascade", "DROP TYPE mood CASCADE;", "data-loss", "blocking"),
     ("bigint to integer", "ALTER TABLE cards ALTER COLUMN user_id TYPE integer;", "data-loss", "blocking"),
@@ -114,6 +118,15 @@ HAZARDOUS = [
 ]
 
 SAFE = [
+    ("enable and force rls", "ALTER TABLE cards ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;"),
+    (
+        "policy dropped to be created again",
+        "DROP POLICY own ON cards;\nCREATE POLICY own ON cards FOR SELECT USING (true);",
+    ),
+    (
+        "policy on a table created here",
+        "CREATE TABLE decks (id int);\nCREATE POLICY p ON decks USING (true);\nDROP POLICY p ON decks;",
+    ),
     ("drop table created here", "CREATE TABLE scratch (id int);\nDROP TABLE scratch;"),
     ("drop column added here", "ALTER TABLE cards ADD COLUMN tmp text;\nALTER TABLE cards DROP COLUMN tmp;"),
     ("drop schema created here", "CREATE SCHEMA archive;\nDROP SCHEMA archive CASCADE;"),

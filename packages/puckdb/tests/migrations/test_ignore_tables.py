@@ -87,3 +87,15 @@ def test_ignore_tables_must_be_a_list_of_names(workspace: Workspace) -> None:
     )
     with pytest.raises(ConfigError, match=r"'ignore_tables' .* must be a list"):
         load_config(cwd=workspace.root)
+
+
+def test_policies_of_an_ignored_table_are_left_alone_too() -> None:
+    from puckdb.engine import migration_plan
+    from puckdb.ignored import without_ignored
+    from puckdb.model import Column, Policy, Schema, Table
+
+    jobs = Table("public", "pgq_jobs", (Column("id", "bigint"),), rls_enabled=True)
+    live = Schema(tables=(jobs,), policies=(Policy("public", "pgq_jobs", "workers", using="true"),))
+    left = without_ignored(live, ["pgq_*"])
+    assert left.tables == () and left.policies == ()
+    assert migration_plan(left, Schema()).is_empty  # push drops no policy of another tool's table

@@ -245,6 +245,51 @@ def test_turning_row_level_security_off_is_a_blocking_security_hazard():
     assert not migration_plan(secured, forced).hazards
 
 
+def test_row_level_security_off_or_unforced_is_a_hazard_even_before_the_table_holds_rows():
+    from puckdb.kinds.base import PlanContext
+    from puckdb.kinds.tables import SetRowSecurity
+
+    empty = PlanContext()  # no table holds data
+    [off] = SetRowSecurity("public", "notes", False, False, previously_enabled=True).hazards(empty)
+    assert off.kind == "security"
+    [unforced] = SetRowSecurity(
+        "public", "notes", True, False, previously_enabled=True, previously_forced=True
+    ).hazards(empty)
+    assert (
+        unforced.kind == "security" and "its owner then reads and writes all of its rows" in unforced.message
+    )
+    forced = schema(table("notes", rls_enabled=True, rls_forced=True))
+    assert [
+        h.kind for h in migration_plan(forced, schema(table("notes", rls_enabled=True))).blocking_hazards
+    ] == ["security"]
+
+
+def test_dropping_a_policy_is_a_blocking_security_hazard_and_re_creating_one_is_none():
+    from puckdb.model import Policy
+
+    own = Policy("public", "notes", "own", using="(owner = CURRENT_USER)")
+    hidden = Policy("public", "notes", "hidden", permissive=False, roles=("app",), using="(NOT secret)")
+    with_both = schema(table("notes", rls_enabled=True), policies=(own, hidden))
+    found = hazards(with_both, schema(table("notes", rls_enabled=True)))
+    assert found == {
+        (
+            "security",
+            "drops policy own on notes; what it let every role read or write is refused unless another policy allows it",
+        ),
+        (
+            "security",
+            "drops restrictive policy hidden on notes; the rows it kept from app become visible and writable to them",
+        ),
+    }
+    # A new command re-creates it (DROP then CREATE): nothing is exposed, so no hazard.
+    selecting = replace(own, command="SELECT")
+    plan = migration_plan(with_both, schema(table("notes", rls_enabled=True), policies=(selecting, hidden)))
+    assert [type(s.operation) for s in plan.statements] == [op.DropPolicy, op.CreatePolicy]
+    assert not plan.hazards
+    # Dropping the table takes its policies with it: the table's own hazards say it all.
+    assert {kind for kind, _ in hazards(with_both, schema())} == {"data-loss", "backward-incompatible"}
+
+
 def test_functions_and_triggers_carry_their_hazards():
     from puckdb.model import Function, Trigger
 

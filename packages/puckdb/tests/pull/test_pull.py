@@ -484,15 +484,13 @@ def test_what_sqlalchemy_cannot_express_is_said(harness: PullHarness) -> None:
         "\"CHECK (value <> ''::text)\" != \"CHECK (value <> ''::text) NO INHERIT\"",
         "schema.tables[public.secrets].check_constraints[secrets_late_check].expression: "
         "'CHECK (id > 0)' != 'CHECK (id > 0) NOT VALID'",
-        "schema.tables[public.secrets].rls_enabled: False != True",
-        "schema.tables[public.secrets].rls_forced: False != True",
         "schema.tables[public.secrets].indexes[secrets_value].comment: None != 'lookup'",
     ]
     module = harness.round_trip(schema, expected)
-    assert len(module.notes) == 7  # NO INHERIT and NOT VALID of the checks are one note each
+    assert len(module.notes) == 6  # NO INHERIT and NOT VALID of the checks are one note each
     # Every note stands in the module too, as a comment where the object would have been.
     assert sorted(_pull_comments(module.text)) == sorted(note.split(": ", 1)[1] for note in module.notes)
-    assert "7 thing(s) SQLAlchemy cannot express" in module.text
+    assert "6 thing(s) SQLAlchemy cannot express" in module.text
     assert harness.ruff_findings(module.text) == ""
 
 

@@ -31,6 +31,7 @@ from puckdb.kinds.enums import (
 from puckdb.kinds.extensions import CreateExtension, DropExtension, MoveExtension
 from puckdb.kinds.functions import CreateFunction, DropFunction, RecreateFunction, SkipFunctionBodyChecks
 from puckdb.kinds.indexes import CreateIndex, DropIndex, RenameIndex
+from puckdb.kinds.policies import AlterPolicy, CreatePolicy, DropPolicy
 from puckdb.kinds.schemas import CreateSchema, DropSchema
 from puckdb.kinds.sequences import (
     AlterSequence,
@@ -50,12 +51,14 @@ __all__ = [
     "AddIdentity",
     "AlterColumnType",
     "AlterIdentity",
+    "AlterPolicy",
     "AlterSequence",
     "Constraint",
     "CreateEnum",
     "CreateExtension",
     "CreateFunction",
     "CreateIndex",
+    "CreatePolicy",
     "CreateSchema",
     "CreateSequence",
     "CreateTable",
@@ -68,6 +71,7 @@ __all__ = [
     "DropFunction",
     "DropIdentity",
     "DropIndex",
+    "DropPolicy",
     "DropReplacedEnum",
     "DropSchema",
     "DropSequence",

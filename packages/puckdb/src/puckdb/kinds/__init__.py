@@ -15,6 +15,7 @@ from puckdb.kinds import (
     extensions,
     function_users,
     functions,
+    policies,
     schemas,
     sequences,
     tables,
@@ -35,6 +36,7 @@ REGISTRY: tuple[Kind, ...] = (
     function_users.KIND,
     views.KIND,
     triggers.KIND,
+    policies.KIND,
     unmanaged.KIND,
 )
 """Every kind, in the order inspection queries and diffs run; the last, ``unmanaged``,

@@ -40,6 +40,8 @@ class Phase(IntEnum):
     does (the diff renames the source model before comparing), the drops included."""
     DROP_TRIGGERS = auto()
     """Before the views and functions they belong to or execute go."""
+    DROP_POLICIES = auto()
+    """Before the views, columns and functions their expressions use are dropped or altered."""
     DROP_VIEWS = auto()
     DROP_BOUND_FUNCTIONS = auto()
     """Functions with a SQL-standard body (BEGIN ATOMIC), bound to the tables they read,
@@ -93,6 +95,8 @@ class Phase(IntEnum):
     """An index on a materialized view waits for the view."""
     CREATE_TRIGGERS = auto()
     """Once their tables, views and functions exist."""
+    CREATE_POLICIES = auto()
+    """Once the tables, columns, functions and views their expressions use exist."""
     COMMENTS = auto()
     """After views are re-created, so a re-created view gets its comments back."""
     DROP_EXTENSIONS = auto()

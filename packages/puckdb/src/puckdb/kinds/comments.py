@@ -18,9 +18,9 @@ class SetComment(Operation):
     """``COMMENT ON <kind> … IS …``; ``comment`` None removes it.
 
     ``kind`` is SCHEMA, TABLE, VIEW, MATERIALIZED VIEW, INDEX, TYPE, SEQUENCE, COLUMN or
-    CONSTRAINT, FUNCTION, PROCEDURE or TRIGGER; ``name`` is the object's name, or for
-    COLUMN, CONSTRAINT and TRIGGER the table's (or view's), with ``member`` the column,
-    constraint or trigger name; for FUNCTION and PROCEDURE ``member`` is the argument
+    CONSTRAINT, FUNCTION, PROCEDURE, TRIGGER or POLICY; ``name`` is the object's name, or
+    for COLUMN, CONSTRAINT, TRIGGER and POLICY the table's (or view's), with ``member`` the
+    column, constraint, trigger or policy name; for FUNCTION and PROCEDURE ``member`` is the argument
     list. For SCHEMA, ``schema`` and ``name`` are both the schema's name.
     """
 
@@ -39,7 +39,7 @@ class SetComment(Operation):
         elif self.kind in ("FUNCTION", "PROCEDURE"):
             assert self.member is not None
             target = f"{ident(self.schema, self.name)}({self.member})"
-        elif self.kind in ("CONSTRAINT", "TRIGGER"):
+        elif self.kind in ("CONSTRAINT", "TRIGGER", "POLICY"):
             assert self.member is not None
             target = f"{ident(self.member)} ON {ident(self.schema, self.name)}"
         elif self.kind == "SCHEMA":

@@ -150,30 +150,49 @@ class SetLogged(Operation):
 
 @dataclass(frozen=True)
 class SetRowSecurity(Operation):
+    """ENABLE / DISABLE and FORCE / NO FORCE ROW LEVEL SECURITY."""
+
     schema: str
     table: str
     enabled: bool
     forced: bool
     previously_enabled: bool = False
+    previously_forced: bool = False
 
     phase = Phase.TABLE_SETTINGS
 
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
-        if self.enabled or not self.previously_enabled or not context.holds_data(self.schema, self.table):
-            return ()
+        # Whether the table holds rows yet does not matter: what its policies hide is
+        # exposed from the next write on, so turning security off always needs a yes.
         table = name_in_message(self.schema, self.table)
-        message = (
-            f"disables row-level security on {table}: every role with privileges on it then reads and "
-            "writes all of its rows, whatever its policies say"
-        )
-        return (Hazard("security", message),)
+        if self.previously_enabled and not self.enabled:
+            message = (
+                f"disables row-level security on {table}: every role with privileges on it then reads and "
+                "writes all of its rows, whatever its policies say"
+            )
+            return (Hazard("security", message),)
+        if self.previously_forced and not self.forced and self.enabled:
+            message = (
+                f"stops forcing row-level security on {table}: its owner then reads and writes all of "
+                "its rows, whatever its policies say"
+            )
+            return (Hazard("security", message),)
+        return ()
 
     def render(self) -> tuple[str, ...]:
+        # Only what changes: a NO FORCE that changes nothing would read (and lint) as
+        # security being loosened.
         table = ident(self.schema, self.table)
-        return (
-            f"ALTER TABLE {table} {'ENABLE' if self.enabled else 'DISABLE'} ROW LEVEL SECURITY",
-            f"ALTER TABLE {table} {'FORCE' if self.forced else 'NO FORCE'} ROW LEVEL SECURITY",
-        )
+        statements: list[str] = []
+        if self.enabled != self.previously_enabled:
+            statements.append(
+                f"ALTER TABLE {table} {'ENABLE' if self.enabled else 'DISABLE'} ROW LEVEL SECURITY"
+            )
+        if self.forced != self.previously_forced:
+            statements.append(
+                f"ALTER TABLE {table} {'FORCE' if self.forced else 'NO FORCE'} ROW LEVEL SECURITY"
+            )
+        return tuple(statements)
 
 
 def columns_by_relation(rows: Rows, relations: Mapping[int, Row]) -> dict[int, list[Column]]:
@@ -273,7 +292,9 @@ def diff_table(source: Table, target: Table) -> list[Operation]:
         operations.append(SetLogged(schema, name, target.unlogged))
     if (source.rls_enabled, source.rls_forced) != (target.rls_enabled, target.rls_forced):
         operations.append(
-            SetRowSecurity(schema, name, target.rls_enabled, target.rls_forced, source.rls_enabled)
+            SetRowSecurity(
+                schema, name, target.rls_enabled, target.rls_forced, source.rls_enabled, source.rls_forced
+            )
         )
     if source.comment != target.comment:
         operations.append(SetComment("TABLE", schema, name, None, target.comment))

@@ -1,10 +1,10 @@
 """What no kind covers: counted and named, never silently lost.
 
 One catalog query lists every object in the managed schemas that puckdb does not model —
-aggregates and window functions, triggers on partitions and foreign tables, policies,
-domains and other types, partitions and partitioning, inheritance, rules,
-grants, default privileges, statistics objects, text search objects, operators, foreign
-tables, event triggers and table storage settings — each with a
+aggregates and window functions, triggers and policies on partitions, triggers on foreign
+tables, domains and other types, partitions and partitioning, inheritance, rules, grants,
+default privileges, statistics objects, text search objects, operators, foreign tables,
+event triggers and table storage settings — each with a
 fingerprint of its definition as PostgreSQL prints it. Two databases whose unmanaged
 objects differ differ, even though puckdb cannot say how to mend it; and a plan that would
 drop one with its table carries a blocking hazard naming it (see :func:`destroyed_with`).
@@ -71,7 +71,9 @@ SELECT 'policy', rel.nspname, pol.polname, rel.nspname, rel.relname,
                                           ',' ORDER BY 1), '') FROM unnest(pol.polroles) AS r)
            || coalesce(pg_get_expr(pol.polqual, pol.polrelid), '')
            || '|' || coalesce(pg_get_expr(pol.polwithcheck, pol.polrelid), ''))
-FROM pg_policy pol JOIN rel ON rel.oid = pol.polrelid
+FROM pg_policy pol JOIN rel ON rel.oid = pol.polrelid JOIN pg_class c ON c.oid = pol.polrelid
+-- policies on tables are the policies kind's; those on partitions are not managed
+WHERE c.relispartition
 UNION ALL
 SELECT 'rule', rel.nspname, r.rulename, rel.nspname, rel.relname, md5(pg_get_ruledef(r.oid))
 FROM pg_rewrite r JOIN rel ON rel.oid = r.ev_class

@@ -27,8 +27,9 @@ def lint_text(path: Path, text: str, catalog: Catalog) -> tuple[list[Finding], C
         text = text.removeprefix(BYTE_ORDER_MARK)
         findings.append(_byte_order_mark(path))
     header = parse_header(text)
-    scope = FileScope.start(header.transactional, catalog)
-    for statement in parse_statements(text):
+    statements = list(parse_statements(text))
+    scope = FileScope.start(header.transactional, catalog, (statement.node for statement in statements))
+    for statement in statements:
         if statement.node is None:
             hits = [_unparsable(statement.error or "unknown error")]
         else:

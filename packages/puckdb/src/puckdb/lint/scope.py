@@ -9,6 +9,7 @@ still counts as new.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pglast import ast, enums
@@ -36,9 +37,17 @@ class FileScope:
     """Existing enums renamed away or dropped in this file, by their original name, with
     their labels (None when unknown): a type created later under that name replaces them."""
 
+    created_policies: frozenset[tuple[QualifiedName, str]] = frozenset()
+    """(table, name) of every policy the whole file creates, before or after any statement."""
+
     @classmethod
-    def start(cls, transactional: bool, catalog: Catalog) -> FileScope:
-        return cls(transactional, catalog.copy())
+    def start(cls, transactional: bool, catalog: Catalog, nodes: Iterable[ast.Node | None] = ()) -> FileScope:
+        created = frozenset(
+            (relation_name(node.table), node.policy_name or "")
+            for node in nodes
+            if isinstance(node, ast.CreatePolicyStmt) and isinstance(node.table, ast.RangeVar)
+        )
+        return cls(transactional, catalog.copy(), created_policies=created)
 
     def is_new_table(self, name: QualifiedName) -> bool:
         return name in self.tables

@@ -439,3 +439,45 @@ class Trigger:
     def key(self) -> tuple[str, str, str]:
         """``(schema, table, name)``."""
         return (self.schema, self.table, self.name)
+
+
+PolicyCommand = Literal["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"]
+"""The command a row-level security policy applies to (``FOR …``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A row-level security policy on a table (``CREATE POLICY``). It filters rows only
+    while the table's :attr:`Table.rls_enabled` is on."""
+
+    schema: str
+    table: str
+    """The table it is on, in ``schema``."""
+    name: str
+    permissive: bool = True
+    """AS PERMISSIVE (policies of a command are OR-ed) or AS RESTRICTIVE (AND-ed)."""
+    command: PolicyCommand = "ALL"
+    roles: tuple[str, ...] = ("public",)
+    """The roles it applies to (``TO …``), sorted; PUBLIC is ``public`` (and alone)."""
+    using: str | None = None
+    """The USING expression as ``pg_get_expr`` prints it: which existing rows are visible."""
+    with_check: str | None = None
+    """The WITH CHECK expression: which new or updated rows are allowed."""
+    functions: tuple[tuple[str, str], ...] = ()
+    """(schema, name) of the managed functions its expressions call, sorted: the policy is
+    created again when one of them is (PostgreSQL refuses to drop a function a policy uses)."""
+    relations: tuple[tuple[str, str], ...] = ()
+    """(schema, name) of the other tables and views its expressions read, sorted."""
+    comment: str | None = None
+
+    def __post_init__(self) -> None:
+        # PostgreSQL keeps only PUBLIC when it is among the roles: it covers all of them.
+        roles = ("public",) if "public" in self.roles else tuple(sorted(set(self.roles)))
+        object.__setattr__(self, "roles", roles)
+        object.__setattr__(self, "functions", tuple(sorted(set(self.functions))))
+        object.__setattr__(self, "relations", tuple(sorted(set(self.relations))))
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """``(schema, table, name)``."""
+        return (self.schema, self.table, self.name)

@@ -11,6 +11,7 @@ from puckdb.model.objects import (
     EnumType,
     Extension,
     Function,
+    Policy,
     Sequence,
     Table,
     Trigger,
@@ -22,7 +23,8 @@ MODEL_VERSION = 4
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
 (2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
-4: index key collations, deferrable primary keys, NOT ENFORCED, collations.)"""
+4: index key collations, deferrable primary keys, NOT ENFORCED, collations, row-level
+security policies, view column dependencies.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a
@@ -59,6 +61,8 @@ class Schema:
     """Triggers on the managed tables and views, by (schema, table, name)."""
     collations: tuple[Collation, ...] = ()
     """Collations made by ``CREATE COLLATION``, by (schema, name)."""
+    policies: tuple[Policy, ...] = ()
+    """Row-level security policies on the managed tables, by (schema, table, name)."""
     unmanaged: tuple[UnmanagedObject, ...] = ()
     """What the managed schemas hold that no kind of puckdb's covers, sorted by (schema,
     kind, name): named by every command, never created, altered or compared in detail."""
@@ -74,6 +78,7 @@ class Schema:
         object.__setattr__(self, "functions", tuple(sorted(self.functions, key=lambda f: f.key)))
         object.__setattr__(self, "triggers", tuple(sorted(self.triggers, key=lambda t: t.key)))
         object.__setattr__(self, "collations", tuple(sorted(self.collations, key=lambda c: c.key)))
+        object.__setattr__(self, "policies", tuple(sorted(self.policies, key=lambda p: p.key)))
         object.__setattr__(
             self,
             "unmanaged",

@@ -143,8 +143,8 @@ def _refuse_unmanaged(schema: Schema, origin: str) -> None:
         f"{origin[0].upper()}{origin[1:]} creates {counted(schema.unmanaged)} that puckdb does not manage "
         f"({listed}), most likely through DDL(...) attached with event.listen. puckdb cannot generate "
         "migrations for them, so they would be missing from every database it builds. Declare them with "
-        "puckdb's objects where one exists (Function, Procedure, Trigger, View), or remove them from the "
-        "schema code and create them in a hand-written migration (`puckdb generate --custom`)."
+        "puckdb's objects where one exists (Function, Procedure, Trigger, View, Policy), or remove them "
+        "from the schema code and create them in a hand-written migration (`puckdb generate --custom`)."
     )
 
 
@@ -176,10 +176,27 @@ def _create_and_inspect(
             except psycopg.Error as error:
                 where = f"statement {number} of the DDL compiled from {origin}"
                 raise SchemaCodeError(
-                    describe_statement_error(error, statement, where)
-                    + "\nFix the schema code (the statement above is what SQLAlchemy compiled from it)."
+                    describe_statement_error(error, statement, where) + _advice(error, statement)
                 ) from error
         return inspect_schema(conn, schemas)
+
+
+def _advice(error: Exception, statement: str) -> str:
+    """What to do about a statement of the schema code that PostgreSQL rejected."""
+    import psycopg
+
+    if (
+        isinstance(error, psycopg.errors.UndefinedObject)
+        and statement.startswith("CREATE POLICY")
+        and "role" in str(error)
+    ):
+        # Roles are the cluster's, not a schema's: puckdb neither declares nor creates them.
+        return (
+            "\nA policy's roles must exist wherever it is created: create the role on the development "
+            "server (and on every server the migrations run on), e.g. CREATE ROLE name NOLOGIN, or fix "
+            "the Policy's to=."
+        )
+    return "\nFix the schema code (the statement above is what SQLAlchemy compiled from it)."
 
 
 def _cache_key(statements: Sequence[str], schemas: Sequence[str], server: DevServer) -> str:

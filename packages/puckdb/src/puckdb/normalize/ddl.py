@@ -4,14 +4,14 @@ The statements are what a fresh database needs, in order: schemas and their comm
 extensions, functions (which defaults, checks and indexes may call), then everything
 ``MetaData.create_all`` emits (types, sequences, tables in foreign-key order, indexes,
 comments), then puckdb's own objects that need the tables (views in declaration order,
-with their comments, then triggers). They are both executed in the scratch database and hashed as
-the cache key of the normalized model.
+with their comments, then triggers, row-level security and policies). They are both
+executed in the scratch database and hashed as the cache key of the normalized model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ARRAY, Column, Constraint, Index, MetaData, Table, UniqueConstraint, create_mock_engine
 from sqlalchemy.dialects import postgresql
@@ -20,13 +20,19 @@ from sqlalchemy.sql.type_api import TypeEngine
 
 from puckdb.errors import SchemaCodeError
 from puckdb.kinds.comments import SetComment
+from puckdb.kinds.policies import create_policy_sql
+from puckdb.model import Policy as PolicyModel
+from puckdb.model import PolicyCommand
 from puckdb.objects import (
     Collation,
     Function,
+    Policy,
     Trigger,
     View,
     collations_of,
     functions_of,
+    policies_of,
+    row_level_security_of,
     schema_comments_of,
     triggers_of,
     views_of,
@@ -109,6 +115,27 @@ def trigger_statements(trigger: Trigger) -> list[str]:
     return statements
 
 
+def policy_statements(policy: Policy) -> list[str]:
+    """CREATE POLICY and its comment, written as migrations write them."""
+    command = cast(PolicyCommand, policy.command.upper())
+    model = PolicyModel(
+        schema=policy.schema or "public",
+        table=policy.table,
+        name=policy.name,
+        permissive=policy.permissive,
+        command=command,
+        roles=policy.roles,
+        using=policy.using,
+        with_check=policy.with_check,
+        comment=policy.comment,
+    )
+    statements = [create_policy_sql(model)]
+    if policy.comment is not None:
+        comment = SetComment("POLICY", model.schema, model.table, model.name, policy.comment)
+        statements.extend(comment.render())
+    return statements
+
+
 def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> list[str]:
     """COMMENT ON SCHEMA for each :class:`~puckdb.objects.SchemaComment`, in declaration
     order; one on a schema puckdb does not manage would never be compared, so it is refused."""
@@ -128,10 +155,13 @@ def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> lis
 
 def all_view_statements(metadata: MetaData) -> list[str]:
     """puckdb's objects that need the tables, created last: views in declaration order,
-    then triggers (which may be on a view)."""
+    then triggers (which may be on a view), row-level security and policies (whose
+    expressions may read views and call functions)."""
     return [
         *(statement for view in views_of(metadata) for statement in view_statements(view)),
         *(statement for trigger in triggers_of(metadata) for statement in trigger_statements(trigger)),
+        *(statement for secured in row_level_security_of(metadata) for statement in secured.sql()),
+        *(statement for policy in policies_of(metadata) for statement in policy_statements(policy)),
     ]
 
 

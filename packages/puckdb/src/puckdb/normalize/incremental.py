@@ -118,6 +118,9 @@ def tables_to_rebuild(
         return None
     if any((trigger.schema, trigger.table) in touched for trigger in manifest.schema.triggers):
         return None  # its definition (UPDATE OF a column) is checked against the table
+    secured = {t.key for t in manifest.schema.tables if t.rls_enabled or t.rls_forced}
+    if touched & secured or any((p.schema, p.table) in touched for p in manifest.schema.policies):
+        return None  # row security and policies are built with the views, not with their table
     if any(units.references[key] & removed for key in units.tables):
         return None  # a full build reports the broken reference properly
     return rebuild

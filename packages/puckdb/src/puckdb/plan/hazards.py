@@ -15,7 +15,8 @@ hazard names its kind and says in one line what it means for this object, e.g.
 - ``non-transactional``: the statement cannot run inside a transaction block;
 - ``drops-unmanaged``: the statement drops, with its table, view or schema, an object puckdb
   does not manage and will not re-create (a policy, a rule, grants…);
-- ``security``: row-level security is turned off on a table that holds rows;
+- ``security``: what row-level security hides is exposed: it is disabled or no longer
+  forced on a table, or a policy is dropped (whether or not the table holds rows yet);
 - ``manual-step``: PostgreSQL refuses the statement as written while the database is as it is
   (a collation still in use cannot be dropped): the message says which step to write by hand;
 - ``manual-using``: a column changes to a type PostgreSQL has no cast to from its old one; the

@@ -9,7 +9,10 @@ _FROM: dict[str, tuple[str, ...]] = {
     "decimal": ("Decimal",),
     "typing": ("Any",),
     "pgvector.sqlalchemy": ("HALFVEC", "SPARSEVEC", "Vector"),
-    "puckdb": ("Collation", "Function", "Procedure", "SchemaComment", "Trigger", "View"),
+    "puckdb": (
+        "Collation", "Function", "Policy", "Procedure", "RowLevelSecurity", "SchemaComment", "Trigger",
+        "View",
+    ),
     "sqlalchemy": (
         "ARRAY", "CHAR", "DOUBLE_PRECISION", "REAL", "BigInteger", "Boolean", "CheckConstraint",
         "Column", "Computed", "Date", "DateTime", "ForeignKeyConstraint", "Identity", "Index",

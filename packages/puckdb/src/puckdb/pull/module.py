@@ -1,6 +1,6 @@
-"""The whole pulled module: docstring, imports, ``Base``, schema comments, collations, enum types,
-sequences, tables, views, functions, triggers and a comment naming what puckdb does not
-manage, in that order, each kind sorted by (schema, name) so equal
+"""The whole pulled module: docstring, imports, ``Base``, schema comments, collations, enum
+types, sequences, tables, views, functions, triggers, row-level security, policies and a
+comment naming what puckdb does not manage, in that order, each kind sorted by (schema, name) so equal
 schemas give equal text."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from puckdb.pull.context import Context, label
 from puckdb.pull.functions import function_lines, trigger_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
 from puckdb.pull.names import Namer, camel_name, snake_name
+from puckdb.pull.policies import policy_lines, row_level_security_lines
 from puckdb.pull.sequences import (
     data_type_argument,
     option_arguments,
@@ -90,6 +91,8 @@ def render(schema: Schema) -> PulledModule:
     for group in (
         [line for function in schema.functions for line in [*function_lines(function, context), ""]][:-1],
         [line for trigger in schema.triggers for line in [*trigger_lines(trigger, context), ""]][:-1],
+        [line for table in schema.tables for line in row_level_security_lines(table, context)],
+        [line for policy in schema.policies for line in [*policy_lines(policy, context), ""]][:-1],
     ):
         if group:
             blocks.append(group)

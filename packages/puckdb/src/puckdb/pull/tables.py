@@ -97,13 +97,12 @@ def _table_options(table: Table) -> list[tuple[str, Code]]:
 def _table_notes(table: Table, context: Context) -> list[str]:
     """Comments above the table on what SQLAlchemy cannot say about it as a whole."""
     lost: list[Comment] = []
-    if table.rls_enabled:
-        forced = " and forced" if table.rls_forced else ""
+    if table.rls_forced and not table.rls_enabled:
         lost.append(
             context.note(
                 _subject(table),
-                f"row-level security is enabled{forced} on {label(table.schema, table.name)}, "
-                "which SQLAlchemy cannot express; it is not kept.",
+                f"row-level security is forced but not enabled on {label(table.schema, table.name)}, "
+                "which has no effect and puckdb.RowLevelSecurity cannot say; it is not kept.",
             )
         )
     serial = context.serial.get(table.key)

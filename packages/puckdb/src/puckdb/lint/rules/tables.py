@@ -84,6 +84,24 @@ def _command(table: QualifiedName, command: ast.AlterTableCmd, scope: FileScope)
         return _add_column(table, definition)
     if kind == _Type.AT_AddConstraint and isinstance(definition, ast.Constraint):
         return _add_constraint(table, definition, scope)
+    if kind == _Type.AT_DisableRowSecurity:
+        return [
+            blocking(
+                "security",
+                f"disables row-level security on {display(table)}: every role with privileges on it then "
+                "reads and writes all of its rows, whatever its policies say",
+                "keep it enabled unless exposing every row is intended; drop or loosen policies instead",
+            )
+        ]
+    if kind == _Type.AT_NoForceRowSecurity:
+        return [
+            blocking(
+                "security",
+                f"stops forcing row-level security on {display(table)}: its owner then reads and writes "
+                "all of its rows, whatever its policies say",
+                "keep it forced if the application connects as the table's owner",
+            )
+        ]
     return []
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from puckdb.errors import PuckdbError
 
 if TYPE_CHECKING:
+    from puckdb.compound_types import CompositeType, Domain
     from puckdb.objects import (
         Function,
         Procedure,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
+_TYPES = ("CompositeType", "Domain")
 _OBJECTS = (
     "Function",
     "Procedure",
@@ -40,6 +42,8 @@ _OBJECTS = (
 )
 
 __all__ = [
+    "CompositeType",
+    "Domain",
     "Function",
     "Procedure",
     "PuckdbError",
@@ -57,6 +61,10 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # SQLAlchemy takes half a second to import; commands that never touch schema code
     # (db start, status, --help) should not pay for it.
+    if name in _TYPES:
+        from puckdb import compound_types
+
+        return getattr(compound_types, name)
     if name in _OBJECTS:
         from puckdb import objects
 

@@ -15,9 +15,11 @@ from typing import Any
 
 from sqlalchemy import ARRAY, Column, Constraint, Index, MetaData, Table, create_mock_engine
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.named_types import CreateEnumType
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.type_api import TypeEngine
 
+from puckdb.compound_types import CompositeType, Domain, compound_types_of
 from puckdb.errors import SchemaCodeError
 from puckdb.kinds.comments import SetComment
 from puckdb.objects import Function, Trigger, View, functions_of, schema_comments_of, triggers_of, views_of
@@ -56,12 +58,37 @@ def prelude_statements(
     statements.extend(schema_comment_statements(metadata, schemas))
     for extension in sorted(set(extensions) | inferred_extensions(metadata)):
         statements.append(f"CREATE EXTENSION IF NOT EXISTS {ident(extension)}")
+    statements.extend(compound_type_statements(metadata))
     functions = functions_of(metadata)
     if functions:
         # A body may read a table created below; PostgreSQL checks it when it first runs.
         statements.append("SET check_function_bodies = off")
     statements.extend(statement for function in functions for statement in function_statements(function))
     return statements
+
+
+def compound_type_statements(metadata: MetaData) -> list[str]:
+    """CREATE DOMAIN and CREATE TYPE … AS (…) with their comments, each after the types it
+    is built on (enum types too, which ``create_all`` then leaves out): before the
+    functions whose arguments and the tables whose columns may be of them."""
+    statements: list[str] = []
+    for kind in _compound_types(metadata):
+        if isinstance(kind, postgresql.ENUM):
+            statements.append(_compiled(CreateEnumType(kind)))
+            continue
+        statements.append(kind.sql())
+        if kind.comment is not None:
+            word = "DOMAIN" if isinstance(kind, Domain) else "TYPE"
+            comment = SetComment(word, kind.schema or "public", str(kind.name), None, kind.comment)
+            statements.extend(comment.render())
+    return statements
+
+
+def _compound_types(metadata: MetaData) -> list[Domain | CompositeType | postgresql.ENUM]:
+    try:
+        return compound_types_of(metadata)
+    except ValueError as error:
+        raise SchemaCodeError(f"The schema code's types cannot be created: {error}.") from error
 
 
 def function_statements(function: Function) -> list[str]:
@@ -116,8 +143,14 @@ TableKey = tuple[str, str]
 
 def owned_statements(metadata: MetaData) -> list[tuple[TableKey | None, str]]:
     """What ``MetaData.create_all`` emits, each statement with the table it belongs to
-    (None for types and sequences, which tables share)."""
-    return [(_owner(element), sql) for element, sql in _create_all_elements(metadata)]
+    (None for types and sequences, which tables share), but the enum types a domain or
+    composite type is built on (:func:`compound_type_statements` creates those first)."""
+    early = {id(kind) for kind in _compound_types(metadata) if isinstance(kind, postgresql.ENUM)}
+    return [
+        (_owner(element), sql)
+        for element, sql in _create_all_elements(metadata)
+        if not (isinstance(element, CreateEnumType) and id(element.element) in early)
+    ]
 
 
 def table_key(table: Table) -> TableKey:
@@ -175,10 +208,14 @@ def _create_all_elements(metadata: MetaData) -> list[tuple[Any, str]]:
         lambda statement, *args, **kwargs: captured.append(statement),
     )
     metadata.create_all(engine, checkfirst=False)
+    return [(element, _compiled(element)) for element in _stable_order(captured)]
+
+
+def _compiled(element: Any) -> str:
     # Compiled for execution as written (no parameters follow), so with a parameter style
     # that leaves `%` alone: psycopg's pyformat would double it ('100%' → '100%%').
     dialect = postgresql.psycopg.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
-    return [(element, str(element.compile(dialect=dialect)).strip()) for element in _stable_order(captured)]
+    return str(element.compile(dialect=dialect)).strip()
 
 
 def _stable_order(elements: list[Any]) -> list[Any]:

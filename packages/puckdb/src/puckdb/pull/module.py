@@ -1,7 +1,8 @@
 """The whole pulled module: docstring, imports, ``Base``, schema comments, enum types,
-sequences, tables, views, functions, triggers and a comment naming what puckdb does not
-manage, in that order, each kind sorted by (schema, name) so equal
-schemas give equal text."""
+domains and composite types, sequences, tables, views, functions, triggers and a comment
+naming what puckdb does not manage, in that order, each kind sorted by (schema, name)
+(domains and composite types after the ones they are built on) so equal schemas give
+equal text."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from puckdb.model import EnumType, Schema, Sequence
 from puckdb.pull.code import LINE_LENGTH, Atom, Str, call, comment_lines, statement
+from puckdb.pull.compound_types import named_types, ordered, type_lines
 from puckdb.pull.context import Context, label
 from puckdb.pull.functions import function_lines, trigger_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
@@ -49,11 +51,17 @@ def render(schema: Schema) -> PulledModule:
     imports = Imports()
     names = Namer([*ALL_NAMES, "Base", RAW_TYPE_CLASS])
     enums = {enum.key: names.take(_variable(enum.schema, enum.name)) for enum in schema.enums}
+    compound = ordered(schema)
+    compound_names = {item.key: names.take(_variable(item.schema, item.name)) for item in compound}
     context = Context(schema=schema, imports=imports, enums=enums, serial=serial_columns(schema))
+    named_types(compound, compound_names, context)
     serial_keys = _serial_sequence_keys(schema, context)
 
     blocks: list[list[str]] = []
     enum_lines = [line for enum in schema.enums for line in _enum(enum, enums[enum.key], context)]
+    compound_lines = [
+        line for item in compound for line in [*type_lines(item, compound_names[item.key], context), ""]
+    ][:-1]
     sequence_lines = [
         line
         for sequence in schema.sequences
@@ -61,7 +69,7 @@ def render(schema: Schema) -> PulledModule:
         for line in _sequence(sequence, names.take(_variable(sequence.schema, sequence.name)), context)
     ]
     # Class bodies may refer to the imports and the enum types, so attributes avoid those.
-    body_names = frozenset([*ALL_NAMES, *enums.values()])
+    body_names = frozenset([*ALL_NAMES, *enums.values(), *compound_names.values()])
     tables: list[list[str]] = []
     for table in schema.tables:
         if table.primary_key is not None:
@@ -77,7 +85,7 @@ def render(schema: Schema) -> PulledModule:
     if context.uses_raw_type:
         blocks.append(_raw_type_class(imports))
     blocks.append(_base(imports))
-    for group in (_schema_comments(schema, imports), enum_lines, sequence_lines):
+    for group in (_schema_comments(schema, imports), enum_lines, compound_lines, sequence_lines):
         if group:
             blocks.append(group)
     blocks += tables

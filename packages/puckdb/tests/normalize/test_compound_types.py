@@ -3,7 +3,7 @@
 types they are built on created first, and refused clearly when declared twice."""
 
 import pytest
-from sqlalchemy import ARRAY, Column, Integer, MetaData, String, Table, Text, text
+from sqlalchemy import ARRAY, Column, Integer, MetaData, String, Table, Text, create_engine, text
 from sqlalchemy.dialects.postgresql import ENUM
 
 from puckdb import CompositeType, Domain, Function
@@ -64,3 +64,28 @@ def test_two_types_under_one_name_are_refused(pg_server):
 def test_a_single_string_of_checks_is_refused():
     with pytest.raises(ValueError, match="not one string"):
         Domain("d", Integer, checks="VALUE > 0")
+
+
+def test_create_all_and_drop_all_make_and_remove_them(database_url):
+    # Tests often build a schema with SQLAlchemy alone: the types must come with it, the
+    # enum a domain is built on first, and go in an order PostgreSQL accepts.
+    metadata = MetaData()
+    mood = ENUM("sad", "happy", name="mood", metadata=metadata)
+    posint = Domain("posint", Integer, checks={"posint_positive": "VALUE > 0"}, comment="100% positive")
+    cheerful = Domain("cheerful", mood, checks=["VALUE <> 'sad'"])
+    pair = CompositeType("pair", [("a", posint), ("b", Text)])
+    CompositeType("lonely", [("x", Integer)], metadata=metadata)
+    Table("t", metadata, Column("p", posint), Column("pairs", ARRAY(pair)), Column("m", cheerful))
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        metadata.create_all(engine)
+        metadata.create_all(engine)  # checkfirst: nothing twice
+        query = "SELECT typname FROM pg_type WHERE typtype IN ('c', 'd', 'e') AND typnamespace = 'public'::regnamespace"
+        with engine.connect() as conn:
+            names = {row[0] for row in conn.exec_driver_sql(query)}
+            assert {"mood", "posint", "cheerful", "pair", "lonely"} <= names
+        metadata.drop_all(engine)
+        with engine.connect() as conn:
+            assert {row[0] for row in conn.exec_driver_sql(query)} == set()
+    finally:
+        engine.dispose()

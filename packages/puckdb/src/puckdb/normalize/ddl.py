@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql.named_types import CreateEnumType
 from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.type_api import TypeEngine
 
-from puckdb.compound_types import CompositeType, Domain, compound_types_of
+from puckdb.compound_types import CompositeType, Domain, TypeDDL, compound_types_of
 from puckdb.errors import SchemaCodeError
 from puckdb.kinds.comments import SetComment
 from puckdb.objects import Function, Trigger, View, functions_of, schema_comments_of, triggers_of, views_of
@@ -75,12 +75,8 @@ def compound_type_statements(metadata: MetaData) -> list[str]:
     for kind in _compound_types(metadata):
         if isinstance(kind, postgresql.ENUM):
             statements.append(_compiled(CreateEnumType(kind)))
-            continue
-        statements.append(kind.sql())
-        if kind.comment is not None:
-            word = "DOMAIN" if isinstance(kind, Domain) else "TYPE"
-            comment = SetComment(word, kind.schema or "public", str(kind.name), None, kind.comment)
-            statements.extend(comment.render())
+        else:
+            statements.extend(kind.statements())
     return statements
 
 
@@ -150,6 +146,7 @@ def owned_statements(metadata: MetaData) -> list[tuple[TableKey | None, str]]:
         (_owner(element), sql)
         for element, sql in _create_all_elements(metadata)
         if not (isinstance(element, CreateEnumType) and id(element.element) in early)
+        and not isinstance(element, TypeDDL)
     ]
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from puckdb.errors import PuckdbError
 
 if TYPE_CHECKING:
+    from puckdb.compound_types import CompositeType, Domain
     from puckdb.objects import (
         Collation,
         Function,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
+_TYPES = ("CompositeType", "Domain")
 _OBJECTS = (
     "Collation",
     "Function",
@@ -53,6 +55,8 @@ _OBJECTS = (
 
 __all__ = [
     "Collation",
+    "CompositeType",
+    "Domain",
     "Function",
     "Policy",
     "Procedure",
@@ -75,6 +79,10 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # SQLAlchemy takes half a second to import; commands that never touch schema code
     # (db start, status, --help) should not pay for it.
+    if name in _TYPES:
+        from puckdb import compound_types
+
+        return getattr(compound_types, name)
     if name in _OBJECTS:
         from puckdb import objects
 

@@ -20,13 +20,13 @@ USERS = (
     ' Column("updated_at", DateTime(timezone=True)))\n'
 )
 HAND_WRITTEN = """
-CREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%');
+CREATE TYPE span AS RANGE (subtype = integer);
 CREATE RULE users_keep AS ON DELETE TO users DO INSTEAD NOTHING;
 """
 
 
 def _hand_written_objects(workspace: Workspace) -> None:
-    """The code's tables, then a custom migration with a domain and a rule (which the
+    """The code's tables, then a custom migration with a range type and a rule (which the
     schema code cannot declare), both applied."""
     workspace.write_schema(USERS)
     generate(workspace.project(), GenerateOptions())
@@ -42,8 +42,8 @@ def test_check_names_unmanaged_objects_and_fails_unless_allowed(workspace: Works
     result = check(workspace.project())
     assert [f.kind for f in result.findings] == ["not-managed"]
     [finding] = result.findings
-    assert "1 domain and 1 rule" in finding.message
-    assert finding.details == ("domain public.email_address", "rule users_keep on public.users")
+    assert "1 range type and 1 rule" in finding.message
+    assert finding.details == ("range type public.span", "rule users_keep on public.users")
 
     cli = workspace.run("check")
     assert cli.returncode == 1 and "OK" not in cli.stdout
@@ -63,15 +63,15 @@ def test_check_names_unmanaged_objects_and_fails_unless_allowed(workspace: Works
 def test_an_unmanaged_object_changed_by_hand_is_drift(workspace: Workspace) -> None:
     _hand_written_objects(workspace)
     with psycopg.connect(workspace.url, autocommit=True) as conn:
-        conn.execute("ALTER DOMAIN email_address ADD CONSTRAINT short CHECK (length(VALUE) < 200)")
-        conn.execute("CREATE DOMAIN extra AS integer")
+        conn.execute("DROP TYPE span; CREATE TYPE span AS RANGE (subtype = bigint)")
+        conn.execute("CREATE TYPE extra AS RANGE (subtype = date)")
         conn.execute("DROP RULE users_keep ON users")
     result = check(workspace.project(), allow_unmanaged=True)
     [drift] = [f for f in result.findings if f.kind == "drift"]
     assert set(drift.details) == {
-        "only in the database: domain public.extra",
+        "only in the database: range type public.extra",
         "missing from the database: rule users_keep on public.users",
-        "defined differently in the database: domain public.email_address",
+        "defined differently in the database: range type public.span",
     }
     assert not result.ok
 

@@ -45,12 +45,12 @@ def test_unmanaged_objects_are_named_in_the_module(harness: PullHarness) -> None
     schema = harness.inspect_ddl(
         [
             "CREATE TABLE t (id int PRIMARY KEY)",
-            "CREATE DOMAIN posint AS integer CHECK (VALUE > 0)",
+            "CREATE TYPE span AS RANGE (subtype = date)",
             "CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int)",
         ]
     )
     pulled = render(schema)
-    assert "#   domain public.posint" in pulled.text
+    assert "#   range type public.span" in pulled.text
     assert "#   aggregate public.total(integer)" in pulled.text
-    assert "domain public.posint: not managed by puckdb, not in this module" in pulled.notes
+    assert "range type public.span: not managed by puckdb, not in this module" in pulled.notes
     assert harness.ruff_findings(pulled.text) == ""

@@ -11,6 +11,7 @@ kind is one module, its model class, and one line here.
 
 from puckdb.kinds import (
     collations,
+    domains,
     enums,
     extensions,
     function_users,
@@ -30,6 +31,7 @@ REGISTRY: tuple[Kind, ...] = (
     extensions.KIND,
     collations.KIND,
     enums.KIND,
+    domains.KIND,
     functions.KIND,
     sequences.KIND,
     tables.KIND,

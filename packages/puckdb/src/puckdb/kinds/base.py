@@ -54,6 +54,9 @@ class Phase(IntEnum):
     RECREATE_ENUMS = auto()
     """Right after the other types: every table or column created later must get the new
     type, not the old one parked under another name until its drop."""
+    CREATE_COMPOUND_TYPES = auto()
+    """Domains and composite types (and changes to them), after the enums they may be built
+    on and before the functions, tables and columns that use them."""
     CREATE_FUNCTIONS = auto()
     """After the types their arguments use, before the defaults, checks and indexes that
     call them (bodies are not checked against tables, which may come later)."""
@@ -81,6 +84,9 @@ class Phase(IntEnum):
     DROP_TABLES = auto()
     DROP_FUNCTIONS = auto()
     """Once nothing calls them, before the types their arguments use."""
+    DROP_COMPOUND_TYPES = auto()
+    """Domains and composite types, once no table, column or function uses them, before
+    the enums they may be built on."""
     DROP_TYPES_AND_SEQUENCES = auto()
     TABLE_SETTINGS = auto()
     ADD_PRIMARY_KEYS = auto()

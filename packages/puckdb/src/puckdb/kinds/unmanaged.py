@@ -2,7 +2,7 @@
 
 One catalog query lists every object in the managed schemas that puckdb does not model —
 aggregates and window functions, triggers and policies on partitions, triggers on foreign
-tables, domains and other types, partitions and partitioning, inheritance, rules, grants,
+tables, range and base types, partitions and partitioning, inheritance, rules, grants,
 default privileges, statistics objects, text search objects, operators, foreign tables,
 event triggers and table storage settings — each with a
 fingerprint of its definition as PostgreSQL prints it. Two databases whose unmanaged
@@ -95,25 +95,15 @@ UNION ALL
 SELECT 'foreign table', rel.nspname, rel.relname, rel.nspname, rel.relname, ''
 FROM rel WHERE rel.relkind = 'f'
 UNION ALL
-SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite type' WHEN 'r' THEN 'range type'
-                      WHEN 'p' THEN 'pseudo-type' ELSE 'base type' END,
+SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'p' THEN 'pseudo-type' ELSE 'base type' END,
        ns.nspname, t.typname, NULL, NULL,
        md5(CASE t.typtype
-             WHEN 'd' THEN format_type(t.typbasetype, t.typtypmod) || coalesce(t.typdefault, '')
-                           || t.typnotnull::text || coalesce(t.typcollation::regcollation::text, '')
-                           || coalesce((SELECT string_agg(con.conname || pg_get_constraintdef(con.oid), ','
-                                                          ORDER BY con.conname)
-                                        FROM pg_constraint con WHERE con.contypid = t.oid), '')
-             WHEN 'c' THEN (SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod), ','
-                                              ORDER BY a.attnum)
-                            FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0
-                              AND NOT a.attisdropped)
              WHEN 'r' THEN (SELECT format_type(rg.rngsubtype, NULL) FROM pg_range rg
                            WHERE rg.rngtypid = t.oid)
              ELSE t.typinput::text END)
 FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
-WHERE t.typtype IN ('b', 'c', 'd', 'p', 'r')
-  AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
+-- domains ('d') and composite types ('c') are managed (kinds/domains.py)
+WHERE t.typtype IN ('b', 'p', 'r')
   AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
 UNION ALL

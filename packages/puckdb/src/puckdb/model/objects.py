@@ -47,6 +47,62 @@ class EnumType:
 
 
 @dataclass(frozen=True, slots=True)
+class Domain:
+    """``CREATE DOMAIN schema.name AS base …``: a type with a default, NOT NULL and
+    checks that every column of it gets."""
+
+    schema: str
+    name: str
+    base: str
+    """``format_type`` of the underlying type (``integer``, ``character varying(20)``,
+    another domain), qualified outside public like a column's type."""
+    default: str | None = None
+    """As ``pg_get_expr`` prints it (``1``, ``'x'::text``)."""
+    not_null: bool = False
+    collation: str | None = None
+    """Quoted collation name, only when it differs from the base type's."""
+    checks: tuple[tuple[str, str], ...] = ()
+    """(name, ``pg_get_constraintdef``: ``CHECK ((VALUE > 0))``) of each check, by name."""
+    comment: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "checks", tuple(sorted(self.checks)))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(schema, name)``."""
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeAttribute:
+    """One attribute of a composite type."""
+
+    name: str
+    data_type: str
+    """``format_type``, as for a column."""
+    collation: str | None = None
+    """Quoted collation name, only when it differs from the type's default."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeType:
+    """``CREATE TYPE schema.name AS (attributes)`` (a free-standing composite type, not a
+    table's row type)."""
+
+    schema: str
+    name: str
+    attributes: tuple[CompositeAttribute, ...]
+    """In the type's order."""
+    comment: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(schema, name)``."""
+        return (self.schema, self.name)
+
+
+@dataclass(frozen=True, slots=True)
 class Sequence:
     """A sequence that is not an identity column's (those belong to the column): a
     standalone sequence, or a serial column's (``owned_by``)."""

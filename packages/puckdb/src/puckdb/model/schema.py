@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 from puckdb.model.objects import (
     Collation,
+    CompositeType,
+    Domain,
     EnumType,
     Extension,
     Function,
@@ -24,7 +26,7 @@ MODEL_VERSION = 4
 the model's shape changes, so that data from another puckdb is refused, not misread.
 (2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
 4: index key collations, deferrable primary keys, NOT ENFORCED, collations, row-level
-security policies, view column dependencies.)"""
+security policies, view column dependencies, domains and composite types.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a
@@ -32,7 +34,7 @@ database whose public schema was dropped and re-created (a common reset) has non
 that must not be drift against one that kept initdb's."""
 
 
-_K = TypeVar("_K", EnumType, Sequence, Table, View)
+_K = TypeVar("_K", CompositeType, Domain, EnumType, Sequence, Table, View)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class Schema:
     """The managed schemas that exist."""
     extensions: tuple[Extension, ...] = ()
     enums: tuple[EnumType, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    composite_types: tuple[CompositeType, ...] = ()
     sequences: tuple[Sequence, ...] = ()
     tables: tuple[Table, ...] = ()
     views: tuple[View, ...] = ()
@@ -72,6 +76,8 @@ class Schema:
         object.__setattr__(self, "schema_comments", _schema_comments(self.schema_comments, self.schemas))
         object.__setattr__(self, "extensions", tuple(sorted(self.extensions, key=lambda e: e.name)))
         object.__setattr__(self, "enums", _by_key(self.enums))
+        object.__setattr__(self, "domains", _by_key(self.domains))
+        object.__setattr__(self, "composite_types", _by_key(self.composite_types))
         object.__setattr__(self, "sequences", _by_key(self.sequences))
         object.__setattr__(self, "tables", _by_key(self.tables))
         object.__setattr__(self, "views", _by_key(self.views))
@@ -102,6 +108,14 @@ class Schema:
     def enum(self, schema: str, name: str) -> EnumType | None:
         """The enum type ``schema.name``, or None."""
         return _find(self.enums, (schema, name))
+
+    def domain(self, schema: str, name: str) -> Domain | None:
+        """The domain ``schema.name``, or None."""
+        return _find(self.domains, (schema, name))
+
+    def composite_type(self, schema: str, name: str) -> CompositeType | None:
+        """The composite type ``schema.name``, or None."""
+        return _find(self.composite_types, (schema, name))
 
     def sequence(self, schema: str, name: str) -> Sequence | None:
         """The sequence ``schema.name`` (not an identity column's), or None."""

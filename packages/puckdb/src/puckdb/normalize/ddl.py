@@ -15,9 +15,11 @@ from typing import Any, cast
 
 from sqlalchemy import ARRAY, Column, Constraint, Index, MetaData, Table, UniqueConstraint, create_mock_engine
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.named_types import CreateEnumType
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 from sqlalchemy.sql.type_api import TypeEngine
 
+from puckdb.compound_types import CompositeType, Domain, TypeDDL, compound_types_of
 from puckdb.errors import SchemaCodeError
 from puckdb.kinds.comments import SetComment
 from puckdb.kinds.policies import create_policy_sql
@@ -75,6 +77,7 @@ def prelude_statements(
     statements.extend(
         statement for collation in collations_of(metadata) for statement in collation_statements(collation)
     )
+    statements.extend(compound_type_statements(metadata))
     functions = functions_of(metadata)
     if functions:
         # A body may read a table created below; PostgreSQL checks it when it first runs.
@@ -92,6 +95,26 @@ def collation_statements(collation: Collation) -> list[str]:
         )
         statements.extend(comment.render())
     return statements
+
+
+def compound_type_statements(metadata: MetaData) -> list[str]:
+    """CREATE DOMAIN and CREATE TYPE … AS (…) with their comments, each after the types it
+    is built on (enum types too, which ``create_all`` then leaves out): before the
+    functions whose arguments and the tables whose columns may be of them."""
+    statements: list[str] = []
+    for kind in _compound_types(metadata):
+        if isinstance(kind, postgresql.ENUM):
+            statements.append(_compiled(CreateEnumType(kind)))
+        else:
+            statements.extend(kind.statements())
+    return statements
+
+
+def _compound_types(metadata: MetaData) -> list[Domain | CompositeType | postgresql.ENUM]:
+    try:
+        return compound_types_of(metadata)
+    except ValueError as error:
+        raise SchemaCodeError(f"The schema code's types cannot be created: {error}.") from error
 
 
 def function_statements(function: Function) -> list[str]:
@@ -170,8 +193,15 @@ TableKey = tuple[str, str]
 
 def owned_statements(metadata: MetaData) -> list[tuple[TableKey | None, str]]:
     """What ``MetaData.create_all`` emits, each statement with the table it belongs to
-    (None for types and sequences, which tables share)."""
-    return [(_owner(element), sql) for element, sql in _create_all_elements(metadata)]
+    (None for types and sequences, which tables share), but the enum types a domain or
+    composite type is built on (:func:`compound_type_statements` creates those first)."""
+    early = {id(kind) for kind in _compound_types(metadata) if isinstance(kind, postgresql.ENUM)}
+    return [
+        (_owner(element), sql)
+        for element, sql in _create_all_elements(metadata)
+        if not (isinstance(element, CreateEnumType) and id(element.element) in early)
+        and not isinstance(element, TypeDDL)
+    ]
 
 
 def table_key(table: Table) -> TableKey:
@@ -231,14 +261,11 @@ def _create_all_elements(metadata: MetaData) -> list[tuple[Any, str]]:
         lambda statement, *args, **kwargs: captured.append(statement),
     )
     metadata.create_all(engine, checkfirst=False)
-    # Compiled for execution as written (no parameters follow), so with a parameter style
-    # that leaves `%` alone: psycopg's pyformat would double it ('100%' → '100%%').
-    dialect = postgresql.psycopg.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
     compiled: list[tuple[Any, str]] = []
     for element in _stable_order(captured):
         folded = _folded_uniques(element.element) if isinstance(element, CreateTable) else []
         if not folded:
-            compiled.append((element, str(element.compile(dialect=dialect)).strip()))
+            compiled.append((element, _compiled(element)))
             continue
         # CREATE TABLE would fold them into the key (or the earlier unique) over the same
         # columns, and the model would lose what the code declares: they are added after,
@@ -247,13 +274,11 @@ def _create_all_elements(metadata: MetaData) -> list[tuple[Any, str]]:
         for unique in folded:
             unique.use_alter = True  # type: ignore[attr-defined]
         try:
-            compiled.append((element, str(element.compile(dialect=dialect)).strip()))
+            compiled.append((element, _compiled(element)))
         finally:
             for unique in folded:
                 del unique.use_alter  # type: ignore[attr-defined]
-        for unique in folded:
-            addition = AddConstraint(unique)
-            compiled.append((addition, str(addition.compile(dialect=dialect)).strip()))
+        compiled.extend((AddConstraint(unique), _compiled(AddConstraint(unique))) for unique in folded)
     return compiled
 
 
@@ -272,6 +297,13 @@ def _folded_uniques(table: Table) -> list[UniqueConstraint]:
             folded.append(constraint)
         seen.add(columns)
     return folded
+
+
+def _compiled(element: Any) -> str:
+    # Compiled for execution as written (no parameters follow), so with a parameter style
+    # that leaves `%` alone: psycopg's pyformat would double it ('100%' → '100%%').
+    dialect = postgresql.psycopg.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
+    return str(element.compile(dialect=dialect)).strip()
 
 
 def _stable_order(elements: list[Any]) -> list[Any]:

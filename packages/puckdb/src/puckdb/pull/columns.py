@@ -54,7 +54,7 @@ def column_code(
     ``nullable=False`` itself (a mapped column takes it from its annotation).
     """
     imports = context.imports
-    python = python_type(column.data_type, context.enums, imports)
+    python = python_type(column.data_type, context.enums, imports, context.named_types)
     context.uses_raw_type = context.uses_raw_type or python.raw
     notes: list[str] = []
     type_code = python.code
@@ -65,7 +65,7 @@ def column_code(
         if names is not None and len(names) == 2 and names[0] == "public":
             names = names[1:]
         if python.collatable and names is not None and len(names) == 1:
-            type_code = _with_keyword(type_code, "collation", Str(names[0]))
+            type_code = with_keyword(type_code, "collation", Str(names[0]))
         else:
             notes.append(
                 f"column {column.name!r} has the collation {column.collation}, which SQLAlchemy "
@@ -114,7 +114,7 @@ def _would_become_serial(column: Column, python: PythonType, primary_key: tuple[
     )
 
 
-def _with_keyword(code: Code, name: str, value: Code) -> Code:
+def with_keyword(code: Code, name: str, value: Code) -> Code:
     """``Text`` → ``Text(name=value)``; ``String(20)`` → ``String(20, name=value)``."""
     if isinstance(code, Atom):
         return call(code.text, **{name: value})

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from puckdb.model import Schema
 from puckdb.pull.code import Comment
 from puckdb.pull.imports import Imports
+from puckdb.pull.types import PythonType
 
 
 @dataclass
@@ -17,6 +18,8 @@ class Context:
     """(schema, name) of each enum type → the module variable that holds it."""
     serial: dict[tuple[str, str], str]
     """(schema, table) → its serial column (see :func:`puckdb.pull.sequences.serial_columns`)."""
+    named_types: dict[tuple[str, str], PythonType] = field(default_factory=dict)
+    """(schema, name) of each domain and composite type → how a column of it is written."""
     uses_raw_type: bool = False
     """Whether a column needs the module's helper for types SQLAlchemy has no class for."""
     notes: list[str] = field(default_factory=list)

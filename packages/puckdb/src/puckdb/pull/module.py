@@ -1,7 +1,8 @@
 """The whole pulled module: docstring, imports, ``Base``, schema comments, collations, enum
-types, sequences, tables, views, functions, triggers, row-level security, policies and a
-comment naming what puckdb does not manage, in that order, each kind sorted by (schema, name) so equal
-schemas give equal text."""
+types, domains and composite types, sequences, tables, views, functions, triggers,
+row-level security, policies and a comment naming what puckdb does not manage, in that
+order, each kind sorted by (schema, name) (domains and composite types after the ones they
+are built on) so equal schemas give equal text."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from puckdb.model import EnumType, Schema, Sequence
 from puckdb.pull.code import LINE_LENGTH, Atom, Str, call, comment_lines, statement
 from puckdb.pull.collations import collation_lines
+from puckdb.pull.compound_types import named_types, ordered, type_lines
 from puckdb.pull.context import Context, label
 from puckdb.pull.functions import function_lines, trigger_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
@@ -51,11 +53,17 @@ def render(schema: Schema) -> PulledModule:
     imports = Imports()
     names = Namer([*ALL_NAMES, "Base", RAW_TYPE_CLASS])
     enums = {enum.key: names.take(_variable(enum.schema, enum.name)) for enum in schema.enums}
+    compound = ordered(schema)
+    compound_names = {item.key: names.take(_variable(item.schema, item.name)) for item in compound}
     context = Context(schema=schema, imports=imports, enums=enums, serial=serial_columns(schema))
+    named_types(compound, compound_names, context)
     serial_keys = _serial_sequence_keys(schema, context)
 
     blocks: list[list[str]] = []
     enum_lines = [line for enum in schema.enums for line in _enum(enum, enums[enum.key], context)]
+    compound_lines = [
+        line for item in compound for line in [*type_lines(item, compound_names[item.key], context), ""]
+    ][:-1]
     sequence_lines = [
         line
         for sequence in schema.sequences
@@ -63,7 +71,7 @@ def render(schema: Schema) -> PulledModule:
         for line in _sequence(sequence, names.take(_variable(sequence.schema, sequence.name)), context)
     ]
     # Class bodies may refer to the imports and the enum types, so attributes avoid those.
-    body_names = frozenset([*ALL_NAMES, *enums.values()])
+    body_names = frozenset([*ALL_NAMES, *enums.values(), *compound_names.values()])
     tables: list[list[str]] = []
     for table in schema.tables:
         if table.primary_key is not None:
@@ -80,7 +88,7 @@ def render(schema: Schema) -> PulledModule:
         blocks.append(_raw_type_class(imports))
     blocks.append(_base(imports))
     collations = [line for collation in schema.collations for line in collation_lines(collation, context)]
-    for group in (_schema_comments(schema, imports), collations, enum_lines, sequence_lines):
+    for group in (_schema_comments(schema, imports), collations, enum_lines, compound_lines, sequence_lines):
         if group:
             blocks.append(group)
     blocks += tables

@@ -89,16 +89,25 @@ _WITH_ARGUMENTS = re.compile(
 )
 
 
-def python_type(data_type: str, enums: Mapping[tuple[str, str], str], imports: Imports) -> PythonType:
+def python_type(
+    data_type: str,
+    enums: Mapping[tuple[str, str], str],
+    imports: Imports,
+    named: Mapping[tuple[str, str], PythonType] | None = None,
+) -> PythonType:
     """The SQLAlchemy type of a column whose ``format_type`` is ``data_type``.
 
-    ``enums`` maps (schema, name) of each enum type to the module variable that holds it.
-    Types SQLAlchemy has no class for are written by name with :data:`RAW_TYPE_CLASS`.
+    ``enums`` maps (schema, name) of each enum type to the module variable that holds it,
+    ``named`` each domain and composite type to how it is written. Types SQLAlchemy has
+    no class for are written by name with :data:`RAW_TYPE_CLASS`.
     """
     if data_type.endswith("[]"):
         # format_type prints one pair of brackets whatever the dimensions; so does ARRAY.
-        item = python_type(data_type[:-2], enums, imports)
+        item = python_type(data_type[:-2], enums, imports, named)
         return PythonType(call(imports.name("ARRAY"), item.code), f"list[{item.annotation}]", raw=item.raw)
+    declared = _named(data_type, named or {})
+    if declared is not None:
+        return declared
     simple = _SIMPLE.get(data_type)
     if simple is not None:
         return PythonType(
@@ -114,6 +123,13 @@ def python_type(data_type: str, enums: Mapping[tuple[str, str], str], imports: I
     if parameterized is not None:
         return parameterized
     return PythonType(call(RAW_TYPE_CLASS, Str(data_type)), "Any", raw=True)
+
+
+def _named(data_type: str, named: Mapping[tuple[str, str], PythonType]) -> PythonType | None:
+    names = parse_qualified(data_type)
+    if names is None or len(names) > 2:
+        return None
+    return named.get(("public", names[0]) if len(names) == 1 else (names[0], names[1]))
 
 
 def _enum_variable(data_type: str, enums: Mapping[tuple[str, str], str]) -> str | None:

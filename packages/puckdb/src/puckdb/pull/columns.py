@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from puckdb.model import Column, Table
 from puckdb.pull.code import Atom, Bracketed, Code, Keyword, Str, call
 from puckdb.pull.context import Context
-from puckdb.pull.names import parse_qualified
+from puckdb.pull.names import collation_name
 from puckdb.pull.sequences import option_arguments, options_of
 from puckdb.pull.sqltext import without_outer_brackets
 from puckdb.pull.types import PythonType, python_type
@@ -59,13 +59,9 @@ def column_code(
     notes: list[str] = []
     type_code = python.code
     if column.collation is not None:
-        names = parse_qualified(column.collation)
-        # SQLAlchemy quotes the collation as one name; one of public's (CREATE COLLATION
-        # in the default schema) resolves unqualified as well.
-        if names is not None and len(names) == 2 and names[0] == "public":
-            names = names[1:]
-        if python.collatable and names is not None and len(names) == 1:
-            type_code = with_keyword(type_code, "collation", Str(names[0]))
+        name = collation_name(column.collation)
+        if python.collatable and name is not None:
+            type_code = with_keyword(type_code, "collation", Str(name))
         else:
             notes.append(
                 f"column {column.name!r} has the collation {column.collation}, which SQLAlchemy "

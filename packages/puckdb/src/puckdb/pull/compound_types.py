@@ -10,7 +10,7 @@ from puckdb.model import CompositeType, Domain, Schema
 from puckdb.pull.code import Atom, Code, Str, call, comment_lines, dict_of, list_of, statement, tuple_of
 from puckdb.pull.columns import text_call, with_keyword
 from puckdb.pull.context import Context, label
-from puckdb.pull.names import parse_qualified
+from puckdb.pull.names import collation_name
 from puckdb.pull.sqltext import without_outer_brackets
 from puckdb.pull.types import PythonType, python_type
 
@@ -82,9 +82,9 @@ def _domain(domain: Domain, variable: str, context: Context) -> list[str]:
 def _collation(collation: str | None, subject: str, context: Context, lines: list[str]) -> Code | None:
     if collation is None:
         return None
-    names = parse_qualified(collation)
-    if names is not None and len(names) == 1:
-        return Str(names[0])
+    name = collation_name(collation)
+    if name is not None:
+        return Str(name)
     note = context.note(subject, f"its collation {collation} is in another schema, which is not kept.")
     lines += comment_lines(note.text, 0)
     return None
@@ -98,9 +98,9 @@ def _composite(composite: CompositeType, variable: str, context: Context) -> lis
         python = _python(attribute.data_type, context)
         code = python.code
         if attribute.collation is not None:
-            names = parse_qualified(attribute.collation)
-            if python.collatable and names is not None and len(names) == 1:
-                code = with_keyword(code, "collation", Str(names[0]))
+            name = collation_name(attribute.collation)
+            if python.collatable and name is not None:
+                code = with_keyword(code, "collation", Str(name))
             else:
                 note = context.note(
                     subject,

@@ -130,6 +130,17 @@ def parse_qualified(text: str) -> tuple[str, ...] | None:
         position += 1
 
 
+def collation_name(text: str) -> str | None:
+    """The name SQLAlchemy's ``collation=`` takes for a collation as PostgreSQL prints it
+    (``"C"``, ``public.bytewise``), or None when it cannot say it: SQLAlchemy quotes the
+    collation as one name, so one in another schema than public cannot be written (public's
+    resolves unqualified)."""
+    names = parse_qualified(text)
+    if names is not None and len(names) == 2 and names[0] == "public":
+        names = names[1:]
+    return names[0] if names is not None and len(names) == 1 else None
+
+
 def printed_forms(name: str) -> set[str]:
     """How PostgreSQL may print an identifier: bare or double-quoted."""
     return {name, '"' + name.replace('"', '""') + '"'}

@@ -62,13 +62,6 @@ CASES = [
         False,
     ),
     ("ALTER TABLE t SET (fillfactor = 70)", "table settings of public.t", True),
-    ("GRANT SELECT ON t TO pg_read_all_data", "grants on public.t", True),
-    (
-        "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1'; REVOKE EXECUTE ON FUNCTION g() FROM PUBLIC;"
-        "GRANT EXECUTE ON FUNCTION g() TO pg_read_all_data",
-        "grants on function public.g()",
-        False,
-    ),
     (
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO pg_read_all_data",
         "default privileges for postgres on tables in schema public",
@@ -151,3 +144,17 @@ def test_a_range_types_constructors_are_not_functions_of_the_schema(inspect_afte
     schema = inspect_after("CREATE TYPE span AS RANGE (subtype = date)")
     assert schema.functions == ()
     assert [item.label for item in schema.unmanaged] == ["range type public.span"]
+
+
+def test_grants_are_managed_not_unmanaged(inspect_after: InspectAfter):
+    schema = inspect_after(
+        f"{TABLE} GRANT SELECT ON t TO pg_read_all_data;"
+        "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+        "REVOKE EXECUTE ON FUNCTION g() FROM PUBLIC; GRANT EXECUTE ON FUNCTION g() TO pg_read_all_data"
+    )
+    assert schema.unmanaged == ()
+    assert [(g.kind, g.name, g.grantee, g.privileges) for g in schema.grants] == [
+        ("function", "g", "pg_read_all_data", ("EXECUTE",)),
+        ("function", "g", "public", ()),
+        ("table", "t", "pg_read_all_data", ("SELECT",)),
+    ]

@@ -9,7 +9,18 @@ re-create what table changes touch); ``plan`` orders operations by their phase. 
 kind is one module, its model class, and one line here.
 """
 
-from puckdb.kinds import enums, extensions, functions, schemas, sequences, tables, triggers, unmanaged, views
+from puckdb.kinds import (
+    enums,
+    extensions,
+    functions,
+    grants,
+    schemas,
+    sequences,
+    tables,
+    triggers,
+    unmanaged,
+    views,
+)
 from puckdb.kinds.base import BLOCKING, HAZARD_KINDS, Hazard, Kind, Operation, Phase, PlanContext
 
 REGISTRY: tuple[Kind, ...] = (
@@ -21,6 +32,7 @@ REGISTRY: tuple[Kind, ...] = (
     tables.KIND,
     views.KIND,
     triggers.KIND,
+    grants.KIND,
     unmanaged.KIND,
 )
 """Every kind, in the order inspection queries and diffs run; the last, ``unmanaged``,

@@ -92,6 +92,8 @@ class Phase(IntEnum):
     """Once their tables, views and functions exist."""
     COMMENTS = auto()
     """After views are re-created, so a re-created view gets its comments back."""
+    GRANTS = auto()
+    """Once every object exists (a re-created view or function gets its grants back)."""
     DROP_EXTENSIONS = auto()
     DROP_SCHEMAS = auto()
 

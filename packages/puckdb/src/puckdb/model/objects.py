@@ -394,3 +394,51 @@ class Trigger:
     def key(self) -> tuple[str, str, str]:
         """``(schema, table, name)``."""
         return (self.schema, self.table, self.name)
+
+
+GrantObjectKind = Literal[
+    "table", "view", "materialized view", "sequence", "function", "procedure", "schema", "type"
+]
+"""What a :class:`Grant` is on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What one role (or PUBLIC) may do with one managed object, where that differs from
+    PostgreSQL's default for a new object.
+
+    The model holds the effective ACL minus the default one (``acldefault``): a grantee
+    appears only when its privileges differ from what a newly created object gives it.
+    Only PUBLIC has defaults that are not the owner's (EXECUTE on functions and
+    procedures, USAGE on types), so ``REVOKE EXECUTE … FROM PUBLIC`` is a ``Grant`` to
+    ``public`` with no privileges. The owner's own privileges are never modelled: owners
+    differ between a shadow database and the real one.
+    """
+
+    kind: GrantObjectKind
+    schema: str
+    """The object's schema (for a schema: its name)."""
+    name: str
+    """The object's name (for a schema: its name too)."""
+    arguments: str | None
+    """A function's or procedure's identity arguments; None for anything else."""
+    grantee: str
+    """A role name, or ``public``."""
+    privileges: tuple[str, ...]
+    """``SELECT``, ``INSERT``, ``EXECUTE``, … sorted."""
+    grantable: tuple[str, ...] = ()
+    """The privileges held WITH GRANT OPTION (a subset of :attr:`privileges`), sorted."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "privileges", tuple(sorted(set(self.privileges))))
+        object.__setattr__(self, "grantable", tuple(sorted(set(self.grantable))))
+
+    @property
+    def on(self) -> tuple[str, str, str, str]:
+        """``(kind, schema, name, arguments)``: the object it is on."""
+        return (self.kind, self.schema, self.name, self.arguments or "")
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """``(kind, schema, name, arguments, grantee)``."""
+        return (*self.on, self.grantee)

@@ -10,6 +10,7 @@ from puckdb.model.objects import (
     EnumType,
     Extension,
     Function,
+    Grant,
     Sequence,
     Table,
     Trigger,
@@ -17,10 +18,11 @@ from puckdb.model.objects import (
     View,
 )
 
-MODEL_VERSION = 4
+MODEL_VERSION = 5
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
-(2: schema comments, view column comments; 3: unmanaged objects, functions, triggers.)"""
+(2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
+5: grants.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a
@@ -55,6 +57,9 @@ class Schema:
     """Functions and procedures, by (schema, name, arguments)."""
     triggers: tuple[Trigger, ...] = ()
     """Triggers on the managed tables and views, by (schema, table, name)."""
+    grants: tuple[Grant, ...] = ()
+    """Privileges on managed objects that differ from PostgreSQL's defaults (see
+    :class:`~puckdb.model.Grant`), by (kind, schema, name, arguments, grantee)."""
     unmanaged: tuple[UnmanagedObject, ...] = ()
     """What the managed schemas hold that no kind of puckdb's covers, sorted by (schema,
     kind, name): named by every command, never created, altered or compared in detail."""
@@ -69,6 +74,7 @@ class Schema:
         object.__setattr__(self, "views", _by_key(self.views))
         object.__setattr__(self, "functions", tuple(sorted(self.functions, key=lambda f: f.key)))
         object.__setattr__(self, "triggers", tuple(sorted(self.triggers, key=lambda t: t.key)))
+        object.__setattr__(self, "grants", tuple(sorted(self.grants, key=lambda g: g.key)))
         object.__setattr__(
             self,
             "unmanaged",

@@ -15,11 +15,14 @@ from puckdb.errors import PuckdbError
 if TYPE_CHECKING:
     from puckdb.objects import (
         Function,
+        Grant,
+        OnSchema,
         Procedure,
         SchemaComment,
         Trigger,
         View,
         functions_of,
+        grants_of,
         schema_comments_of,
         triggers_of,
         views_of,
@@ -29,11 +32,14 @@ __version__ = "0.1.0"
 
 _OBJECTS = (
     "Function",
+    "Grant",
+    "OnSchema",
     "Procedure",
     "SchemaComment",
     "Trigger",
     "View",
     "functions_of",
+    "grants_of",
     "schema_comments_of",
     "triggers_of",
     "views_of",
@@ -41,6 +47,8 @@ _OBJECTS = (
 
 __all__ = [
     "Function",
+    "Grant",
+    "OnSchema",
     "Procedure",
     "PuckdbError",
     "SchemaComment",
@@ -48,6 +56,7 @@ __all__ = [
     "View",
     "__version__",
     "functions_of",
+    "grants_of",
     "schema_comments_of",
     "triggers_of",
     "views_of",

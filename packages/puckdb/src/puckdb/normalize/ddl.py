@@ -20,7 +20,16 @@ from sqlalchemy.sql.type_api import TypeEngine
 
 from puckdb.errors import SchemaCodeError
 from puckdb.kinds.comments import SetComment
-from puckdb.objects import Function, Trigger, View, functions_of, schema_comments_of, triggers_of, views_of
+from puckdb.objects import (
+    Function,
+    Trigger,
+    View,
+    functions_of,
+    grants_of,
+    schema_comments_of,
+    triggers_of,
+    views_of,
+)
 from puckdb.quoting import ident, literal, qualified
 
 # Index methods that exist only once an extension is installed.
@@ -104,10 +113,11 @@ def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> lis
 
 def all_view_statements(metadata: MetaData) -> list[str]:
     """puckdb's objects that need the tables, created last: views in declaration order,
-    then triggers (which may be on a view)."""
+    then triggers (which may be on a view), then grants (once everything they are on exists)."""
     return [
         *(statement for view in views_of(metadata) for statement in view_statements(view)),
         *(statement for trigger in triggers_of(metadata) for statement in trigger_statements(trigger)),
+        *(statement for grant in grants_of(metadata) for statement in grant.sql()),
     ]
 
 

@@ -318,9 +318,12 @@ class Grant:
 
     ``on`` is a table (a ``Table`` or a declarative class), a :class:`View`, a
     :class:`Function` or :class:`Procedure`, a SQLAlchemy ``Sequence``, a named ``Enum``
-    type, or an :class:`OnSchema` (which needs ``metadata=``). What is not declared is
-    PostgreSQL's default: only the owner, and PUBLIC's EXECUTE on functions and USAGE on
-    types. To take one of those away from PUBLIC, declare
+    type, or an :class:`OnSchema` (which needs ``metadata=``); or the object named as text,
+    ``"<kind>:<schema>.<name>"`` with ``metadata=`` (``"table:cards"``, ``"schema:app"``,
+    ``"function:app.add(a integer, b integer)"``; kinds are table, view, materialized view,
+    sequence, function, procedure, schema and type), which is how ``pull`` writes them.
+    What is not declared is PostgreSQL's default: only the owner, and PUBLIC's EXECUTE on
+    functions and USAGE on types. To take one of those away from PUBLIC, declare
     ``Grant([], on=f, to="public")``. Roles are cluster-wide and not part of the schema:
     create them on every server (the development one included) before granting to them.
     Grants run after every object exists.
@@ -346,8 +349,11 @@ class Grant:
         if chosen is None:
             raise ValueError(f"Grant on {on!r}: it does not say which MetaData it belongs to; pass metadata=")
         self.metadata = chosen
-        registry: dict[tuple[str, str | None, str, str, str], Grant] = chosen.info.setdefault(_GRANTS_KEY, {})
-        key = (self.kind, self.schema, self.name, self.arguments or "", to)
+        registry: dict[tuple[str, str | None, str, str, str, bool], Grant] = chosen.info.setdefault(
+            _GRANTS_KEY, {}
+        )
+        # Privileges with and without grant option for one grantee are two declarations.
+        key = (self.kind, self.schema, self.name, self.arguments or "", to, with_grant_option)
         if key in registry:
             raise ValueError(
                 f"a Grant on {self.kind} {self.name!r} to {to!r} is already declared on this MetaData"
@@ -387,6 +393,8 @@ def _grant_object(on: Any) -> tuple[str, str | None, str, str | None, MetaData |
 
     if isinstance(on, OnSchema):
         return ("schema", on.name, on.name, None, None)
+    if isinstance(on, str):
+        return (*_named_object(on), None)
     if isinstance(on, View):
         return ("materialized view" if on.materialized else "view", on.schema, on.name, None, on.metadata)
     if isinstance(on, Function):
@@ -403,6 +411,28 @@ def _grant_object(on: Any) -> tuple[str, str | None, str, str | None, MetaData |
         f"Grant on {on!r}: a Grant is on a table, a View, a Function or Procedure, a Sequence, a named "
         "Enum type, or OnSchema('name')"
     )
+
+
+_GRANT_KINDS = ("table", "view", "materialized view", "sequence", "function", "procedure", "schema", "type")
+_NAMED_OBJECT = re.compile(r"^\s*([a-z ]+?)\s*:\s*(?:([^.(]+)\.)?([^.(]+?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
+
+
+def _named_object(text: str) -> tuple[str, str | None, str, str | None]:
+    """``"function:app.add(a integer)"`` → (kind, schema, name, arguments)."""
+    found = _NAMED_OBJECT.match(text)
+    kind = found.group(1) if found else ""
+    if found is None or kind not in _GRANT_KINDS:
+        raise ValueError(
+            f"Grant on {text!r}: a Grant is on a table, a View, a Function or Procedure, a Sequence, a "
+            "named Enum type, OnSchema('name'), or an object named as text such as 'table:cards', "
+            "'schema:app' or 'function:app.add(a integer)' (kinds: " + ", ".join(_GRANT_KINDS) + ")"
+        )
+    schema, name, arguments = found.group(2), found.group(3), found.group(4)
+    if kind == "schema":
+        return ("schema", name, name, None)
+    if kind in ("function", "procedure"):
+        return (kind, schema, name, _identity_arguments(arguments or ""))
+    return (kind, schema, name, None)
 
 
 def _identity_arguments(arguments: str) -> str:

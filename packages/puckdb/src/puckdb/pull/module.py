@@ -1,5 +1,5 @@
 """The whole pulled module: docstring, imports, ``Base``, schema comments, enum types,
-sequences, tables, views, functions, triggers and a comment naming what puckdb does not
+sequences, tables, views, functions, triggers, grants and a comment naming what puckdb does not
 manage, in that order, each kind sorted by (schema, name) so equal
 schemas give equal text."""
 
@@ -13,6 +13,7 @@ from puckdb.model import EnumType, Schema, Sequence
 from puckdb.pull.code import LINE_LENGTH, Atom, Str, call, comment_lines, statement
 from puckdb.pull.context import Context, label
 from puckdb.pull.functions import function_lines, trigger_lines
+from puckdb.pull.grants import grant_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
 from puckdb.pull.names import Namer, camel_name, snake_name
 from puckdb.pull.sequences import (
@@ -88,6 +89,7 @@ def render(schema: Schema) -> PulledModule:
     for group in (
         [line for function in schema.functions for line in [*function_lines(function, context), ""]][:-1],
         [line for trigger in schema.triggers for line in [*trigger_lines(trigger, context), ""]][:-1],
+        [line for grant in schema.grants for line in grant_lines(grant, context)],
     ):
         if group:
             blocks.append(group)

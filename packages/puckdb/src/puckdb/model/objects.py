@@ -300,7 +300,7 @@ class View:
 @dataclass(frozen=True, slots=True)
 class UnmanagedObject:
     """Something a managed schema holds that no kind of puckdb's models: a function, a
-    trigger, a policy, a domain, a partition, a grant… It is never compared attribute by
+    trigger, a policy, a domain, a partition… It is never compared attribute by
     attribute, created or altered; it is named (``check``, ``pull``, ``generate``, ``push``)
     so that nobody mistakes puckdb's silence for agreement, and a plan that would drop it
     with its table says so with a blocking hazard."""
@@ -312,7 +312,7 @@ class UnmanagedObject:
     """Its name as SQL would write it (a function with its argument types)."""
     relation: tuple[str, str] | None = None
     """(schema, name) of the table or view it belongs to, when it goes with one (a trigger,
-    a policy, a rule, a partition, grants on it)."""
+    a policy, a rule, a partition)."""
     fingerprint: str = ""
     """A digest of its definition as PostgreSQL prints it: equal objects have equal
     fingerprints, so a changed definition is drift even though puckdb cannot say how."""
@@ -329,11 +329,6 @@ class UnmanagedObject:
             return f"{self.kind} {self.schema}.{self.name} {link} {owner}"
         if self.kind in ("partitioning", "table settings") and owner:
             return f"{self.kind} of {owner}"
-        if self.kind == "grants":
-            if owner:
-                return f"grants on {owner}"
-            word, _, rest = self.name.partition(" ")
-            return f"grants on {self.name}" if word == "schema" else f"grants on {word} {self.schema}.{rest}"
         if self.kind in ("event trigger", "default privileges"):
             return f"{self.kind} {self.name}"
         return f"{self.kind} {self.schema}.{self.name}"

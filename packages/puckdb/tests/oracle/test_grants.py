@@ -80,3 +80,13 @@ def test_re_created_view_and_function_keep_their_grants(cluster: Cluster) -> Non
             *grants,
         ],
     )
+
+
+def test_re_created_enum_keeps_its_grants(cluster: Cluster) -> None:
+    grants = ["REVOKE USAGE ON TYPE mood FROM PUBLIC", "GRANT USAGE ON TYPE mood TO pg_monitor"]
+    run_oracle(
+        cluster,
+        ["CREATE TYPE mood AS ENUM ('ok', 'sad')", *grants],
+        # A removed label re-creates the type.
+        ["CREATE TYPE mood AS ENUM ('ok')", *grants],
+    )

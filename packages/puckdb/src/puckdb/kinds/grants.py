@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from puckdb.kinds.base import Hazard, Kind, Operation, Phase, PlanContext, Rows, name_in_message
+from puckdb.kinds.enums import RecreateEnum
 from puckdb.kinds.functions import RecreateFunction
 from puckdb.kinds.views import DropView
 from puckdb.model import Grant, Schema
@@ -194,6 +195,8 @@ def _recreated(earlier: Sequence[Operation]) -> set[tuple[str, str, str, str]]:
             view = operation.view
             kind = "materialized view" if view.materialized else "view"
             objects.add((kind, view.schema, view.name, ""))
+        elif isinstance(operation, RecreateEnum):
+            objects.add(("type", operation.new.schema, operation.new.name, ""))
         elif isinstance(operation, RecreateFunction):
             new = operation.new
             kind = "procedure" if new.procedure else "function"

@@ -133,6 +133,9 @@ class RevokePrivileges(Operation):
     grant: Grant
     privileges: tuple[str, ...]
     grant_option_only: bool = False
+    new_object: bool = False
+    """On an object the plan creates (or re-creates): it takes away a default nobody had
+    used yet, so there is nothing to warn about."""
 
     phase = Phase.GRANTS
 
@@ -143,6 +146,8 @@ class RevokePrivileges(Operation):
         return (f"REVOKE {what}{', '.join(self.privileges)} ON {on} FROM {_grantee(g.grantee)}",)
 
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
+        if self.new_object:
+            return ()
         g = self.grant
         thing = name_in_message(g.schema, g.name) if g.kind != "schema" else g.name
         if g.arguments is not None:
@@ -223,7 +228,9 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
     recreated = _recreated(earlier)
     # Objects no kind models (a domain, a composite type) are in neither: their grants are
     # compared all the same.
-    dropped = _exists(source) - _exists(target)
+    existed, remaining = _exists(source), _exists(target)
+    dropped = existed - remaining
+    created = recreated | (remaining - existed)
     before = {g.key: g for g in source.grants if g.on not in recreated}
     after = {g.key: g for g in target.grants}
     operations: list[Operation] = []
@@ -239,10 +246,11 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
         unoption = tuple(sorted(p for p in was if p in will and was[p] and not will[p]))
         plain = tuple(sorted(p for p in will if not will[p] and p not in was))
         optioned = tuple(sorted(p for p in will if will[p] and not was.get(p, False)))
+        fresh = sample.on in created
         if revoke:
-            operations.append(RevokePrivileges(sample, revoke))
+            operations.append(RevokePrivileges(sample, revoke, new_object=fresh))
         if unoption:
-            operations.append(RevokePrivileges(sample, unoption, grant_option_only=True))
+            operations.append(RevokePrivileges(sample, unoption, grant_option_only=True, new_object=fresh))
         if plain:
             operations.append(GrantPrivileges(sample, plain))
         if optioned:

@@ -8,6 +8,9 @@ Four questions, each answered with findings that say what is wrong and what fixe
   migrations;
 - *drift*: the live database differs from what its applied migrations build (changes made
   by hand), listed as the statements that would repair it;
+- *missing roles*: roles the code's grants name that the database's server lacks (roles
+  are cluster-wide, outside the schema: puckdb never creates them, so a migration granting
+  to one would fail there);
 - *not managed*: objects puckdb does not model (functions, triggers, policies…), named so
   that check's silence is never read as agreement; the database's are compared with the
   migrations' by definition (a changed one is drift), but never with the code, which
@@ -30,7 +33,9 @@ from puckdb.plan import Plan
 from puckdb.project import Project
 from puckdb.unmanaged_report import counted, summary, unmanaged_drift
 
-FindingKind = Literal["ungenerated-changes", "folder-integrity", "database-vs-folder", "drift", "not-managed"]
+FindingKind = Literal[
+    "ungenerated-changes", "folder-integrity", "database-vs-folder", "drift", "missing-roles", "not-managed"
+]
 _SHOWN_STATEMENTS = 20
 
 
@@ -108,9 +113,10 @@ def _check(project: Project, *, database: bool) -> CheckResult:
         return CheckResult(tuple(findings), None)
 
     target = project.target()
-    live, state = _read_database(target.url, migrations, schemas)
+    live, state, roles = _read_database(target.url, migrations, schemas)
     live = project.managed(live)
     findings.extend(_database_findings(state))
+    findings.extend(_missing_roles(code, roles))
     if not state.having("modified", "unknown", "partial", "partial-down"):
         applied = [e.migration for e in state.having("applied") if e.migration is not None]
         # Against the database, an extension the code needs and the database has is no drift
@@ -195,9 +201,27 @@ def _folder_findings(project: Project, migrations: Sequence[Migration]) -> list[
     return findings
 
 
+def _missing_roles(code: Schema, roles: Sequence[str]) -> list[Finding]:
+    from puckdb.kinds.grants import missing_roles
+
+    missing = missing_roles(code, roles)
+    if not missing:
+        return []
+    message = (
+        f"The schema code grants privileges to {len(missing)} role(s) that do not exist on the "
+        "database's server: " + ", ".join(missing) + "."
+    )
+    hint = (
+        "Roles are cluster-wide and not part of the schema, so puckdb does not create them: create "
+        "them on this server (CREATE ROLE name NOLOGIN, or with LOGIN for an application) before "
+        "applying the migrations that grant to them, or remove those Grants from the schema code."
+    )
+    return [Finding("missing-roles", message, hint, tuple(missing))]
+
+
 def _read_database(
     url: str, migrations: Sequence[Migration], schemas: Sequence[str]
-) -> tuple[Schema, DatabaseState]:
+) -> tuple[Schema, DatabaseState, list[str]]:
     from puckdb.connect import connect
     from puckdb.inspect import inspect_schema
     from puckdb.migrations.tracking import read_applied
@@ -205,7 +229,8 @@ def _read_database(
     with connect(url, autocommit=True) as conn:
         state = database_state(migrations, read_applied(conn))
         live = inspect_schema(conn, schemas)
-    return live, state
+        roles = [str(row[0]) for row in conn.execute("SELECT rolname FROM pg_roles").fetchall()]
+    return live, state, roles
 
 
 def _database_findings(state: DatabaseState) -> list[Finding]:

@@ -541,3 +541,163 @@ def collations_of(metadata: MetaData) -> list[Collation]:
     """Every :class:`Collation` declared on ``metadata``, in declaration order."""
     registry: dict[Any, Collation] = metadata.info.get(_COLLATIONS_KEY, {})
     return list(registry.values())
+
+
+_GRANTS_KEY = "puckdb.grants"
+
+
+class OnSchema:
+    """A managed schema as the object of a :class:`Grant`: ``Grant("USAGE", on=OnSchema("app"), …)``."""
+
+    def __init__(self, name: str) -> None:
+        if not name:
+            raise ValueError("OnSchema needs a schema name")
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<puckdb.OnSchema {self.name}>"
+
+
+class Grant:
+    """Privileges on one managed object for one role (or ``"public"``), declared in code::
+
+        Grant("SELECT", on=cards, to="app_reader")
+        Grant(["SELECT", "INSERT", "UPDATE"], on=cards, to="app_writer", with_grant_option=True)
+        Grant("EXECUTE", on=touch_updated_at, to="app_writer")
+        Grant("USAGE", on=OnSchema("app"), to="app_reader", metadata=metadata)
+
+    ``on`` is a table (a ``Table`` or a declarative class), a :class:`View`, a
+    :class:`Function` or :class:`Procedure`, a SQLAlchemy ``Sequence``, a named ``Enum``
+    type, or an :class:`OnSchema` (which needs ``metadata=``); or the object named as text,
+    ``"<kind>:<schema>.<name>"`` with ``metadata=`` (``"table:cards"``, ``"schema:app"``,
+    ``"function:app.add(a integer, b integer)"``; kinds are table, view, materialized view,
+    sequence, function, procedure, schema and type), which is how ``pull`` writes them.
+    What is not declared is PostgreSQL's default: only the owner, and PUBLIC's EXECUTE on
+    functions and USAGE on types. To take one of those away from PUBLIC, declare
+    ``Grant([], on=f, to="public")``. Roles are cluster-wide and not part of the schema:
+    create them on every server (the development one included) before granting to them.
+    Grants run after every object exists.
+    """
+
+    def __init__(
+        self,
+        privileges: str | Sequence[str],
+        *,
+        on: Any,
+        to: str,
+        with_grant_option: bool = False,
+        metadata: MetaData | None = None,
+    ) -> None:
+        names = [privileges] if isinstance(privileges, str) else list(privileges)
+        self.privileges = tuple(sorted({p.strip().upper() for p in names if p.strip()}))
+        if not to:
+            raise ValueError("a Grant needs a grantee: to='role name' (or 'public')")
+        self.grantee = to
+        self.with_grant_option = with_grant_option
+        self.kind, self.schema, self.name, self.arguments, found = _grant_object(on)
+        chosen = metadata or found
+        if chosen is None:
+            raise ValueError(f"Grant on {on!r}: it does not say which MetaData it belongs to; pass metadata=")
+        self.metadata = chosen
+        registry: dict[tuple[str, str | None, str, str, str, bool], Grant] = chosen.info.setdefault(
+            _GRANTS_KEY, {}
+        )
+        # Privileges with and without grant option for one grantee are two declarations.
+        key = (self.kind, self.schema, self.name, self.arguments or "", to, with_grant_option)
+        if key in registry:
+            raise ValueError(
+                f"a Grant on {self.kind} {self.name!r} to {to!r} is already declared on this MetaData"
+            )
+        registry[key] = self
+
+    def sql(self) -> list[str]:
+        """The statements that give the grantee exactly these privileges on a new object."""
+        from puckdb.kinds.grants import default_privileges, grant_target
+        from puckdb.quoting import ident
+
+        on = grant_target(self.kind, self.schema or "public", self.name, self.arguments)
+        grantee = "PUBLIC" if self.grantee == "public" else ident(self.grantee)
+        statements: list[str] = []
+        taken = [p for p in default_privileges(self.kind, self.grantee) if p not in self.privileges]
+        if taken:
+            statements.append(f"REVOKE {', '.join(taken)} ON {on} FROM {grantee}")
+        if self.privileges:
+            option = " WITH GRANT OPTION" if self.with_grant_option else ""
+            statements.append(f"GRANT {', '.join(self.privileges)} ON {on} TO {grantee}{option}")
+        return statements
+
+    def __repr__(self) -> str:
+        what = ",".join(self.privileges) or "nothing"
+        return f"<puckdb.Grant {what} on {self.kind} {self.name} to {self.grantee}>"
+
+
+def grants_of(metadata: MetaData) -> list[Grant]:
+    """Every :class:`Grant` declared on ``metadata``, in declaration order."""
+    registry: dict[Any, Grant] = metadata.info.get(_GRANTS_KEY, {})
+    return list(registry.values())
+
+
+def _grant_object(on: Any) -> tuple[str, str | None, str, str | None, MetaData | None]:
+    """(kind, schema, name, identity arguments, MetaData) of what a Grant is on."""
+    from sqlalchemy import Enum, Sequence, Table
+
+    if isinstance(on, OnSchema):
+        return ("schema", on.name, on.name, None, None)
+    if isinstance(on, str):
+        return (*_named_object(on), None)
+    if isinstance(on, View):
+        return ("materialized view" if on.materialized else "view", on.schema, on.name, None, on.metadata)
+    if isinstance(on, Function):
+        kind = "procedure" if on.keyword == "PROCEDURE" else "function"
+        return (kind, on.schema, on.name, _identity_arguments(on.arguments), on.metadata)
+    table = getattr(on, "__table__", on)
+    if isinstance(table, Table):
+        return ("table", table.schema, table.name, None, table.metadata)
+    if isinstance(on, Sequence):
+        return ("sequence", on.schema, on.name, None, on.metadata)
+    if isinstance(on, Enum) and on.name:
+        return ("type", on.schema, on.name, None, on.metadata)
+    raise ValueError(
+        f"Grant on {on!r}: a Grant is on a table, a View, a Function or Procedure, a Sequence, a named "
+        "Enum type, or OnSchema('name')"
+    )
+
+
+_GRANT_KINDS = ("table", "view", "materialized view", "sequence", "function", "procedure", "schema", "type")
+_NAMED_OBJECT = re.compile(r"^\s*([a-z ]+?)\s*:\s*(?:([^.(]+)\.)?([^.(]+?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
+
+
+def _named_object(text: str) -> tuple[str, str | None, str, str | None]:
+    """``"function:app.add(a integer)"`` → (kind, schema, name, arguments)."""
+    found = _NAMED_OBJECT.match(text)
+    kind = found.group(1) if found else ""
+    if found is None or kind not in _GRANT_KINDS:
+        raise ValueError(
+            f"Grant on {text!r}: a Grant is on a table, a View, a Function or Procedure, a Sequence, a "
+            "named Enum type, OnSchema('name'), or an object named as text such as 'table:cards', "
+            "'schema:app' or 'function:app.add(a integer)' (kinds: " + ", ".join(_GRANT_KINDS) + ")"
+        )
+    schema, name, arguments = found.group(2), found.group(3), found.group(4)
+    if kind == "schema":
+        return ("schema", name, name, None)
+    if kind in ("function", "procedure"):
+        return (kind, schema, name, _identity_arguments(arguments or ""))
+    return (kind, schema, name, None)
+
+
+def _identity_arguments(arguments: str) -> str:
+    """A declared argument list without its defaults (``a integer DEFAULT 1`` → ``a integer``):
+    what GRANT … ON FUNCTION takes."""
+    parts: list[str] = []
+    depth, current = 0, ""
+    for char in arguments:
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    cut = re.compile(r"\s+DEFAULT\s.*|\s*=.*", re.IGNORECASE | re.DOTALL)
+    return ", ".join(cut.sub("", part).strip() for part in parts if part.strip())

@@ -82,7 +82,7 @@ def counted(items: Iterable[UnmanagedObject]) -> str:
 
 
 def _plural(kind: str, n: int) -> str:
-    if n == 1 or kind in ("grants", "default privileges", "table settings", "statistics", "inheritance"):
+    if n == 1 or kind in ("default privileges", "table settings", "statistics", "inheritance"):
         return kind
     if kind.endswith("y"):
         return kind[:-1] + "ies"

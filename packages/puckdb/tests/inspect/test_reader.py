@@ -249,7 +249,7 @@ def test_number_of_queries_does_not_depend_on_the_number_of_tables(database_url,
     # One query per registered catalog query (the unmanaged objects' among them), whatever
     # the size.
     assert stats.names == [name for name, _ in queries.ALL]
-    assert stats.queries == len(queries.ALL) == 16
+    assert stats.queries == len(queries.ALL) == 17
 
 
 def test_identical_databases_inspect_equal_and_round_trip_through_json(new_database):

@@ -61,13 +61,6 @@ CASES = [
         False,
     ),
     ("ALTER TABLE t SET (fillfactor = 70)", "table settings of public.t", True),
-    ("GRANT SELECT ON t TO pg_read_all_data", "grants on public.t", True),
-    (
-        "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1'; REVOKE EXECUTE ON FUNCTION g() FROM PUBLIC;"
-        "GRANT EXECUTE ON FUNCTION g() TO pg_read_all_data",
-        "grants on function public.g()",
-        False,
-    ),
     (
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO pg_read_all_data",
         "default privileges for postgres on tables in schema public",
@@ -176,3 +169,17 @@ def test_domains_and_composite_types_are_managed_not_unmanaged(inspect_after: In
     assert schema.unmanaged == ()
     assert [d.name for d in schema.domains] == ["posint"]
     assert [c.name for c in schema.composite_types] == ["pair"]
+
+
+def test_grants_are_managed_not_unmanaged(inspect_after: InspectAfter):
+    schema = inspect_after(
+        f"{TABLE} GRANT SELECT ON t TO pg_read_all_data;"
+        "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+        "REVOKE EXECUTE ON FUNCTION g() FROM PUBLIC; GRANT EXECUTE ON FUNCTION g() TO pg_read_all_data"
+    )
+    assert schema.unmanaged == ()
+    assert [(g.kind, g.name, g.grantee, g.privileges) for g in schema.grants] == [
+        ("function", "g", "pg_read_all_data", ("EXECUTE",)),
+        ("function", "g", "public", ()),
+        ("table", "t", "pg_read_all_data", ("SELECT",)),
+    ]

@@ -54,3 +54,30 @@ def test_unmanaged_objects_are_named_in_the_module(harness: PullHarness) -> None
     assert "#   aggregate public.total(integer)" in pulled.text
     assert "range type public.span: not managed by puckdb, not in this module" in pulled.notes
     assert harness.ruff_findings(pulled.text) == ""
+
+
+def test_grants_round_trip(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE SCHEMA app",
+            "CREATE TABLE cards (id bigint PRIMARY KEY, front text)",
+            "CREATE VIEW fronts AS SELECT id, front FROM cards",
+            "CREATE SEQUENCE app.ids",
+            "CREATE TYPE app.mood AS ENUM ('ok', 'sad')",
+            "CREATE FUNCTION app.add(a integer, b integer DEFAULT 1) RETURNS integer LANGUAGE sql AS 'SELECT a + b'",
+            "GRANT SELECT, INSERT ON cards TO pg_monitor",
+            "GRANT UPDATE ON cards TO pg_monitor WITH GRANT OPTION",
+            "GRANT SELECT ON fronts TO pg_read_all_data",
+            "GRANT USAGE ON SCHEMA app TO pg_monitor",
+            "GRANT USAGE ON SEQUENCE app.ids TO pg_monitor",
+            "REVOKE USAGE ON TYPE app.mood FROM PUBLIC",
+            "REVOKE EXECUTE ON FUNCTION app.add(integer, integer) FROM PUBLIC",
+            "GRANT EXECUTE ON FUNCTION app.add(integer, integer) TO pg_signal_backend",
+        ],
+        schemas=("public", "app"),
+    )
+    assert len(schema.grants) == 7
+    module = harness.round_trip(schema)
+    assert 'on="function:app.add(a integer, b integer)"' in module.text
+    assert "with_grant_option=True" in module.text
+    assert harness.ruff_findings(module.text) == ""

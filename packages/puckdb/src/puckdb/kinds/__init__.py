@@ -16,6 +16,7 @@ from puckdb.kinds import (
     extensions,
     function_users,
     functions,
+    grants,
     policies,
     schemas,
     sequences,
@@ -39,6 +40,7 @@ REGISTRY: tuple[Kind, ...] = (
     views.KIND,
     triggers.KIND,
     policies.KIND,
+    grants.KIND,
     unmanaged.KIND,
 )
 """Every kind, in the order inspection queries and diffs run; the last, ``unmanaged``,

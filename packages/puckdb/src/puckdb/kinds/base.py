@@ -105,6 +105,8 @@ class Phase(IntEnum):
     """Once the tables, columns, functions and views their expressions use exist."""
     COMMENTS = auto()
     """After views are re-created, so a re-created view gets its comments back."""
+    GRANTS = auto()
+    """Once every object exists (a re-created view or function gets its grants back)."""
     DROP_EXTENSIONS = auto()
     DROP_SCHEMAS = auto()
 

@@ -2,9 +2,9 @@
 
 One catalog query lists every object in the managed schemas that puckdb does not model —
 aggregates and window functions, triggers and policies on partitions, triggers on foreign
-tables, range and base types, partitions and partitioning, inheritance, rules, grants,
-default privileges, statistics objects, text search objects, operators, foreign tables,
-event triggers and table storage settings — each with a
+tables, range and base types, partitions and partitioning, inheritance, rules, default
+privileges, statistics objects, text search objects, operators, foreign tables, event
+triggers and table storage settings — each with a
 fingerprint of its definition as PostgreSQL prints it. Two databases whose unmanaged
 objects differ differ, even though puckdb cannot say how to mend it; and a plan that would
 drop one with its table carries a blocking hazard naming it (see :func:`destroyed_with`).
@@ -13,33 +13,15 @@ drop one with its table carries a blocking hazard naming it (see :func:`destroye
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, LiteralString
+from typing import Any
 
 from puckdb.kinds.base import Hazard, Key, Kind, Rows
 from puckdb.model import UnmanagedObject
 
-
-def _grants(acl: LiteralString, owner: LiteralString, also: LiteralString = "") -> LiteralString:
-    """A lateral digest of the privileges in ``acl`` that are not its owner's own, by role
-    name (owners differ between a shadow database and the real one; grants to roles do not)."""
-    return (
-        "CROSS JOIN LATERAL (SELECT md5(string_agg(CASE WHEN x.grantee = 0 THEN 'public' "
-        "ELSE pg_get_userbyid(x.grantee)::text END || ':' || x.privilege_type || ':' "
-        "|| x.is_grantable::text, "
-        "',' ORDER BY 1)) AS fingerprint FROM aclexplode("
-        + acl
-        + ") AS x WHERE x.grantee <> "
-        + owner
-        + also
-        + ") AS acl"
-    )
-
-
 # Every branch yields (kind, schema, name, relation_schema, relation_name, fingerprint).
 # Extension members are the extension's (deptype 'e'); internal triggers are the foreign
 # keys' own; array types, table row types and multirange types come with their owner.
-UNMANAGED = (
-    """
+UNMANAGED = """
 WITH ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY(%(schemas)s::text[])),
 ext AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e'),
 rel AS (
@@ -150,45 +132,6 @@ WHERE rel.relkind IN ('r', 'p', 'm')
   AND (c.reloptions IS NOT NULL OR c.relreplident NOT IN ('d', 'n') OR c.reltablespace <> 0
        OR (rel.relkind IN ('r', 'm') AND c.relam <> (SELECT oid FROM pg_am WHERE amname = 'heap')))
 UNION ALL
-SELECT 'grants', rel.nspname, CASE rel.relkind WHEN 'S' THEN 'sequence ' ELSE '' END || rel.relname,
-       rel.nspname, rel.relname, acl.fingerprint
-FROM rel JOIN pg_class c ON c.oid = rel.oid
-"""
-    + _grants("c.relacl", "c.relowner")
-    + """
-WHERE c.relacl IS NOT NULL AND acl.fingerprint IS NOT NULL
-  AND rel.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
-UNION ALL
-SELECT 'grants', ns.nspname,
-       'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
-       NULL, NULL, acl.fingerprint
-FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
-"""
-    + _grants("p.proacl", "p.proowner")
-    + """
-WHERE p.proacl IS NOT NULL AND acl.fingerprint IS NOT NULL
-UNION ALL
-SELECT 'grants', ns.nspname, 'schema ' || ns.nspname, NULL, NULL, acl.fingerprint
-FROM ns JOIN pg_namespace n ON n.oid = ns.oid
-"""
-    + _grants(
-        "n.nspacl",
-        "n.nspowner",
-        # initdb grants USAGE on public to PUBLIC (and on 15+ owns it by pg_database_owner):
-        # every database has those.
-        " AND NOT (n.nspname = 'public' AND (x.grantee = 0"
-        " OR pg_get_userbyid(x.grantee) = 'pg_database_owner'))",
-    )
-    + """
-WHERE n.nspacl IS NOT NULL AND acl.fingerprint IS NOT NULL
-UNION ALL
-SELECT 'grants', ns.nspname, 'type ' || t.typname, NULL, NULL, acl.fingerprint
-FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
-"""
-    + _grants("t.typacl", "t.typowner")
-    + """
-WHERE t.typacl IS NOT NULL AND acl.fingerprint IS NOT NULL
-UNION ALL
 SELECT 'default privileges', coalesce(ns.nspname, ''),
        'for ' || pg_get_userbyid(d.defaclrole)::text || ' on '
        || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
@@ -198,7 +141,6 @@ SELECT 'default privileges', coalesce(ns.nspname, ''),
 FROM pg_default_acl d LEFT JOIN ns ON ns.oid = d.defaclnamespace
 WHERE d.defaclnamespace = 0 OR ns.oid IS NOT NULL
 """
-)
 
 
 def _assemble(rows: Rows) -> Mapping[str, Any]:

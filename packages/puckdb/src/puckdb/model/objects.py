@@ -371,7 +371,7 @@ class View:
 @dataclass(frozen=True, slots=True)
 class UnmanagedObject:
     """Something a managed schema holds that no kind of puckdb's models: a function, a
-    trigger, a policy, a domain, a partition, a grant… It is never compared attribute by
+    trigger, a policy, a domain, a partition… It is never compared attribute by
     attribute, created or altered; it is named (``check``, ``pull``, ``generate``, ``push``)
     so that nobody mistakes puckdb's silence for agreement, and a plan that would drop it
     with its table says so with a blocking hazard."""
@@ -383,7 +383,7 @@ class UnmanagedObject:
     """Its name as SQL would write it (a function with its argument types)."""
     relation: tuple[str, str] | None = None
     """(schema, name) of the table or view it belongs to, when it goes with one (a trigger,
-    a policy, a rule, a partition, grants on it)."""
+    a policy, a rule, a partition)."""
     fingerprint: str = ""
     """A digest of its definition as PostgreSQL prints it: equal objects have equal
     fingerprints, so a changed definition is drift even though puckdb cannot say how."""
@@ -400,11 +400,6 @@ class UnmanagedObject:
             return f"{self.kind} {self.schema}.{self.name} {link} {owner}"
         if self.kind in ("partitioning", "table settings") and owner:
             return f"{self.kind} of {owner}"
-        if self.kind == "grants":
-            if owner:
-                return f"grants on {owner}"
-            word, _, rest = self.name.partition(" ")
-            return f"grants on {self.name}" if word == "schema" else f"grants on {word} {self.schema}.{rest}"
         if self.kind in ("event trigger", "default privileges"):
             return f"{self.kind} {self.name}"
         return f"{self.kind} {self.schema}.{self.name}"
@@ -537,3 +532,51 @@ class Policy:
     def key(self) -> tuple[str, str, str]:
         """``(schema, table, name)``."""
         return (self.schema, self.table, self.name)
+
+
+GrantObjectKind = Literal[
+    "table", "view", "materialized view", "sequence", "function", "procedure", "schema", "type"
+]
+"""What a :class:`Grant` is on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What one role (or PUBLIC) may do with one managed object, where that differs from
+    PostgreSQL's default for a new object.
+
+    The model holds the effective ACL minus the default one (``acldefault``): a grantee
+    appears only when its privileges differ from what a newly created object gives it.
+    Only PUBLIC has defaults that are not the owner's (EXECUTE on functions and
+    procedures, USAGE on types), so ``REVOKE EXECUTE … FROM PUBLIC`` is a ``Grant`` to
+    ``public`` with no privileges. The owner's own privileges are never modelled: owners
+    differ between a shadow database and the real one.
+    """
+
+    kind: GrantObjectKind
+    schema: str
+    """The object's schema (for a schema: its name)."""
+    name: str
+    """The object's name (for a schema: its name too)."""
+    arguments: str | None
+    """A function's or procedure's identity arguments; None for anything else."""
+    grantee: str
+    """A role name, or ``public``."""
+    privileges: tuple[str, ...]
+    """``SELECT``, ``INSERT``, ``EXECUTE``, … sorted."""
+    grantable: tuple[str, ...] = ()
+    """The privileges held WITH GRANT OPTION (a subset of :attr:`privileges`), sorted."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "privileges", tuple(sorted(set(self.privileges))))
+        object.__setattr__(self, "grantable", tuple(sorted(set(self.grantable))))
+
+    @property
+    def on(self) -> tuple[str, str, str, str]:
+        """``(kind, schema, name, arguments)``: the object it is on."""
+        return (self.kind, self.schema, self.name, self.arguments or "")
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        """``(kind, schema, name, arguments, grantee)``."""
+        return (*self.on, self.grantee)

@@ -13,6 +13,7 @@ from puckdb.model.objects import (
     EnumType,
     Extension,
     Function,
+    Grant,
     Policy,
     Sequence,
     Table,
@@ -21,12 +22,12 @@ from puckdb.model.objects import (
     View,
 )
 
-MODEL_VERSION = 4
+MODEL_VERSION = 5
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
 (2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
 4: index key collations, deferrable primary keys, NOT ENFORCED, collations, row-level
-security policies, view column dependencies, domains and composite types.)"""
+security policies, view column dependencies, domains and composite types; 5: grants.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a
@@ -67,6 +68,9 @@ class Schema:
     """Collations made by ``CREATE COLLATION``, by (schema, name)."""
     policies: tuple[Policy, ...] = ()
     """Row-level security policies on the managed tables, by (schema, table, name)."""
+    grants: tuple[Grant, ...] = ()
+    """Privileges on managed objects that differ from PostgreSQL's defaults (see
+    :class:`~puckdb.model.Grant`), by (kind, schema, name, arguments, grantee)."""
     unmanaged: tuple[UnmanagedObject, ...] = ()
     """What the managed schemas hold that no kind of puckdb's covers, sorted by (schema,
     kind, name): named by every command, never created, altered or compared in detail."""
@@ -85,6 +89,7 @@ class Schema:
         object.__setattr__(self, "triggers", tuple(sorted(self.triggers, key=lambda t: t.key)))
         object.__setattr__(self, "collations", tuple(sorted(self.collations, key=lambda c: c.key)))
         object.__setattr__(self, "policies", tuple(sorted(self.policies, key=lambda p: p.key)))
+        object.__setattr__(self, "grants", tuple(sorted(self.grants, key=lambda g: g.key)))
         object.__setattr__(
             self,
             "unmanaged",

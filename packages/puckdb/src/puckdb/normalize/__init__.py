@@ -174,6 +174,15 @@ def _create_and_inspect(
             try:
                 conn.execute(statement.encode())  # bytes: run as written, no %-placeholders
             except psycopg.Error as error:
+                missing = _missing_grantee(error, statement)
+                if missing is not None:
+                    raise SchemaCodeError(
+                        f"The schema code grants privileges to the role {missing!r}, which does not exist "
+                        f"on the development server ({statement}). Roles are cluster-wide and not part of "
+                        f"the schema, so puckdb does not create them: create it on every server the schema "
+                        f'goes to (CREATE ROLE "{missing}" NOLOGIN, or with LOGIN for an application), '
+                        "the development server included, or remove the Grant."
+                    ) from error
                 where = f"statement {number} of the DDL compiled from {origin}"
                 raise SchemaCodeError(
                     describe_statement_error(error, statement, where) + _advice(error, statement)
@@ -197,6 +206,20 @@ def _advice(error: Exception, statement: str) -> str:
             "the Policy's to=."
         )
     return "\nFix the schema code (the statement above is what SQLAlchemy compiled from it)."
+
+
+def _missing_grantee(error: Exception, statement: str) -> str | None:
+    """The role a failing GRANT or REVOKE names that does not exist, if that is why it failed."""
+    import re
+
+    import psycopg.errors
+
+    if not isinstance(error, psycopg.errors.UndefinedObject) or not statement.startswith(
+        ("GRANT ", "REVOKE ")
+    ):
+        return None
+    found = re.search(r'role "((?:[^"]|"")*)" does not exist', str(error))
+    return found.group(1) if found else None
 
 
 def _cache_key(statements: Sequence[str], schemas: Sequence[str], server: DevServer) -> str:

@@ -33,6 +33,7 @@ from puckdb.objects import (
     View,
     collations_of,
     functions_of,
+    grants_of,
     policies_of,
     row_level_security_of,
     schema_comments_of,
@@ -179,12 +180,14 @@ def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> lis
 def all_view_statements(metadata: MetaData) -> list[str]:
     """puckdb's objects that need the tables, created last: views in declaration order,
     then triggers (which may be on a view), row-level security and policies (whose
-    expressions may read views and call functions)."""
+    expressions may read views and call functions), then grants (once everything they are on
+    exists)."""
     return [
         *(statement for view in views_of(metadata) for statement in view_statements(view)),
         *(statement for trigger in triggers_of(metadata) for statement in trigger_statements(trigger)),
         *(statement for secured in row_level_security_of(metadata) for statement in secured.sql()),
         *(statement for policy in policies_of(metadata) for statement in policy_statements(policy)),
+        *(statement for grant in grants_of(metadata) for statement in grant.sql()),
     ]
 
 

@@ -1,8 +1,8 @@
 """The whole pulled module: docstring, imports, ``Base``, schema comments, collations, enum
 types, domains and composite types, sequences, tables, views, functions, triggers,
-row-level security, policies and a comment naming what puckdb does not manage, in that
-order, each kind sorted by (schema, name) (domains and composite types after the ones they
-are built on) so equal schemas give equal text."""
+row-level security, policies, grants and a comment naming what puckdb does not manage, in
+that order, each kind sorted by (schema, name) (domains and composite types after the ones
+they are built on) so equal schemas give equal text."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from puckdb.pull.collations import collation_lines
 from puckdb.pull.compound_types import named_types, ordered, type_lines
 from puckdb.pull.context import Context, label
 from puckdb.pull.functions import function_lines, trigger_lines
+from puckdb.pull.grants import grant_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
 from puckdb.pull.names import Namer, camel_name, snake_name
 from puckdb.pull.policies import policy_lines, row_level_security_lines
@@ -101,6 +102,7 @@ def render(schema: Schema) -> PulledModule:
         [line for trigger in schema.triggers for line in [*trigger_lines(trigger, context), ""]][:-1],
         [line for table in schema.tables for line in row_level_security_lines(table, context)],
         [line for policy in schema.policies for line in [*policy_lines(policy, context), ""]][:-1],
+        [line for grant in schema.grants for line in grant_lines(grant, context)],
     ):
         if group:
             blocks.append(group)

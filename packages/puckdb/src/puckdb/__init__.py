@@ -15,11 +15,13 @@ from puckdb.errors import PuckdbError
 if TYPE_CHECKING:
     from puckdb.objects import (
         Function,
+        Partition,
         Procedure,
         SchemaComment,
         Trigger,
         View,
         functions_of,
+        partitions_of,
         schema_comments_of,
         triggers_of,
         views_of,
@@ -29,11 +31,13 @@ __version__ = "0.1.0"
 
 _OBJECTS = (
     "Function",
+    "Partition",
     "Procedure",
     "SchemaComment",
     "Trigger",
     "View",
     "functions_of",
+    "partitions_of",
     "schema_comments_of",
     "triggers_of",
     "views_of",
@@ -41,6 +45,7 @@ _OBJECTS = (
 
 __all__ = [
     "Function",
+    "Partition",
     "Procedure",
     "PuckdbError",
     "SchemaComment",
@@ -48,6 +53,7 @@ __all__ = [
     "View",
     "__version__",
     "functions_of",
+    "partitions_of",
     "schema_comments_of",
     "triggers_of",
     "views_of",

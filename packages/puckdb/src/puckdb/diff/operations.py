@@ -31,6 +31,7 @@ from puckdb.kinds.enums import (
 from puckdb.kinds.extensions import CreateExtension, DropExtension, MoveExtension
 from puckdb.kinds.functions import CreateFunction, DropFunction, RecreateFunction, SkipFunctionBodyChecks
 from puckdb.kinds.indexes import CreateIndex, DropIndex, RenameIndex
+from puckdb.kinds.partitions import AttachPartition, CreatePartition, DetachPartition, RefuseManualChange
 from puckdb.kinds.schemas import CreateSchema, DropSchema
 from puckdb.kinds.sequences import (
     AlterSequence,
@@ -51,16 +52,19 @@ __all__ = [
     "AlterColumnType",
     "AlterIdentity",
     "AlterSequence",
+    "AttachPartition",
     "Constraint",
     "CreateEnum",
     "CreateExtension",
     "CreateFunction",
     "CreateIndex",
+    "CreatePartition",
     "CreateSchema",
     "CreateSequence",
     "CreateTable",
     "CreateTrigger",
     "CreateView",
+    "DetachPartition",
     "DropColumn",
     "DropConstraint",
     "DropEnum",
@@ -79,6 +83,7 @@ __all__ = [
     "Operation",
     "RecreateEnum",
     "RecreateFunction",
+    "RefuseManualChange",
     "RenameColumn",
     "RenameConstraint",
     "RenameEnumValue",

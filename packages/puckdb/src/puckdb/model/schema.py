@@ -17,10 +17,11 @@ from puckdb.model.objects import (
     View,
 )
 
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
-(2: schema comments, view column comments; 3: unmanaged objects, functions, triggers.)"""
+(2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
+4: partitioned tables and partitions.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a

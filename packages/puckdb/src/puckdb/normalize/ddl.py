@@ -3,9 +3,9 @@
 The statements are what a fresh database needs, in order: schemas and their comments,
 extensions, functions (which defaults, checks and indexes may call), then everything
 ``MetaData.create_all`` emits (types, sequences, tables in foreign-key order, indexes,
-comments), then puckdb's own objects that need the tables (views in declaration order,
-with their comments, then triggers). They are both executed in the scratch database and hashed as
-the cache key of the normalized model.
+comments), then puckdb's own objects that need the tables (partitions, then views in
+declaration order, with their comments, then triggers). They are both executed in the
+scratch database and hashed as the cache key of the normalized model.
 """
 
 from __future__ import annotations
@@ -20,7 +20,17 @@ from sqlalchemy.sql.type_api import TypeEngine
 
 from puckdb.errors import SchemaCodeError
 from puckdb.kinds.comments import SetComment
-from puckdb.objects import Function, Trigger, View, functions_of, schema_comments_of, triggers_of, views_of
+from puckdb.objects import (
+    Function,
+    Partition,
+    Trigger,
+    View,
+    functions_of,
+    partitions_of,
+    schema_comments_of,
+    triggers_of,
+    views_of,
+)
 from puckdb.quoting import ident, literal, qualified
 
 # Index methods that exist only once an extension is installed.
@@ -85,6 +95,15 @@ def trigger_statements(trigger: Trigger) -> list[str]:
     return statements
 
 
+def partition_statements(partition: Partition) -> list[str]:
+    """CREATE TABLE … PARTITION OF and its comment."""
+    statements = [partition.sql()]
+    if partition.comment is not None:
+        comment = SetComment("TABLE", partition.schema or "public", partition.name, None, partition.comment)
+        statements.extend(comment.render())
+    return statements
+
+
 def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> list[str]:
     """COMMENT ON SCHEMA for each :class:`~puckdb.objects.SchemaComment`, in declaration
     order; one on a schema puckdb does not manage would never be compared, so it is refused."""
@@ -103,9 +122,14 @@ def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> lis
 
 
 def all_view_statements(metadata: MetaData) -> list[str]:
-    """puckdb's objects that need the tables, created last: views in declaration order,
-    then triggers (which may be on a view)."""
+    """puckdb's objects that need the tables, created last: partitions (which a view may
+    read), views in declaration order, then triggers (which may be on a view)."""
     return [
+        *(
+            statement
+            for partition in partitions_of(metadata)
+            for statement in partition_statements(partition)
+        ),
         *(statement for view in views_of(metadata) for statement in view_statements(view)),
         *(statement for trigger in triggers_of(metadata) for statement in trigger_statements(trigger)),
     ]

@@ -15,9 +15,12 @@ hazard names its kind and says in one line what it means for this object, e.g.
 - ``non-transactional``: the statement cannot run inside a transaction block;
 - ``drops-unmanaged``: the statement drops, with its table, view or schema, an object puckdb
   does not manage and will not re-create (a policy, a rule, grants…);
-- ``security``: row-level security is turned off on a table that holds rows.
+- ``security``: row-level security is turned off on a table that holds rows;
+- ``manual-change``: a change PostgreSQL cannot make in place and puckdb will not make by
+  rebuilding behind the reviewer's back (a table becoming partitioned, a new partition
+  key): the statement stops the migration, which must be written by hand.
 
-``data-loss``, ``drops-unmanaged`` and ``security`` are blocking: ``push`` needs a yes or
+``data-loss``, ``drops-unmanaged``, ``security`` and ``manual-change`` are blocking: ``push`` needs a yes or
 ``--force`` for them.
 """
 

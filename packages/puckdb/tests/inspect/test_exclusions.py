@@ -28,4 +28,3 @@ def test_puckdb_schema_is_excluded(inspect_after):
 def test_system_schemas_are_never_read(inspect_after):
     schema = inspect_after("SELECT 1", schemas=["pg_catalog", "information_schema", "pg_toast"])
     assert (schema.schemas, schema.tables, schema.views) == ((), (), ())
-

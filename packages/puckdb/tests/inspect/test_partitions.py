@@ -77,4 +77,6 @@ def test_nested_partitions_and_inheritance_stays_unmanaged(inspect_after: Inspec
     assert middle.partition_of == ("public", "events")
     leaf = schema.table("public", "events_0_click")
     assert leaf is not None and leaf.partition_of == ("public", "events_0")
-    assert [item.label for item in schema.unmanaged] == ["inheritance public.child inheriting from public.base"]
+    assert [item.label for item in schema.unmanaged] == [
+        "inheritance public.child inheriting from public.base"
+    ]

@@ -139,8 +139,12 @@ def test_partitioned_table_in_another_schema(cluster: Cluster) -> None:
 
 
 def test_plain_to_partitioned_and_a_new_key_are_blocking_hazards(cluster: Cluster) -> None:
-    plain = settled(cluster, ["CREATE TABLE payment (id bigint NOT NULL, paid_on date NOT NULL)"], ("public",))
-    ranged = settled(cluster, [PAYMENT.replace(", amount numeric DEFAULT 0, PRIMARY KEY (id, paid_on)", "")], ("public",))
+    plain = settled(
+        cluster, ["CREATE TABLE payment (id bigint NOT NULL, paid_on date NOT NULL)"], ("public",)
+    )
+    ranged = settled(
+        cluster, [PAYMENT.replace(", amount numeric DEFAULT 0, PRIMARY KEY (id, paid_on)", "")], ("public",)
+    )
     listed = settled(
         cluster,
         ["CREATE TABLE payment (id bigint NOT NULL, paid_on date NOT NULL) PARTITION BY LIST (id)"],

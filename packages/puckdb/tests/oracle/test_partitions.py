@@ -5,6 +5,7 @@ by itself (a plain table becoming partitioned, a new partition key)."""
 
 from __future__ import annotations
 
+from puckdb.diff import Renames
 from puckdb.engine import migration_plan
 
 from .support import Cluster, Rows, run_oracle, settled
@@ -63,6 +64,17 @@ def test_partition_bound_changed_keeps_its_rows(cluster: Cluster) -> None:
         data="INSERT INTO payment VALUES (1, '2024-03-01', 5)",
         forward_rows=[Rows("SELECT tableoid::regclass::text, id FROM payment", [("payment_2024", 1)])],
         backward_rows=[Rows("SELECT tableoid::regclass::text, id FROM payment", [("payment_2024", 1)])],
+    )
+
+
+def test_a_new_partition_takes_part_of_a_shrunk_ones_range(cluster: Cluster) -> None:
+    wide = P2024.replace("'2025-01-01'", "'2026-01-01'")
+    run_oracle(
+        cluster,
+        [PAYMENT, wide],
+        [PAYMENT, P2024, P2025],
+        data="INSERT INTO payment VALUES (1, '2024-03-01', 5)",
+        forward_rows=[Rows("SELECT tableoid::regclass::text FROM payment", [("payment_2024",)])],
     )
 
 
@@ -135,6 +147,20 @@ def test_partitioned_table_in_another_schema(cluster: Cluster) -> None:
             "CREATE TABLE app.log_hi PARTITION OF app.log FOR VALUES IN ('hi')",
         ],
         schemas=("public", "app"),
+    )
+
+
+def test_renamed_parent_keeps_its_partitions(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [PAYMENT, P2024],
+        [
+            PAYMENT.replace("TABLE payment (", "TABLE payments ("),
+            P2024.replace("OF payment ", "OF payments "),
+        ],
+        renames=Renames(tables={("public", "payment"): "payments"}),
+        data="INSERT INTO payment VALUES (1, '2024-03-01', 5)",
+        forward_rows=[Rows("SELECT count(*) FROM payments", [(1,)])],
     )
 
 

@@ -14,12 +14,14 @@ from puckdb.errors import PuckdbError
 
 if TYPE_CHECKING:
     from puckdb.objects import (
+        Collation,
         Function,
         Partition,
         Procedure,
         SchemaComment,
         Trigger,
         View,
+        collations_of,
         functions_of,
         partitions_of,
         schema_comments_of,
@@ -30,12 +32,14 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _OBJECTS = (
+    "Collation",
     "Function",
     "Partition",
     "Procedure",
     "SchemaComment",
     "Trigger",
     "View",
+    "collations_of",
     "functions_of",
     "partitions_of",
     "schema_comments_of",
@@ -44,6 +48,7 @@ _OBJECTS = (
 )
 
 __all__ = [
+    "Collation",
     "Function",
     "Partition",
     "Procedure",
@@ -52,6 +57,7 @@ __all__ = [
     "Trigger",
     "View",
     "__version__",
+    "collations_of",
     "functions_of",
     "partitions_of",
     "schema_comments_of",

@@ -1,7 +1,7 @@
 """Schema objects SQLAlchemy cannot express, declared beside the tables on one MetaData.
 
 A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`), a
-:class:`Trigger` and a :class:`Partition` register themselves in ``metadata.info`` so
+:class:`Trigger`, a :class:`Collation` and a :class:`Partition` register themselves in ``metadata.info`` so
 that whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
 them without a second registry to import.
 """
@@ -291,6 +291,85 @@ def _split_trigger_definition(name: str, definition: str) -> tuple[str, str]:
             f"the rest, such as FOR EACH ROW EXECUTE FUNCTION f(); got {definition!r}"
         )
     return found.group(1), found.group(2)
+
+
+_COLLATIONS_KEY = "puckdb.collations"
+
+
+class Collation:
+    """A collation (``CREATE COLLATION``), declared in code::
+
+        Collation("case_insensitive", metadata, provider="icu", locale="und-u-ks-level2", deterministic=False)
+        Collation("german", metadata, provider="libc", locale="de_DE.utf8")
+
+    ``locale`` is the ICU or builtin locale, or for libc both LC_COLLATE and LC_CTYPE
+    (``lc_collate`` and ``lc_ctype`` set them apart); ``rules`` are ICU tailoring rules
+    (PostgreSQL 16+). Columns use it by name: ``Text(collation="case_insensitive")``.
+    Collations are created before the types and tables, in declaration order.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        metadata: MetaData,
+        *,
+        provider: str = "icu",
+        locale: str | None = None,
+        lc_collate: str | None = None,
+        lc_ctype: str | None = None,
+        deterministic: bool = True,
+        rules: str | None = None,
+        schema: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        if not name:
+            raise ValueError("a Collation needs a name")
+        if provider not in ("icu", "libc", "builtin"):
+            raise ValueError(f"a Collation's provider is 'icu', 'libc' or 'builtin', not {provider!r}")
+        if locale is None and (provider != "libc" or lc_collate is None or lc_ctype is None):
+            raise ValueError(f"collation {name!r} needs a locale (or, for libc, lc_collate and lc_ctype)")
+        self.name = name
+        self.metadata = metadata
+        self.provider = provider
+        self.locale = locale
+        self.lc_collate = lc_collate
+        self.lc_ctype = lc_ctype
+        self.deterministic = deterministic
+        self.rules = rules
+        self.schema = schema if schema is not None else metadata.schema
+        self.comment = comment
+        registry: dict[tuple[str | None, str], Collation] = metadata.info.setdefault(_COLLATIONS_KEY, {})
+        if (self.schema, name) in registry:
+            raise ValueError(f"a collation named {name!r} is already declared on this MetaData")
+        registry[(self.schema, name)] = self
+
+    def sql(self) -> str:
+        """The ``CREATE COLLATION`` statement, written as plans write it."""
+        from puckdb.kinds.collations import collation_options
+        from puckdb.model import Collation as CollationModel
+        from puckdb.quoting import qualified
+
+        libc = self.provider == "libc"
+        model = CollationModel(
+            schema=self.schema or "public",
+            name=self.name,
+            provider=self.provider,
+            locale=None if libc else self.locale,
+            lc_collate=(self.lc_collate or self.locale) if libc else None,
+            lc_ctype=(self.lc_ctype or self.locale) if libc else None,
+            deterministic=self.deterministic,
+            rules=self.rules,
+        )
+        return f"CREATE COLLATION {qualified(self.schema, self.name)} {collation_options(model)}"
+
+    def __repr__(self) -> str:
+        return f"<puckdb.Collation {self.name} ({self.provider})>"
+
+
+def collations_of(metadata: MetaData) -> list[Collation]:
+    """Every :class:`Collation` declared on ``metadata``, in declaration order."""
+    registry: dict[Any, Collation] = metadata.info.get(_COLLATIONS_KEY, {})
+    return list(registry.values())
 
 
 _PARTITIONS_KEY = "puckdb.partitions"

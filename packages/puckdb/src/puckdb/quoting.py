@@ -34,9 +34,3 @@ def literal(value: str | None) -> str:
 def column_list(names: Iterable[str]) -> str:
     """``"a", "b"``: the names of a key, an index or a column list."""
     return ", ".join(ident(name) for name in names)
-
-
-def cast_using(column: str, data_type: str) -> str:
-    """The ``USING`` expression of a type change that needs an explicit cast:
-    ``"column"::type``."""
-    return f"{ident(column)}::{data_type}"

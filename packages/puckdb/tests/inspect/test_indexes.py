@@ -139,3 +139,26 @@ def test_quoted_column_names_in_keys(inspect_after):
 def test_indexes_are_sorted_by_name(inspect_after):
     schema = inspect_after("CREATE TABLE t (a int); CREATE INDEX zz ON t (a); CREATE INDEX aa ON t (a)")
     assert [index.name for index in schema.table("public", "t").indexes] == ["aa", "zz"]
+
+
+def test_key_collations_are_reported_only_where_they_differ(inspect_after):
+    schema = inspect_after(
+        'CREATE TABLE t (a text, b text COLLATE "C");'
+        'CREATE INDEX t_keys ON t (a COLLATE "C" text_pattern_ops DESC, b, b COLLATE "default",'
+        ' lower(a) COLLATE "POSIX", lower(a))'
+    )
+    assert _indexes(schema)["t_keys"].keys == (
+        IndexKey("a", opclass="text_pattern_ops", collation='"C"', descending=True, nulls_first=True),
+        IndexKey("b"),
+        IndexKey("b", collation='"default"'),
+        IndexKey("lower(a)", collation='"POSIX"'),
+        IndexKey("lower(a)"),
+    )
+
+
+def test_a_key_collation_change_makes_indexes_differ(inspect_after):
+    schema = inspect_after(
+        'CREATE TABLE t (a text); CREATE INDEX x1 ON t (a COLLATE "C"); CREATE INDEX x2 ON t (a)'
+    )
+    first, second = schema.table("public", "t").indexes
+    assert replace(second, name="x1", definition="") != replace(first, definition="")

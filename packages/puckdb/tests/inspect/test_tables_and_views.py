@@ -67,9 +67,12 @@ def test_view_definition_and_dependencies(inspect_after):
         definition=" SELECT card_id,\n    price\n   FROM app.cards\n  WHERE price < 10::numeric;",
         columns=("card_id", "price"),
         depends_on=(("app", "cards"),),
+        depends_on_columns=(("app", "cards", "card_id"), ("app", "cards", "price")),
     )
     summary = schema.view("public", "summary")
     assert summary.depends_on == (("app", "cheap"), ("public", "users"))
+    assert summary.depends_on_columns == (("app", "cheap", "card_id"), ("public", "users", "user_id"))
+    assert summary.depends_on_rows == ()
     assert summary.columns == ("card_id", "user_id")
     assert not summary.materialized
 

@@ -33,7 +33,6 @@ CASES = [
     ("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)", "domain public.posint", False),
     ("CREATE TYPE pair AS (a int, b text)", "composite type public.pair", False),
     ("CREATE TYPE span AS RANGE (subtype = date)", "range type public.span", False),
-    ('CREATE COLLATION plain FROM "C"', "collation public.plain", False),
     (
         "CREATE TABLE child (extra int) INHERITS (t)",
         "inheritance public.child inheriting from public.t",
@@ -51,7 +50,6 @@ CASES = [
         False,
     ),
     ("ALTER TABLE t SET (fillfactor = 70)", "table settings of public.t", True),
-    ('CREATE INDEX t_name ON t (name COLLATE "C")', "index key collation t_name of public.t", True),
     ("GRANT SELECT ON t TO pg_read_all_data", "grants on public.t", True),
     (
         "CREATE FUNCTION g() RETURNS int LANGUAGE sql AS 'SELECT 1'; REVOKE EXECUTE ON FUNCTION g() FROM PUBLIC;"

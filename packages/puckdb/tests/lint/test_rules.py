@@ -295,3 +295,19 @@ def test_dropping_a_generated_column_loses_nothing(lint_sql: LintSql) -> None:
         ("backward-incompatible", "warning")
     ]
     assert kinds(lint_sql("ALTER TABLE t DROP COLUMN a;", history=history)) == [("data-loss", "blocking")]
+
+
+def test_a_manual_using_placeholder_fails_even_when_acknowledged(lint_sql: LintSql) -> None:
+    header = "-- Transaction: yes\n-- Hazards:\n--   manual-using: no cast from uuid to integer\n\n"
+    sql = (
+        "ALTER TABLE cards ALTER COLUMN user_id TYPE uuid USING /* PostgreSQL has no cast from bigint to uuid */ "
+        'puckdb_manual_using("user_id");'
+    )
+    report = lint_sql(sql, header=header)
+    finding = next(f for f in report.findings if f.kind == "manual-using")
+    assert (finding.severity, finding.acknowledged) == ("blocking", False)
+    assert "replace puckdb_manual_using" in finding.hint
+    assert report.failed
+    # Once the author writes the conversion, the rule is quiet.
+    filled = lint_sql("ALTER TABLE cards ALTER COLUMN user_id TYPE uuid USING md5(user_id::text)::uuid;")
+    assert "manual-using" not in {f.kind for f in filled.findings}

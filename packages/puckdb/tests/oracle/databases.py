@@ -33,6 +33,11 @@ class Cluster:
     def __enter__(self) -> Self:
         return self
 
+    @property
+    def server_version(self) -> int:
+        """``server_version_num``: 180004 for 18.4."""
+        return self._admin.info.server_version
+
     def __exit__(self, *exc_info: object) -> None:
         self._admin.close()
 

@@ -276,7 +276,9 @@ def defaults_for(kind: ColumnType, enums: tuple[EnumSpec, ...] = ()) -> tuple[st
 
 def cast_targets(kind: ColumnType) -> tuple[ColumnType, ...]:
     """Types a column of type ``kind`` may change to: pairs with a sensible cast (widening,
-    narrowing of empty columns, and anything to text)."""
+    narrowing of empty columns, and anything to text), pairs that need a path through
+    another type (boolean → bigint, boolean → jsonb) and pairs PostgreSQL has no cast for
+    (uuid → integer), whose plan must be flagged rather than fail."""
     k = kind.kind
     targets: dict[str, tuple[ColumnType, ...]] = {
         "smallint": (ColumnType("integer"), ColumnType("bigint")),
@@ -285,6 +287,7 @@ def cast_targets(kind: ColumnType) -> tuple[ColumnType, ...]:
             ColumnType("smallint"),
             ColumnType("text"),
             ColumnType("numeric", 12, 2),
+            ColumnType("boolean"),
         ),
         "bigint": (ColumnType("integer"),),
         "text": (ColumnType("varchar", 20), ColumnType("varchar", 64)),
@@ -292,13 +295,13 @@ def cast_targets(kind: ColumnType) -> tuple[ColumnType, ...]:
         "real": (ColumnType("double"),),
         "double": (ColumnType("real"), ColumnType("numeric", 12, 2)),
         "timestamp": (ColumnType("timestamptz"),),
-        "timestamptz": (ColumnType("timestamp"),),
+        "timestamptz": (ColumnType("timestamp"), ColumnType("jsonb")),
         "date": (ColumnType("timestamp"), ColumnType("timestamptz")),
         "integer[]": (ColumnType("bigint[]"),),
         "bigint[]": (ColumnType("integer[]"),),
-        "boolean": (ColumnType("text"),),
-        "uuid": (ColumnType("text"),),
-        "jsonb": (ColumnType("text"),),
+        "boolean": (ColumnType("text"), ColumnType("integer"), ColumnType("bigint"), ColumnType("jsonb")),
+        "uuid": (ColumnType("text"), ColumnType("integer")),
+        "jsonb": (ColumnType("text"), ColumnType("boolean")),
         "enum": (ColumnType("text"),),
     }
     found = list(targets.get(k, ()))

@@ -183,6 +183,6 @@ def test_plain_to_partitioned_and_a_new_key_are_blocking_hazards(cluster: Cluste
     ]:
         plan = migration_plan(source, target)
         (hazard,) = plan.blocking_hazards
-        assert hazard.kind == "manual-change" and words in hazard.message
+        assert hazard.kind == "manual-step" and words in hazard.message
         assert "RAISE EXCEPTION" in plan.statements[0].sql
         assert not any("DROP TABLE" in statement.sql for statement in plan.statements)

@@ -11,6 +11,7 @@ from puckdb.diff import Renames
 from puckdb.diff import operations as op
 from puckdb.engine import migration_plan
 from puckdb.model import (
+    Collation,
     Column,
     EnumType,
     Extension,
@@ -147,7 +148,13 @@ def test_an_index_on_an_existing_materialized_view_blocks_it():
 
 def test_a_re_created_view_is_not_a_dropped_one():
     changed = replace(SCORES, definition=" SELECT users.id\n   FROM users\n  WHERE users.id > 0;")
-    assert kinds(schema(USERS, views=(SCORES,)), schema(USERS, views=(changed,))) == set()
+    # Dropped to be created again: nothing breaks, but a materialized view is recomputed.
+    assert kinds(schema(USERS, views=(SCORES,)), schema(USERS, views=(changed,))) == {"matview-rebuild"}
+    plain = replace(SCORES, materialized=False)
+    assert (
+        kinds(schema(USERS, views=(plain,)), schema(USERS, views=(replace(changed, materialized=False),)))
+        == set()
+    )
     assert kinds(schema(USERS, views=(SCORES,)), schema(USERS)) == {"backward-incompatible"}
 
 
@@ -274,3 +281,21 @@ def test_an_extension_in_a_schema_puckdb_does_not_manage_is_never_dropped():
     in_public = schema(extensions=(Extension("vector", "public", "0.8.0"),))
     [statement] = migration_plan(in_public, schema()).statements
     assert statement.sql == 'DROP EXTENSION "vector"'
+
+
+def test_re_creating_a_collation_in_use_is_a_blocking_manual_step():
+    old = Collation("public", "bytes", "libc", lc_collate="C", lc_ctype="C")
+    new = replace(old, lc_ctype="POSIX")
+    front = Column("front", "text", collation="public.bytes")
+    used = schema(table("cards", front), collations=(old,))
+    plan = migration_plan(used, schema(table("cards", front), collations=(new,)))
+    [blocking] = plan.blocking_hazards
+    assert blocking.kind == "manual-step"
+    assert "collation bytes is used by column cards.front" in blocking.message
+    # Unused, it is only a changed definition.
+    unused = migration_plan(schema(collations=(old,)), schema(collations=(new,)))
+    assert not unused.blocking_hazards
+    assert [s.sql for s in unused.statements] == [
+        'DROP COLLATION "public"."bytes"',
+        "CREATE COLLATION \"public\".\"bytes\" (provider = libc, lc_collate = 'C', lc_ctype = 'POSIX')",
+    ]

@@ -403,6 +403,46 @@ def test_collations(harness: PullHarness) -> None:
     assert 'String(10, collation="POSIX")' in module.text
 
 
+def test_index_key_collations(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            'CREATE TABLE names (id bigint PRIMARY KEY, a text, b text COLLATE "C")',
+            'CREATE INDEX names_a_c ON names (a COLLATE "C")',
+            'CREATE INDEX names_b_default ON names (b COLLATE "default" DESC, lower(a) COLLATE "POSIX")',
+        ]
+    )
+    module = harness.round_trip(schema)
+    assert "text('a COLLATE \"C\"')" in module.text
+    assert "text('b COLLATE \"default\" DESC')" in module.text
+
+
+def test_deferrable_primary_key(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE TABLE decks (id bigint, CONSTRAINT decks_pkey PRIMARY KEY (id) DEFERRABLE INITIALLY DEFERRED)"
+        ]
+    )
+    module = harness.round_trip(schema)
+    assert (
+        'PrimaryKeyConstraint("id", name="decks_pkey", deferrable=True, initially="DEFERRED")' in module.text
+    )
+
+
+def test_collations_are_declared_and_used_by_columns(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE COLLATION bytes (provider = libc, locale = 'C')",
+            "CREATE COLLATION mixed (provider = libc, lc_collate = 'C', lc_ctype = 'POSIX')",
+            "COMMENT ON COLLATION mixed IS 'sorts by byte'",
+            "CREATE TABLE names (id bigint PRIMARY KEY, a text COLLATE bytes)",
+        ]
+    )
+    module = harness.round_trip(schema)
+    assert 'Collation("bytes", Base.metadata, provider="libc", locale="C")' in module.text
+    assert 'lc_collate="C", lc_ctype="POSIX"' in module.text
+    assert 'Text(collation="bytes")' in module.text
+
+
 def test_what_sqlalchemy_cannot_express_is_said(harness: PullHarness) -> None:
     schema = harness.inspect_ddl(
         [

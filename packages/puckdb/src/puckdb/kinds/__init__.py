@@ -9,12 +9,24 @@ re-create what table changes touch); ``plan`` orders operations by their phase. 
 kind is one module, its model class, and one line here.
 """
 
-from puckdb.kinds import enums, extensions, functions, schemas, sequences, tables, triggers, unmanaged, views
+from puckdb.kinds import (
+    collations,
+    enums,
+    extensions,
+    functions,
+    schemas,
+    sequences,
+    tables,
+    triggers,
+    unmanaged,
+    views,
+)
 from puckdb.kinds.base import BLOCKING, HAZARD_KINDS, Hazard, Kind, Operation, Phase, PlanContext
 
 REGISTRY: tuple[Kind, ...] = (
     schemas.KIND,
     extensions.KIND,
+    collations.KIND,
     enums.KIND,
     functions.KIND,
     sequences.KIND,

@@ -113,10 +113,12 @@ HAZARD_KINDS = (
     "non-transactional",
     "drops-unmanaged",
     "security",
-    "manual-change",
+    "manual-step",
+    "manual-using",
+    "matview-rebuild",
 )
 """Every kind of hazard (see :mod:`puckdb.plan.hazards` for what each means)."""
-BLOCKING = frozenset({"data-loss", "drops-unmanaged", "security", "manual-change"})
+BLOCKING = frozenset({"data-loss", "drops-unmanaged", "security", "manual-step", "manual-using"})
 """The hazards that need an explicit yes."""
 
 

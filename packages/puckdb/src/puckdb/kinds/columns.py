@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from puckdb.kinds.base import Hazard, Operation, Phase, PlanContext, Row, name_in_message
-from puckdb.kinds.casts import needs_using
+from puckdb.kinds.casts import MANUAL_USING, conversion
 from puckdb.kinds.comments import SetComment
 from puckdb.kinds.sequences import sequence_option_values, sequence_options
 from puckdb.kinds.type_changes import changes_dimensions, is_narrowing, is_volatile_default, rewrites_table
 from puckdb.model import Column, Identity
-from puckdb.quoting import cast_using, ident
+from puckdb.quoting import ident
 
 # The collation is reported only when it differs from the type's own default, which is
 # what a column declared without COLLATE gets.
@@ -169,7 +169,8 @@ class AlterColumnType(Operation):
     new_type: str
     collation: str | None
     using: str | None
-    """``USING`` expression when PostgreSQL has no assignment cast between the types."""
+    """``USING`` expression when PostgreSQL has no assignment cast between the types (see
+    :mod:`puckdb.kinds.casts`); a placeholder when it has no way at all."""
 
     phase = Phase.ALTER_COLUMN_TYPES
 
@@ -182,12 +183,19 @@ class AlterColumnType(Operation):
         return (text,)
 
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
-        if not context.holds_data(self.schema, self.table):
-            return ()
-        table = name_in_message(self.schema, self.table)
         name = name_in_message(self.schema, self.table, self.column)
         change = f"{self.old_type} → {self.new_type}"
         found: list[Hazard] = []
+        if self.using is not None and MANUAL_USING in self.using:
+            # PostgreSQL refuses the statement even on an empty table: no cast, no plan.
+            message = (
+                f"PostgreSQL has no cast for {name} ({change}): write the USING expression in place of "
+                f"{MANUAL_USING}(…) before applying"
+            )
+            found.append(Hazard("manual-using", message))
+        if not context.holds_data(self.schema, self.table):
+            return tuple(found)
+        table = name_in_message(self.schema, self.table)
         if changes_dimensions(self.old_type, self.new_type):
             message = (
                 f"changes the dimensions of {name} ({change}); existing vectors cannot be converted, "
@@ -321,9 +329,7 @@ def diff_column(schema: str, table: str, source: Column, target: Column) -> list
     if source.identity is not None and target.identity is None:
         operations.append(DropIdentity(schema, table, name))
     if type_changes:
-        using = (
-            cast_using(name, target.data_type) if needs_using(source.data_type, target.data_type) else None
-        )
+        using = conversion(source.data_type, target.data_type).using(name, source.data_type, target.data_type)
         operations.append(
             AlterColumnType(schema, table, name, source.data_type, target.data_type, target.collation, using)
         )

@@ -40,6 +40,10 @@ SELECT con.conrelid, con.conname, con.contype::text AS kind,
        con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete,
        con.confmatchtype::text AS match,
        con.condeferrable, con.condeferred, con.convalidated,
+       -- conenforced exists from PostgreSQL 18 on; read through the row's JSON so that one
+       -- query serves 16 too (where every constraint is enforced)
+       CASE WHEN con.contype = 'f' THEN coalesce((to_jsonb(con) ->> 'conenforced')::boolean, true)
+            ELSE true END AS enforced,
        coalesce(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
        d.description AS comment
 FROM pg_constraint con
@@ -88,7 +92,13 @@ def constraints_from_rows(rows: list[Row]) -> TableConstraints:
     for row in rows:
         kind, name, comment = row["kind"], row["conname"], row["comment"]
         if kind == "p":
-            primary_key = PrimaryKey(name, tuple(row["columns"]), comment)
+            primary_key = PrimaryKey(
+                name,
+                tuple(row["columns"]),
+                deferrable=row["condeferrable"],
+                initially_deferred=row["condeferred"],
+                comment=comment,
+            )
         elif kind == "u":
             uniques.append(
                 UniqueConstraint(
@@ -123,7 +133,8 @@ def _foreign_key(row: Row) -> ForeignKey:
         match=_MATCH[row["match"]],
         deferrable=row["condeferrable"],
         initially_deferred=row["condeferred"],
-        validated=row["convalidated"],
+        validated=row["convalidated"] or not row["enforced"],
+        enforced=row["enforced"],
         comment=row["comment"],
     )
 
@@ -144,7 +155,7 @@ def constraint_definition(constraint: Constraint) -> str:
     """``CONSTRAINT name …`` as CREATE TABLE / ADD CONSTRAINT write it."""
     head = f"CONSTRAINT {ident(constraint.name)}"
     if isinstance(constraint, PrimaryKey):
-        return f"{head} PRIMARY KEY ({column_list(constraint.columns)})"
+        return f"{head} PRIMARY KEY ({column_list(constraint.columns)}){_deferral(constraint)}"
     if isinstance(constraint, UniqueConstraint):
         nulls = " NULLS NOT DISTINCT" if constraint.nulls_not_distinct else ""
         return f"{head} UNIQUE{nulls} ({column_list(constraint.columns)}){_deferral(constraint)}"
@@ -164,12 +175,14 @@ def constraint_definition(constraint: Constraint) -> str:
     if constraint.on_delete != "NO ACTION":
         text += f" ON DELETE {constraint.on_delete}"
     text += _deferral(constraint)
-    if not constraint.validated:
+    if not constraint.enforced:
+        text += " NOT ENFORCED"
+    elif not constraint.validated:
         text += " NOT VALID"
     return text
 
 
-def _deferral(constraint: UniqueConstraint | ForeignKey) -> str:
+def _deferral(constraint: PrimaryKey | UniqueConstraint | ForeignKey) -> str:
     if not constraint.deferrable:
         return ""
     return " DEFERRABLE INITIALLY DEFERRED" if constraint.initially_deferred else " DEFERRABLE"

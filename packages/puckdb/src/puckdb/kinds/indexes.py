@@ -22,6 +22,8 @@ from puckdb.quoting import ident
 # An index a partition got from its parent's is a partition of that index (pg_inherits):
 # the parent's index describes it, so only a partition's own indexes are its. A key
 # column's type is the table column's; an expression key's is the index column's own.
+# A key's collation is reported when it is not its column's (an expression's: its type's
+# default); indcollation, like indclass, covers the key columns.
 INDEXES = """
 SELECT i.indrelid, ic.relname AS name, i.indisunique, am.amname,
        pg_get_indexdef(i.indexrelid) AS definition,
@@ -45,6 +47,14 @@ SELECT i.indrelid, ic.relname AS name, i.indisunique, am.amname,
                   AND ta.attnum = i.indkey[k.position - 1]
              JOIN pg_type kt ON kt.oid = coalesce(ta.atttypid, ia.atttypid)
              ORDER BY k.position) AS opclasses,
+       ARRAY(SELECT CASE WHEN k.coll = 0 OR k.coll = coalesce(ta.attcollation, kt.typcollation) THEN NULL
+                         ELSE k.coll::regcollation::text END
+             FROM unnest(i.indcollation) WITH ORDINALITY AS k(coll, position)
+             JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.position
+             LEFT JOIN pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum > 0
+                  AND ta.attnum = i.indkey[k.position - 1]
+             JOIN pg_type kt ON kt.oid = coalesce(ta.atttypid, ia.atttypid)
+             ORDER BY k.position) AS collations,
        ARRAY(SELECT o FROM unnest(i.indoption) WITH ORDINALITY AS k(o, position)
              ORDER BY k.position) AS key_options,
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
@@ -76,6 +86,7 @@ def index_from_row(row: Row) -> Index:
         IndexKey(
             expression=expression,
             opclass=row["opclasses"][position],
+            collation=row["collations"][position],
             descending=bool(row["key_options"][position] & 1),
             nulls_first=bool(row["key_options"][position] & 2),
         )

@@ -2,7 +2,7 @@
 bound, leaves it (``DETACH``) before it is dropped or given another bound, and is never a
 plain table. What PostgreSQL cannot change in place — a plain table becoming partitioned
 or the reverse, a new partition key, a table joining or leaving a parent — is a blocking
-``manual-change`` hazard, never a silent rebuild.
+``manual-step`` hazard, never a silent rebuild.
 
 A partition's columns, NOT NULLs and defaults are its parent's (the model keeps them on the
 parent only), so a column change on the parent is the change of every partition; the
@@ -120,7 +120,7 @@ class RefuseManualChange(Operation):
         return (f"DO $puckdb$BEGIN RAISE EXCEPTION USING MESSAGE = {literal(self.message)}; END$puckdb$",)
 
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
-        return (Hazard("manual-change", self.message),)
+        return (Hazard("manual-step", self.message),)
 
 
 def partition_depth(table: Table, tables: Mapping[Key, Table]) -> int:

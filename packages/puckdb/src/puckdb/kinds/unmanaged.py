@@ -2,9 +2,9 @@
 
 One catalog query lists every object in the managed schemas that puckdb does not model —
 aggregates and window functions, triggers on partitions and foreign tables, policies,
-domains and other types, inheritance (INHERITS, not partitions), rules, collations,
+domains and other types, inheritance (INHERITS, not partitions), rules,
 grants, default privileges, statistics objects, text search objects, operators, foreign
-tables, event triggers, table storage settings and index key collations — each with a
+tables, event triggers and table storage settings — each with a
 fingerprint of its definition as PostgreSQL prints it. Two databases whose unmanaged
 objects differ differ, even though puckdb cannot say how to mend it; and a plan that would
 drop one with its table carries a blocking hazard naming it (see :func:`destroyed_with`).
@@ -111,12 +111,6 @@ WHERE t.typtype IN ('b', 'c', 'd', 'p', 'r')
   AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_type'::regclass AND ext.objid = t.oid)
 UNION ALL
-SELECT 'collation', ns.nspname, co.collname, NULL, NULL,
-       md5(co.collprovider::text || co.collisdeterministic::text || coalesce(co.collcollate, '')
-           || coalesce(co.collctype, ''))
-FROM pg_collation co JOIN ns ON ns.oid = co.collnamespace
-WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_collation'::regclass AND ext.objid = co.oid)
-UNION ALL
 SELECT 'statistics', ns.nspname, s.stxname, rn.nspname, rc.relname, md5(pg_get_statisticsobjdef(s.oid))
 FROM pg_statistic_ext s JOIN ns ON ns.oid = s.stxnamespace
 JOIN pg_class rc ON rc.oid = s.stxrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace
@@ -159,18 +153,6 @@ FROM rel JOIN pg_class c ON c.oid = rel.oid
 WHERE rel.relkind IN ('r', 'p', 'm')
   AND (c.reloptions IS NOT NULL OR c.relreplident NOT IN ('d', 'n') OR c.reltablespace <> 0
        OR (rel.relkind IN ('r', 'm') AND c.relam <> (SELECT oid FROM pg_am WHERE amname = 'heap')))
-UNION ALL
-SELECT 'index key collation', rel.nspname, ic.relname, rel.nspname, rel.relname, md5(i.indcollation::text)
-FROM pg_index i
-JOIN rel ON rel.oid = i.indrelid
-JOIN pg_class ic ON ic.oid = i.indexrelid
-WHERE EXISTS (
-    SELECT 1 FROM unnest(i.indcollation) WITH ORDINALITY AS k(coll, position)
-    JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.position
-    LEFT JOIN pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum > 0
-         AND ta.attnum = i.indkey[k.position - 1]
-    JOIN pg_type kt ON kt.oid = coalesce(ta.atttypid, ia.atttypid)
-    WHERE k.coll <> 0 AND k.coll <> coalesce(ta.attcollation, kt.typcollation))
 UNION ALL
 SELECT 'grants', rel.nspname, CASE rel.relkind WHEN 'S' THEN 'sequence ' ELSE '' END || rel.relname,
        rel.nspname, rel.relname, acl.fingerprint

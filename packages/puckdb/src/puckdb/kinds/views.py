@@ -19,9 +19,10 @@ from puckdb.model import Schema, View
 from puckdb.quoting import ident
 
 # A view's query is a rewrite rule; the relations it reads are the rule's dependencies
-# (its dependency on its own view is skipped).
+# (its dependency on its own view is skipped): one per column it reads, or one on the whole
+# relation (refobjsubid 0) for a whole-row reference or count(*).
 VIEW_DEPENDENCIES = """
-SELECT DISTINCT v.oid AS view_oid, rn.nspname, rc.relname
+SELECT DISTINCT v.oid AS view_oid, rn.nspname, rc.relname, a.attname
 FROM pg_rewrite r
 JOIN pg_class v ON v.oid = r.ev_class
 JOIN pg_namespace vn ON vn.oid = v.relnamespace
@@ -29,12 +30,13 @@ JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
      AND d.refclassid = 'pg_class'::regclass
 JOIN pg_class rc ON rc.oid = d.refobjid
 JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+LEFT JOIN pg_attribute a ON a.attrelid = rc.oid AND a.attnum = d.refobjsubid AND d.refobjsubid > 0
 WHERE vn.nspname = ANY(%(schemas)s::text[])
   AND v.relkind IN ('v', 'm')
   AND rc.oid <> v.oid
   AND rc.relkind IN ('r', 'p', 'v', 'm')
   AND rn.nspname = ANY(%(schemas)s::text[])
-ORDER BY 1, 2, 3
+ORDER BY 1, 2, 3, 4
 """
 
 
@@ -66,10 +68,16 @@ class DropView(Operation):
         return (self.view.key,)
 
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
-        if (self.view.schema, self.view.name) in context.created_views:
-            return ()  # dropped only to be created again
         kind = "materialized view" if self.view.materialized else "view"
         name = name_in_message(self.view.schema, self.view.name)
+        if (self.view.schema, self.view.name) in context.created_views:
+            if not self.view.materialized:
+                return ()  # dropped only to be created again
+            message = (
+                f"re-creates materialized view {name}: its query runs again in full and its indexes are "
+                "built again, and it cannot be read meanwhile"
+            )
+            return (Hazard("matview-rebuild", message),)
         return (Hazard("backward-incompatible", f"drops {kind} {name}; code reading it breaks"),)
 
 
@@ -116,8 +124,15 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
     columns = columns_by_relation(rows, relations)
     indexes = indexes_by_relation(rows, relations)
     dependencies: dict[int, list[Key]] = defaultdict(list)
+    column_dependencies: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    row_dependencies: dict[int, list[Key]] = defaultdict(list)
     for row in rows["view_dependencies"]:
-        dependencies[row["view_oid"]].append((row["nspname"], row["relname"]))
+        relation = (row["nspname"], row["relname"])
+        dependencies[row["view_oid"]].append(relation)
+        if row["attname"] is None:
+            row_dependencies[row["view_oid"]].append(relation)
+        else:
+            column_dependencies[row["view_oid"]].append((*relation, row["attname"]))
     views = tuple(
         View(
             schema=relation["nspname"],
@@ -126,6 +141,8 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
             materialized=relation["relkind"] == "m",
             columns=tuple(column.name for column in columns[oid]),
             depends_on=tuple(sorted(set(dependencies[oid]))),
+            depends_on_columns=tuple(column_dependencies[oid]),
+            depends_on_rows=tuple(sorted(set(row_dependencies[oid]))),
             indexes=tuple(indexes[oid]),
             comment=relation["comment"],
             column_comments=tuple(
@@ -140,7 +157,7 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
 def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[Operation]:
     source_views = {(v.schema, v.name): v for v in source.views}
     target_views = {(v.schema, v.name): v for v in target.views}
-    touched = _touched_relations(earlier)
+    touched, touched_columns = _touched(earlier)
 
     replaced: set[Key] = set()
     for key, view in target_views.items():
@@ -156,7 +173,7 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
         for key, view in source_views.items():
             if key in replaced or key in dropped or key not in target_views:
                 continue
-            if any(dep in touched or dep in replaced or dep in dropped for dep in view.depends_on):
+            if _reads_any(view, touched, touched_columns, replaced | dropped):
                 replaced.add(key)
                 changed = True
 
@@ -199,18 +216,39 @@ def _body(view: View) -> object:
     return (view.materialized, view.definition, view.columns)
 
 
-def _touched_relations(operations: Sequence[Operation]) -> set[Key]:
+def _reads_any(
+    view: View, touched: set[Key], touched_columns: set[tuple[str, str, str]], gone: set[Key]
+) -> bool:
+    """Whether ``view`` reads a relation that is touched as a whole or goes, or a column
+    that changes (a view reading other columns of that table is left alone: PostgreSQL
+    lets a column it does not read change under it)."""
+    if any(relation in touched or relation in gone for relation in view.depends_on):
+        return True
+    changed_relations = {(schema, table) for schema, table, _ in touched_columns}
+    if any(relation in changed_relations for relation in view.depends_on_rows):
+        return True
+    return any(column in touched_columns for column in view.depends_on_columns)
+
+
+def _touched(operations: Sequence[Operation]) -> tuple[set[Key], set[tuple[str, str, str]]]:
+    """The relations ``operations`` change as a whole, and the columns they change."""
     touched: set[Key] = set()
+    columns: set[tuple[str, str, str]] = set()
     for operation in operations:
-        if isinstance(operation, AlterColumnType | DropColumn | RenameColumn):
+        if isinstance(operation, AlterColumnType):
+            columns.add((operation.schema, operation.table, operation.column))
+        elif isinstance(operation, DropColumn):
+            columns.add((operation.schema, operation.table, operation.column.name))
+        elif isinstance(operation, RenameColumn):
+            # Names move under a rename; the whole table counts as touched.
             touched.add((operation.schema, operation.table))
         elif isinstance(operation, DropTable):
             touched.add((operation.table.schema, operation.table.name))
         elif isinstance(operation, RenameTable):
             touched.update({(operation.schema, operation.old), (operation.schema, operation.new)})
         elif isinstance(operation, RecreateEnum):
-            touched.update((column.schema, column.table) for column in operation.columns)
-    return touched
+            columns.update((column.schema, column.table, column.column) for column in operation.columns)
+    return touched, columns
 
 
 KIND = Kind("views", queries=(("view_dependencies", VIEW_DEPENDENCIES),), assemble=_assemble, diff=_diff)

@@ -8,6 +8,7 @@ from dataclasses import is_dataclass
 
 from puckdb.model.objects import (
     CheckConstraint,
+    Collation,
     Column,
     EnumType,
     ExclusionConstraint,
@@ -40,6 +41,7 @@ __all__ = [
     "MODEL_VERSION",
     "PUBLIC_SCHEMA_COMMENT",
     "CheckConstraint",
+    "Collation",
     "Column",
     "EnumType",
     "ExclusionConstraint",

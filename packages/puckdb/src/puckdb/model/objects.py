@@ -115,6 +115,8 @@ class PrimaryKey:
     columns: tuple[str, ...]
     """In key order."""
     comment: str | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +148,11 @@ class ForeignKey:
     deferrable: bool = False
     initially_deferred: bool = False
     validated: bool = True
-    """False for a constraint added NOT VALID and not validated since."""
+    """False for a constraint added NOT VALID and not validated since (True when not
+    enforced: there is nothing to validate)."""
+    enforced: bool = True
+    """False for ``NOT ENFORCED`` (PostgreSQL 18+): declared for readers and planners, not
+    checked."""
     comment: str | None = None
 
 
@@ -182,6 +188,10 @@ class IndexKey:
     descending: bool = False
     nulls_first: bool = False
     """Stored as PostgreSQL resolves it: True by default for DESC keys."""
+    collation: str | None = None
+    """``COLLATE "C"``'s quoted name, only when it differs from the key column's collation
+    (an expression key's: from its type's default, so ``lower(c)`` on a ``"C"`` column
+    shows ``"C"``, which says the same thing explicitly)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,9 +291,17 @@ class View:
     comment: str | None = None
     column_comments: tuple[tuple[str, str], ...] = ()
     """(column, comment) of the output columns that have a comment, sorted by column name."""
+    depends_on_columns: tuple[tuple[str, str, str], ...] = ()
+    """(schema, relation, column) of the columns it reads, sorted: a change to another column
+    of those relations leaves it alone."""
+    depends_on_rows: tuple[tuple[str, str], ...] = ()
+    """(schema, name) of the relations it reads as a whole (a whole-row reference,
+    ``count(*)``): any column change there touches it."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "depends_on", tuple(sorted(self.depends_on)))
+        object.__setattr__(self, "depends_on_columns", tuple(sorted(self.depends_on_columns)))
+        object.__setattr__(self, "depends_on_rows", tuple(sorted(self.depends_on_rows)))
         object.__setattr__(self, "indexes", _by_name(self.indexes))
         object.__setattr__(self, "column_comments", tuple(sorted(self.column_comments)))
 
@@ -326,9 +344,8 @@ class UnmanagedObject:
             return f"{self.kind} {self.name} on {owner}"
         if self.kind == "inheritance":
             return f"inheritance {self.schema}.{self.name} inheriting from {owner}"
-        if self.kind in ("table settings", "index key collation") and owner:
-            what = f" {self.name}" if self.kind == "index key collation" else ""
-            return f"{self.kind}{what} of {owner}"
+        if self.kind == "table settings" and owner:
+            return f"{self.kind} of {owner}"
         if self.kind == "grants":
             if owner:
                 return f"grants on {owner}"
@@ -337,6 +354,32 @@ class UnmanagedObject:
         if self.kind in ("event trigger", "default privileges"):
             return f"{self.kind} {self.name}"
         return f"{self.kind} {self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Collation:
+    """A collation made by ``CREATE COLLATION`` (extension members are their extension's)."""
+
+    schema: str
+    name: str
+    provider: str
+    """``libc``, ``icu`` or ``builtin`` (PostgreSQL 17+)."""
+    locale: str | None = None
+    """The ICU or builtin locale (``und-u-ks-level2``); None for libc."""
+    lc_collate: str | None = None
+    """libc's LC_COLLATE; None for the other providers."""
+    lc_ctype: str | None = None
+    """libc's LC_CTYPE; None for the other providers."""
+    deterministic: bool = True
+    """False when strings that compare equal may differ byte-wise (case-insensitive ICU)."""
+    rules: str | None = None
+    """ICU tailoring rules (PostgreSQL 16+)."""
+    comment: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(schema, name)``."""
+        return (self.schema, self.name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from puckdb.model.objects import (
+    Collation,
     EnumType,
     Extension,
     Function,
@@ -17,11 +18,12 @@ from puckdb.model.objects import (
     View,
 )
 
-MODEL_VERSION = 4
+MODEL_VERSION = 5
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
 (2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
-4: partitioned tables and partitions.)"""
+4: index key collations, deferrable primary keys, NOT ENFORCED, collations;
+5: partitioned tables and partitions.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a
@@ -56,6 +58,8 @@ class Schema:
     """Functions and procedures, by (schema, name, arguments)."""
     triggers: tuple[Trigger, ...] = ()
     """Triggers on the managed tables and views, by (schema, table, name)."""
+    collations: tuple[Collation, ...] = ()
+    """Collations made by ``CREATE COLLATION``, by (schema, name)."""
     unmanaged: tuple[UnmanagedObject, ...] = ()
     """What the managed schemas hold that no kind of puckdb's covers, sorted by (schema,
     kind, name): named by every command, never created, altered or compared in detail."""
@@ -70,6 +74,7 @@ class Schema:
         object.__setattr__(self, "views", _by_key(self.views))
         object.__setattr__(self, "functions", tuple(sorted(self.functions, key=lambda f: f.key)))
         object.__setattr__(self, "triggers", tuple(sorted(self.triggers, key=lambda t: t.key)))
+        object.__setattr__(self, "collations", tuple(sorted(self.collations, key=lambda c: c.key)))
         object.__setattr__(
             self,
             "unmanaged",

@@ -21,10 +21,12 @@ from sqlalchemy.sql.type_api import TypeEngine
 from puckdb.errors import SchemaCodeError
 from puckdb.kinds.comments import SetComment
 from puckdb.objects import (
+    Collation,
     Function,
     Partition,
     Trigger,
     View,
+    collations_of,
     functions_of,
     partitions_of,
     schema_comments_of,
@@ -57,8 +59,8 @@ def compile_metadata(
 def prelude_statements(
     metadata: MetaData, schemas: Sequence[str], extensions: Iterable[str] = ()
 ) -> list[str]:
-    """The managed schemas (but public) with their comments, and the extensions, created
-    first."""
+    """The managed schemas (but public) with their comments, the extensions, collations and
+    functions, created first."""
     statements: list[str] = []
     for schema in schemas:
         if schema != "public":
@@ -66,11 +68,25 @@ def prelude_statements(
     statements.extend(schema_comment_statements(metadata, schemas))
     for extension in sorted(set(extensions) | inferred_extensions(metadata)):
         statements.append(f"CREATE EXTENSION IF NOT EXISTS {ident(extension)}")
+    statements.extend(
+        statement for collation in collations_of(metadata) for statement in collation_statements(collation)
+    )
     functions = functions_of(metadata)
     if functions:
         # A body may read a table created below; PostgreSQL checks it when it first runs.
         statements.append("SET check_function_bodies = off")
     statements.extend(statement for function in functions for statement in function_statements(function))
+    return statements
+
+
+def collation_statements(collation: Collation) -> list[str]:
+    """CREATE COLLATION and its comment."""
+    statements = [collation.sql()]
+    if collation.comment is not None:
+        comment = SetComment(
+            "COLLATION", collation.schema or "public", collation.name, None, collation.comment
+        )
+        statements.extend(comment.render())
     return statements
 
 

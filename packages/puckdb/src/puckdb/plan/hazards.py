@@ -16,12 +16,18 @@ hazard names its kind and says in one line what it means for this object, e.g.
 - ``drops-unmanaged``: the statement drops, with its table, view or schema, an object puckdb
   does not manage and will not re-create (a policy, a rule, grants…);
 - ``security``: row-level security is turned off on a table that holds rows;
-- ``manual-change``: a change PostgreSQL cannot make in place and puckdb will not make by
-  rebuilding behind the reviewer's back (a table becoming partitioned, a new partition
-  key): the statement stops the migration, which must be written by hand.
+- ``manual-step``: PostgreSQL refuses the statement as written while the database is as it is
+  (a collation still in use cannot be dropped), or cannot do at all in place (a plain table
+  becoming partitioned, a new partition key; its statement then stops the migration): the
+  message says which step to write by hand;
+- ``manual-using``: a column changes to a type PostgreSQL has no cast to from its old one; the
+  statement holds a placeholder (``puckdb_manual_using(col)``) for the conversion its author
+  must write, and ``lint`` fails until they have;
+- ``matview-rebuild``: a materialized view is dropped and created again (a column it reads
+  changes), so its query runs in full and its indexes are rebuilt.
 
-``data-loss``, ``drops-unmanaged``, ``security`` and ``manual-change`` are blocking: ``push`` needs a yes or
-``--force`` for them.
+``data-loss``, ``drops-unmanaged``, ``security``, ``manual-step`` and ``manual-using`` are
+blocking: ``push`` needs a yes or ``--force`` for them.
 """
 
 from __future__ import annotations

@@ -60,6 +60,10 @@ def column_code(
     type_code = python.code
     if column.collation is not None:
         names = parse_qualified(column.collation)
+        # SQLAlchemy quotes the collation as one name; one of public's (CREATE COLLATION
+        # in the default schema) resolves unqualified as well.
+        if names is not None and len(names) == 2 and names[0] == "public":
+            names = names[1:]
         if python.collatable and names is not None and len(names) == 1:
             type_code = _with_keyword(type_code, "collation", Str(names[0]))
         else:

@@ -31,6 +31,7 @@ def primary_key_inline(table: Table, context: Context) -> bool:
     return (
         key.name == pg_object_name(table.name, None, "pkey")
         and key.comment is None
+        and not key.deferrable
         and in_table_order
         and not serial_in_composite
     )
@@ -57,6 +58,8 @@ def _primary_key(key: PrimaryKey, context: Context) -> Code:
         context.imports.name("PrimaryKeyConstraint"),
         *(Str(name) for name in key.columns),
         name=Str(key.name),
+        deferrable=Atom("True") if key.deferrable else None,
+        initially=Str("DEFERRED") if key.initially_deferred else None,
         comment=_comment(key.comment),
     )
 
@@ -115,6 +118,15 @@ def _foreign_key(table: Table, foreign_key: ForeignKey, context: Context) -> lis
                 f"{foreign_key.name} references {foreign_key.ref_schema}.{foreign_key.ref_table}, "
                 "which is outside the managed schemas; SQLAlchemy needs the referenced table in the "
                 "same MetaData, so it is left out.",
+            )
+        ]
+    if not foreign_key.enforced:
+        return [
+            context.note(
+                subject,
+                f"{foreign_key.name} is NOT ENFORCED (PostgreSQL 18), which SQLAlchemy's "
+                "ForeignKeyConstraint cannot say; it is left out, and `check` reports it as a "
+                "difference until the code declares an enforced key or the database drops it.",
             )
         ]
     names = (foreign_key.ref_table, *foreign_key.ref_columns)

@@ -9,7 +9,7 @@ _FROM: dict[str, tuple[str, ...]] = {
     "decimal": ("Decimal",),
     "typing": ("Any",),
     "pgvector.sqlalchemy": ("HALFVEC", "SPARSEVEC", "Vector"),
-    "puckdb": ("Function", "Partition", "Procedure", "SchemaComment", "Trigger", "View"),
+    "puckdb": ("Collation", "Function", "Partition", "Procedure", "SchemaComment", "Trigger", "View"),
     "sqlalchemy": (
         "ARRAY", "CHAR", "DOUBLE_PRECISION", "REAL", "BigInteger", "Boolean", "CheckConstraint",
         "Column", "Computed", "Date", "DateTime", "ForeignKeyConstraint", "Identity", "Index",

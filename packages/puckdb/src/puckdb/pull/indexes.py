@@ -35,14 +35,14 @@ def index_code(index: Index, columns: dict[str, str], context: Context) -> Code:
     named: set[str] = set()
     for key in index.keys:
         column = columns.get(key.expression)
-        if column is not None and not _ordered(key) and column not in named:
+        if column is not None and key.collation is None and not _ordered(key) and column not in named:
             # A plain column key, its operator class in postgresql_ops (keyed by name, so
             # only the first key on a column can use it).
             keys.append(Str(column))
             named.add(column)
             if key.opclass is not None:
                 ops.append((column, Str(key.opclass)))
-        elif column is not None and key.opclass is None:
+        elif column is not None and key.opclass is None and key.collation is None:
             keys.append(_ordered_column(column, key, context))
         else:
             keys.append(text_call(_key_sql(key), context))
@@ -76,8 +76,11 @@ def _ordered_column(column: str, key: IndexKey, context: Context) -> Code:
 
 
 def _key_sql(key: IndexKey) -> str:
-    """A key as PostgreSQL writes it in CREATE INDEX: expression, operator class, order."""
+    """A key as PostgreSQL writes it in CREATE INDEX: expression, collation, operator
+    class, order."""
     sql = key.expression
+    if key.collation is not None:
+        sql += f" COLLATE {key.collation}"
     if key.opclass is not None:
         sql += f" {key.opclass}"
     if key.descending:

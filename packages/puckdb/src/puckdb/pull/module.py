@@ -1,4 +1,4 @@
-"""The whole pulled module: docstring, imports, ``Base``, schema comments, enum types,
+"""The whole pulled module: docstring, imports, ``Base``, schema comments, collations, enum types,
 sequences, tables, partitions, views, functions, triggers and a comment naming what puckdb does not
 manage, in that order, each kind sorted by (schema, name) so equal
 schemas give equal text."""
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from puckdb.model import EnumType, Schema, Sequence
 from puckdb.pull.code import LINE_LENGTH, Atom, Str, call, comment_lines, statement
+from puckdb.pull.collations import collation_lines
 from puckdb.pull.context import Context, label
 from puckdb.pull.functions import function_lines, trigger_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
@@ -89,7 +90,8 @@ def render(schema: Schema) -> PulledModule:
     if context.uses_raw_type:
         blocks.append(_raw_type_class(imports))
     blocks.append(_base(imports))
-    for group in (_schema_comments(schema, imports), enum_lines, sequence_lines):
+    collations = [line for collation in schema.collations for line in collation_lines(collation, context)]
+    for group in (_schema_comments(schema, imports), collations, enum_lines, sequence_lines):
         if group:
             blocks.append(group)
     blocks += tables

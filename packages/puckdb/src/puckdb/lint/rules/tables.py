@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 from pglast import ast, enums
 
+from puckdb.kinds.casts import MANUAL_USING
 from puckdb.lint.findings import Hit
 from puckdb.lint.names import DEFAULT_SCHEMA, QualifiedName, display, is_serial, relation_name, type_name
 from puckdb.lint.rules.common import blocking, walk, warning
@@ -78,7 +79,7 @@ def _command(table: QualifiedName, command: ast.AlterTableCmd, scope: FileScope)
     if kind == _Type.AT_SetNotNull and not scope.is_new_column(table, column):
         return [_not_null_scan(table, column)]
     if kind == _Type.AT_AlterColumnType and isinstance(definition, ast.ColumnDef):
-        return _type_change(table, column, definition, scope)
+        return _manual_using(table, column, definition) + _type_change(table, column, definition, scope)
     if kind == _Type.AT_AddColumn and isinstance(definition, ast.ColumnDef):
         return _add_column(table, definition)
     if kind == _Type.AT_AddConstraint and isinstance(definition, ast.Constraint):
@@ -93,6 +94,27 @@ def _not_null_scan(table: QualifiedName, column: str) -> Hit:
         f"add CHECK ({column} IS NOT NULL) NOT VALID, VALIDATE it in a later migration, then SET NOT "
         "NULL (PostgreSQL skips the scan when a valid CHECK proves it)",
     )
+
+
+def _manual_using(table: QualifiedName, column: str, definition: ast.ColumnDef) -> list[Hit]:
+    """The placeholder ``generate`` writes where PostgreSQL has no cast: the migration
+    cannot run until it is replaced, so no header line can accept it."""
+    calls = [node for node in walk(definition.raw_default) if isinstance(node, ast.FuncCall)]
+    if not any(_function_name(call) == MANUAL_USING for call in calls):
+        return []
+    return [
+        blocking(
+            "manual-using",
+            f"changes the type of {display(table, column)} with the placeholder {MANUAL_USING}(…), which "
+            "generate writes where PostgreSQL has no cast between the types",
+            f"replace {MANUAL_USING}(…) in the USING clause with an expression that converts each value",
+            acknowledgeable=False,
+        )
+    ]
+
+
+def _function_name(call: ast.FuncCall) -> str:
+    return ".".join(str(getattr(part, "sval", "")) for part in call.funcname or ())
 
 
 def _type_change(table: QualifiedName, column: str, definition: ast.ColumnDef, scope: FileScope) -> list[Hit]:

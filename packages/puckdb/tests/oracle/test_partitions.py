@@ -88,6 +88,16 @@ def test_column_added_to_the_parent_reaches_its_partitions(cluster: Cluster) -> 
     )
 
 
+def test_a_view_reading_a_partition_follows_a_type_change_of_its_parents_column(cluster: Cluster) -> None:
+    view = "CREATE VIEW recent AS SELECT id, amount FROM payment_2024"
+    run_oracle(
+        cluster,
+        [PAYMENT, P2024, view],
+        [PAYMENT.replace("amount numeric DEFAULT 0", "amount numeric(12,2) DEFAULT 0"), P2024, view],
+        data=ROWS.replace(", (2, '2030-01-01', 7)", ""),
+    )
+
+
 def test_index_and_unique_key_on_the_parent(cluster: Cluster) -> None:
     run_oracle(
         cluster,

@@ -12,12 +12,12 @@ parent's keys and indexes reach its partitions the same way. Tables are diffed b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from puckdb.kinds.base import Hazard, Key, Operation, Phase, PlanContext, name_in_message
 from puckdb.kinds.constraints import constraint_definition
-from puckdb.model import Table
+from puckdb.model import Schema, Table
 from puckdb.quoting import ident, literal
 
 
@@ -132,6 +132,23 @@ def partition_depth(table: Table, tables: Mapping[Key, Table]) -> int:
         depth, seen = depth + 1, seen | {parent}
         parent = tables[parent].partition_of
     return depth
+
+
+def partitions_below(schema: Schema, keys: Iterable[Key]) -> set[Key]:
+    """The partitions of the tables ``keys`` name, at any depth: a change of a parent's
+    column is a change of theirs (a view reading a partition's column must know it)."""
+    children: dict[Key, list[Key]] = {}
+    for table in schema.tables:
+        if table.partition_of is not None:
+            children.setdefault(table.partition_of, []).append(table.key)
+    found: set[Key] = set()
+    pending = list(keys)
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
 
 
 def partitioning_changes(source: Table, target: Table) -> tuple[list[Operation], bool]:

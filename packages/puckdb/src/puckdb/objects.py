@@ -1,9 +1,8 @@
 """Schema objects SQLAlchemy cannot express, declared beside the tables on one MetaData.
 
 A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`), a
-:class:`Trigger`, a :class:`Policy` and :class:`RowLevelSecurity` register themselves in
-``metadata.info`` so
-that whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
+:class:`Trigger`, a :class:`Policy`, :class:`RowLevelSecurity`, a :class:`Collation`, a
+:class:`Partition` and a :class:`Grant` register themselves in ``metadata.info`` so that whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
 them without a second registry to import.
 """
 
@@ -701,3 +700,94 @@ def _identity_arguments(arguments: str) -> str:
     parts.append(current)
     cut = re.compile(r"\s+DEFAULT\s.*|\s*=.*", re.IGNORECASE | re.DOTALL)
     return ", ".join(cut.sub("", part).strip() for part in parts if part.strip())
+
+
+_PARTITIONS_KEY = "puckdb.partitions"
+
+
+class Partition:
+    """A partition of a partitioned table, declared in code::
+
+        payment = Table(..., postgresql_partition_by="RANGE (paid_on)")
+        Partition("payment_2024", of=payment, bound="FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')")
+        Partition("payment_other", of=payment, default=True)
+
+    ``of`` is the partitioned table (a ``Table``, a declarative class, or a
+    :class:`Partition` that is itself partitioned, with ``partition_by``). ``bound`` is
+    what ``CREATE TABLE … PARTITION OF`` takes after the parent: ``FOR VALUES FROM (…) TO
+    (…)``, ``FOR VALUES IN (…)``, ``FOR VALUES WITH (MODULUS m, REMAINDER r)``;
+    ``default=True`` declares the default partition instead. A partition has its parent's
+    columns, keys and indexes; it lives in its parent's schema unless ``schema`` says
+    otherwise. Partitions are created after the tables, in declaration order.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        of: Any,
+        bound: str | None = None,
+        default: bool = False,
+        partition_by: str | None = None,
+        schema: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        parent = getattr(of, "__table__", of)
+        found = getattr(parent, "metadata", None)
+        if not isinstance(found, MetaData) or not hasattr(parent, "name"):
+            raise ValueError(
+                f"Partition {name!r}: of={of!r} is not a table, a declarative class or a Partition; "
+                "pass the partitioned table itself"
+            )
+        partitioned: bool
+        if isinstance(parent, Partition):
+            partitioned = parent.partition_by is not None
+        else:
+            partitioned = parent.dialect_options["postgresql"].get("partition_by") is not None
+        if not partitioned:
+            raise ValueError(
+                f"Partition {name!r}: {parent.name!r} is not partitioned; declare it with "
+                'postgresql_partition_by="RANGE (column)" (or LIST, HASH), or a Partition with '
+                "partition_by=, before adding partitions to it"
+            )
+        text = " ".join((bound or "").split()).rstrip(";")
+        if default == bool(text):
+            raise ValueError(
+                f"Partition {name!r} needs either bound= (such as \"FOR VALUES FROM ('2024-01-01') TO "
+                "('2025-01-01')\", \"FOR VALUES IN ('a', 'b')\" or \"FOR VALUES WITH (MODULUS 4, "
+                'REMAINDER 0)") or default=True, not both'
+            )
+        if text and not text.upper().startswith("FOR VALUES "):
+            raise ValueError(
+                f"Partition {name!r}: a bound starts with FOR VALUES (FROM … TO …, IN (…) or "
+                f"WITH (MODULUS …, REMAINDER …)); got {bound!r}"
+            )
+        self.name = name
+        self.metadata: MetaData = found
+        self.parent_schema: str | None = parent.schema
+        self.parent_name = str(parent.name)
+        self.schema = schema if schema is not None else parent.schema
+        self.bound = "DEFAULT" if default else text
+        self.partition_by: str | None = partition_by
+        self.comment = comment
+        registry: dict[tuple[str | None, str], Partition] = self.metadata.info.setdefault(_PARTITIONS_KEY, {})
+        if (self.schema, name) in registry:
+            raise ValueError(f"a partition named {name!r} is already declared on this MetaData")
+        registry[(self.schema, name)] = self
+
+    def sql(self) -> str:
+        """The ``CREATE TABLE … PARTITION OF`` statement."""
+        from puckdb.quoting import qualified
+
+        sub = f" PARTITION BY {self.partition_by}" if self.partition_by is not None else ""
+        parent = qualified(self.parent_schema, self.parent_name)
+        return f"CREATE TABLE {qualified(self.schema, self.name)} PARTITION OF {parent} {self.bound}{sub}"
+
+    def __repr__(self) -> str:
+        return f"<puckdb.Partition {self.name} of {self.parent_name} {self.bound}>"
+
+
+def partitions_of(metadata: MetaData) -> list[Partition]:
+    """Every :class:`Partition` declared on ``metadata``, in declaration order."""
+    registry: dict[Any, Partition] = metadata.info.get(_PARTITIONS_KEY, {})
+    return list(registry.values())

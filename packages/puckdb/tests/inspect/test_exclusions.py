@@ -1,4 +1,4 @@
-"""What the inspector leaves out: extension members, puckdb's own schema, partitions."""
+"""What the inspector leaves out: extension members, puckdb's own schema, system schemas."""
 
 
 def test_objects_owned_by_extensions_are_excluded(inspect_after):
@@ -28,12 +28,3 @@ def test_puckdb_schema_is_excluded(inspect_after):
 def test_system_schemas_are_never_read(inspect_after):
     schema = inspect_after("SELECT 1", schemas=["pg_catalog", "information_schema", "pg_toast"])
     assert (schema.schemas, schema.tables, schema.views) == ((), (), ())
-
-
-def test_partitions_are_left_to_their_parent(inspect_after):
-    schema = inspect_after(
-        "CREATE TABLE events (at date) PARTITION BY RANGE (at);"
-        "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
-        "CREATE TABLE t (a int)"
-    )
-    assert [table.name for table in schema.tables] == ["events", "t"]

@@ -31,6 +31,7 @@ from puckdb.kinds.enums import (
 from puckdb.kinds.extensions import CreateExtension, DropExtension, MoveExtension
 from puckdb.kinds.functions import CreateFunction, DropFunction, RecreateFunction, SkipFunctionBodyChecks
 from puckdb.kinds.indexes import CreateIndex, DropIndex, RenameIndex
+from puckdb.kinds.partitions import AttachPartition, CreatePartition, DetachPartition, RefuseManualChange
 from puckdb.kinds.policies import AlterPolicy, CreatePolicy, DropPolicy
 from puckdb.kinds.schemas import CreateSchema, DropSchema
 from puckdb.kinds.sequences import (
@@ -53,17 +54,20 @@ __all__ = [
     "AlterIdentity",
     "AlterPolicy",
     "AlterSequence",
+    "AttachPartition",
     "Constraint",
     "CreateEnum",
     "CreateExtension",
     "CreateFunction",
     "CreateIndex",
+    "CreatePartition",
     "CreatePolicy",
     "CreateSchema",
     "CreateSequence",
     "CreateTable",
     "CreateTrigger",
     "CreateView",
+    "DetachPartition",
     "DropColumn",
     "DropConstraint",
     "DropEnum",
@@ -83,6 +87,7 @@ __all__ = [
     "Operation",
     "RecreateEnum",
     "RecreateFunction",
+    "RefuseManualChange",
     "RenameColumn",
     "RenameConstraint",
     "RenameEnumValue",

@@ -73,7 +73,7 @@ def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Sch
         table = tables.pop((schema, old))
         tables[(schema, new)] = replace(table, name=new)
         operations.append(RenameTable(schema=schema, old=old, new=new))
-        # Foreign keys elsewhere follow the table, as they do in PostgreSQL.
+        # Foreign keys elsewhere follow the table, as they do in PostgreSQL; so do its partitions.
         for key, other in tables.items():
             tables[key] = replace(
                 other,
@@ -81,6 +81,7 @@ def apply_renames(source: Schema, target: Schema, renames: Renames) -> tuple[Sch
                     replace(fk, ref_table=new) if (fk.ref_schema, fk.ref_table) == (schema, old) else fk
                     for fk in other.foreign_keys
                 ),
+                partition_of=(schema, new) if other.partition_of == (schema, old) else other.partition_of,
             )
 
     for (schema, table_name, old), new in renames.columns.items():

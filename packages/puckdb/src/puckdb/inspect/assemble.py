@@ -2,7 +2,7 @@
 each object kind assembles its own fields of the :class:`Schema` (:mod:`puckdb.kinds`).
 
 Children are attached to their relation by oid; the children of relations that the
-``relations`` query did not admit (extension members, partitions) are dropped there.
+``relations`` query did not admit (extension members) are dropped there.
 """
 
 from __future__ import annotations

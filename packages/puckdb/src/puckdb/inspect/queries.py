@@ -4,8 +4,8 @@ table or 1,000.
 
 Every query takes ``%(schemas)s`` (the managed schema names) and skips objects that
 belong to an extension (pg_depend deptype 'e'): those are the extension's, not ours.
-Partitions are skipped too (their parent describes them); puckdb does not manage
-partitioned tables' children yet. TOAST tables, indexes and sequences are never relations
+A partition is a table whose columns, and the keys and indexes it inherits, are its
+parent's (only its own are read). TOAST tables, indexes and sequences are never relations
 here (relkind); pg_catalog, information_schema and puckdb's own schema are dropped from
 the list before it gets here (:mod:`puckdb.inspect.reader`).
 """

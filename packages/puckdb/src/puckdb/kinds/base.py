@@ -64,7 +64,14 @@ class Phase(IntEnum):
     """Before sequences are created: a serial column's new sequence usually takes the name
     the identity's sequence had."""
     CREATE_SEQUENCES = auto()
+    DETACH_PARTITIONS = auto()
+    """Partitions that go or change their bound leave their parent before partitions are
+    created: a new one may take the range an old one held."""
     CREATE_TABLES = auto()
+    """Partitioned tables before their partitions (the diff's order)."""
+    ATTACH_PARTITIONS = auto()
+    """A partition with a new bound goes back before columns change, so that the parent's
+    column changes reach it again."""
     DROP_REPLACED_COLUMNS = auto()
     """A column re-created under its own name (a generated column's new expression) goes
     before it is added again."""

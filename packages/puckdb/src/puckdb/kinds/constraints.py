@@ -24,7 +24,9 @@ Constraint = PrimaryKey | UniqueConstraint | ForeignKey | CheckConstraint | Excl
 # column property in the model, so those are left out. Only checks and exclusions are kept
 # as their printed definition: deparsing every key costs a third of the query. A foreign key that references a
 # partitioned table gets one clone per partition on the referencing table, marked by
-# conparentid: only the constraint that was declared counts.
+# conparentid: only the constraint that was declared counts. A partition's keys and
+# foreign keys cloned from its parent's have a conparentid too, and the checks it inherits
+# are not local: only its own are its constraints.
 CONSTRAINTS = """
 SELECT con.conrelid, con.conname, con.contype::text AS kind,
        CASE WHEN con.contype IN ('c', 'x') THEN pg_get_constraintdef(con.oid, true) END AS definition,
@@ -55,7 +57,7 @@ LEFT JOIN pg_description d ON d.objoid = con.oid AND d.classoid = 'pg_constraint
 WHERE n.nspname = ANY(%(schemas)s::text[])
   AND con.contype IN ('p', 'u', 'f', 'c', 'x')
   AND con.conparentid = 0
-  AND NOT c.relispartition
+  AND (con.conislocal OR NOT c.relispartition)
 ORDER BY con.conrelid, con.conname
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -17,7 +18,9 @@ from puckdb.quoting import ident
 # indclass and indoption cover key columns only, and indkey is a 0-based vector.
 # An operator class is reported, as pg_get_indexdef does, unless it is the default one
 # for the key's type and method: marked default, and no other default class exists for
-# exactly that type (a varchar key's default is text_ops; a citext key's is not). A key
+# exactly that type (a varchar key's default is text_ops; a citext key's is not).
+# An index a partition got from its parent's is a partition of that index (pg_inherits):
+# the parent's index describes it, so only a partition's own indexes are its. A key
 # column's type is the table column's; an expression key's is the index column's own.
 # A key's collation is reported when it is not its column's (an expression's: its type's
 # default); indcollation, like indclass, covers the key columns.
@@ -67,12 +70,14 @@ LEFT JOIN pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_class
      AND d.objsubid = 0
 WHERE n.nspname = ANY(%(schemas)s::text[])
   AND c.relkind IN ('r', 'p', 'm')
-  AND NOT c.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid)
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con
                   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
                     AND con.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname
 """
+
+_ON_ONLY = re.compile(r'^(CREATE (?:UNIQUE )?INDEX (?:"(?:[^"]|"")*"|\S+) ON )ONLY ')
 
 
 def index_from_row(row: Row) -> Index:
@@ -117,7 +122,9 @@ class CreateIndex(Operation):
         return self.phase
 
     def render(self) -> tuple[str, ...]:
-        return (self.index.definition,)
+        # pg_get_indexdef prints a partitioned table's index ON ONLY it; built that way it
+        # would reach no partition and stay invalid. ON builds it on every partition too.
+        return (_ON_ONLY.sub(r"\1", self.index.definition, count=1),)
 
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
         if not context.holds_data(self.schema, self.table):

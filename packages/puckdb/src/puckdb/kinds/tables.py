@@ -31,22 +31,29 @@ from puckdb.kinds.constraints import (
 from puckdb.kinds.foreign_keys import foreign_keys_in_the_way
 from puckdb.kinds.indexes import INDEXES, CreateIndex, diff_indexes, index_from_row
 from puckdb.kinds.matching import diff_named
+from puckdb.kinds.partitions import CreatePartition, DetachPartition, partition_depth, partitioning_changes
 from puckdb.model import Column, Index, Schema, Table
 from puckdb.quoting import ident
 
-# Partitions are skipped (their parent describes them); puckdb does not manage partitioned
-# tables' children yet. Children (columns, constraints, indexes) are attached in Python to
-# the relations this query admitted, so it alone decides what is managed; views read it too.
+# Children (columns, constraints, indexes) are attached in Python to the relations this
+# query admitted, so it alone decides what is managed; views read it too. A partition is a
+# table with its parent and bound (a partition has one parent, in pg_inherits); its
+# columns are its parent's, so the columns query skips partitions.
 RELATIONS = """
 SELECT c.oid, n.nspname, c.relname, c.relkind,
        c.relpersistence = 'u' AS unlogged, c.relrowsecurity, c.relforcerowsecurity,
        obj_description(c.oid, 'pg_class') AS comment,
-       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by,
+       pn.nspname AS parent_schema, pc.relname AS parent_name,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+LEFT JOIN pg_class pc ON pc.oid = i.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
 WHERE n.nspname = ANY(%(schemas)s::text[])
   AND c.relkind IN ('r', 'p', 'v', 'm')
-  AND NOT c.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
 ORDER BY n.nspname, c.relname
@@ -82,8 +89,9 @@ class CreateTable(Operation):
         body = ",\n".join(f"    {line}" for line in lines)
         unlogged = "UNLOGGED " if t.unlogged else ""
         name = ident(t.schema, t.name)
+        partitioned = f" PARTITION BY {t.partition_by}" if t.partition_by is not None else ""
         return (
-            f"CREATE {unlogged}TABLE {name} (\n{body}\n)",
+            f"CREATE {unlogged}TABLE {name} (\n{body}\n){partitioned}",
             *(f"ALTER TABLE {name} ADD {constraint_definition(c)}" for c in added_after),
         )
 
@@ -238,6 +246,13 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
                 unlogged=relation["unlogged"],
                 rls_enabled=relation["relrowsecurity"],
                 rls_forced=relation["relforcerowsecurity"],
+                partition_by=relation["partition_by"],
+                partition_of=(
+                    None
+                    if relation["parent_name"] is None
+                    else (relation["parent_schema"], relation["parent_name"])
+                ),
+                partition_bound=relation["partition_bound"],
             )
         )
     return {"tables": tuple(tables)}
@@ -247,17 +262,31 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
     operations: list[Operation] = []
     source_tables = {(t.schema, t.name): t for t in source.tables}
     target_tables = {(t.schema, t.name): t for t in target.tables}
-    for key, table in target_tables.items():
+    # Parents before their partitions; partitions are dropped before their parents.
+    for key, table in sorted(target_tables.items(), key=lambda item: partition_depth(item[1], target_tables)):
         before = source_tables.get(key)
-        operations.extend(_create_table(table) if before is None else diff_table(before, table))
-    operations.extend(DropTable(table) for key, table in source_tables.items() if key not in target_tables)
+        if before is None:
+            operations.extend(_create_table(table))
+            continue
+        changes, compare_rest = partitioning_changes(before, table)
+        operations.extend(changes)
+        if compare_rest:
+            operations.extend(diff_table(before, table))
+    dropped = [table for key, table in source_tables.items() if key not in target_tables]
+    for table in sorted(dropped, key=lambda t: -partition_depth(t, source_tables)):
+        if table.partition_of is not None and table.partition_of in target_tables:
+            operations.append(DetachPartition(table.schema, table.name, table.partition_of))
+        operations.append(DropTable(table))
     operations.extend(foreign_keys_in_the_way(source, target, [*earlier, *operations]))
     return operations
 
 
 def _create_table(table: Table) -> list[Operation]:
     schema, name = table.schema, table.name
-    operations: list[Operation] = [CreateTable(table)]
+    # Never a partition as a plain table: it is created PARTITION OF its parent.
+    operations: list[Operation] = [
+        CreateTable(table) if table.partition_of is None else CreatePartition(table)
+    ]
     for foreign_key in table.foreign_keys:
         operations.append(AddConstraint(schema, name, foreign_key))
         if foreign_key.comment is not None:

@@ -2,7 +2,7 @@
 
 One catalog query lists every object in the managed schemas that puckdb does not model —
 aggregates and window functions, triggers and policies on partitions, triggers on foreign
-tables, range and base types, partitions and partitioning, inheritance, rules, default
+tables, range and base types, inheritance (INHERITS, not partitions), rules, default
 privileges, statistics objects, text search objects, operators, foreign tables, event
 triggers and table storage settings — each with a
 fingerprint of its definition as PostgreSQL prints it. Two databases whose unmanaged
@@ -61,18 +61,14 @@ SELECT 'rule', rel.nspname, r.rulename, rel.nspname, rel.relname, md5(pg_get_rul
 FROM pg_rewrite r JOIN rel ON rel.oid = r.ev_class
 WHERE r.rulename <> '_RETURN'
 UNION ALL
-SELECT 'partitioning', rel.nspname, rel.relname, rel.nspname, rel.relname, md5(pg_get_partkeydef(rel.oid))
-FROM rel WHERE rel.relkind = 'p'
-UNION ALL
-SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance' END,
-       rel.nspname, rel.relname, pn.nspname, pc.relname,
-       md5(coalesce(pg_get_expr(c.relpartbound, c.oid), 'inherits'))
+-- partitioned tables and their partitions are the tables kind's; INHERITS is not managed
+SELECT 'inheritance', rel.nspname, rel.relname, pn.nspname, pc.relname, md5('inherits')
 FROM pg_inherits i
 JOIN rel ON rel.oid = i.inhrelid
 JOIN pg_class c ON c.oid = i.inhrelid
 JOIN pg_class pc ON pc.oid = i.inhparent
 JOIN pg_namespace pn ON pn.oid = pc.relnamespace
-WHERE rel.relkind IN ('r', 'p', 'f')
+WHERE rel.relkind IN ('r', 'p', 'f') AND NOT c.relispartition
 UNION ALL
 SELECT 'foreign table', rel.nspname, rel.relname, rel.nspname, rel.relname, ''
 FROM rel WHERE rel.relkind = 'f'

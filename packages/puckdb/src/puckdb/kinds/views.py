@@ -15,6 +15,7 @@ from puckdb.kinds.comments import SetComment
 from puckdb.kinds.enums import RecreateEnum
 from puckdb.kinds.functions import RecreateFunction
 from puckdb.kinds.indexes import CreateIndex, diff_indexes
+from puckdb.kinds.partitions import partitions_below
 from puckdb.kinds.tables import DropTable, RenameTable, columns_by_relation, indexes_by_relation
 from puckdb.model import Schema, View
 from puckdb.quoting import ident
@@ -159,6 +160,13 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
     source_views = {(v.schema, v.name): v for v in source.views}
     target_views = {(v.schema, v.name): v for v in target.views}
     touched, touched_columns = _touched(earlier)
+    # A parent's column change is its partitions' too, though no operation names them.
+    touched |= partitions_below(source, touched)
+    touched_columns |= {
+        (*partition, column)
+        for schema, table, column in list(touched_columns)
+        for partition in partitions_below(source, [(schema, table)])
+    }
 
     replaced: set[Key] = set()
     for key, view in target_views.items():

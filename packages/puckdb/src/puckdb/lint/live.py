@@ -6,7 +6,7 @@ model), so lint and every other stage see the same database. Lint reads every sc
 database has, not only the configured ones, and ignores no table: a pending migration may
 change any of them (``ignore_tables`` says what check and push leave alone, not what a
 migration may touch). Two facts the model does not hold are read here: which schemas
-exist, and the partitions, which inspection skips.
+exist, and the partitions' columns, which the model leaves to their parent.
 """
 
 from __future__ import annotations

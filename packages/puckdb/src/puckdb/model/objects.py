@@ -301,6 +301,16 @@ class Table:
     """ALTER TABLE … ENABLE ROW LEVEL SECURITY."""
     rls_forced: bool = False
     """ALTER TABLE … FORCE ROW LEVEL SECURITY (the owner is subject to policies too)."""
+    partition_by: str | None = None
+    """The partition key of a partitioned table as ``pg_get_partkeydef`` prints it
+    (``RANGE (created_at)``); None for a table that is not partitioned."""
+    partition_of: tuple[str, str] | None = None
+    """(schema, name) of the partitioned table this one is a partition of, or None. A
+    partition's columns, NOT NULLs and defaults are its parent's: ``columns`` is empty, and
+    the constraints and indexes it inherits are the parent's too (only its own are here)."""
+    partition_bound: str | None = None
+    """A partition's bound as ``pg_get_expr(relpartbound)`` prints it: ``FOR VALUES FROM
+    ('2024-01-01') TO ('2025-01-01')``, ``FOR VALUES IN ('a')``, ``DEFAULT``."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "unique_constraints", _by_name(self.unique_constraints))
@@ -371,7 +381,7 @@ class View:
 @dataclass(frozen=True, slots=True)
 class UnmanagedObject:
     """Something a managed schema holds that no kind of puckdb's models: a function, a
-    trigger, a policy, a domain, a partition… It is never compared attribute by
+    trigger, a policy, a range type, an inheriting table… It is never compared attribute by
     attribute, created or altered; it is named (``check``, ``pull``, ``generate``, ``push``)
     so that nobody mistakes puckdb's silence for agreement, and a plan that would drop it
     with its table says so with a blocking hazard."""
@@ -383,7 +393,7 @@ class UnmanagedObject:
     """Its name as SQL would write it (a function with its argument types)."""
     relation: tuple[str, str] | None = None
     """(schema, name) of the table or view it belongs to, when it goes with one (a trigger,
-    a policy, a rule, a partition)."""
+    a policy on a partition, a rule, an inheriting table)."""
     fingerprint: str = ""
     """A digest of its definition as PostgreSQL prints it: equal objects have equal
     fingerprints, so a changed definition is drift even though puckdb cannot say how."""
@@ -391,14 +401,13 @@ class UnmanagedObject:
     @property
     def label(self) -> str:
         """How messages name it: ``trigger set_updated_at on public.cards``, ``function
-        public.touch()``, ``partition public.payment_2020 of public.payment``."""
+        public.touch()``, ``inheritance public.child inheriting from public.parent``."""
         owner = ".".join(self.relation) if self.relation is not None else ""
         if self.kind in ("trigger", "constraint trigger", "policy", "rule"):
             return f"{self.kind} {self.name} on {owner}"
-        if self.kind in ("partition", "inheritance"):
-            link = "of" if self.kind == "partition" else "inheriting from"
-            return f"{self.kind} {self.schema}.{self.name} {link} {owner}"
-        if self.kind in ("partitioning", "table settings") and owner:
+        if self.kind == "inheritance":
+            return f"inheritance {self.schema}.{self.name} inheriting from {owner}"
+        if self.kind == "table settings" and owner:
             return f"{self.kind} of {owner}"
         if self.kind in ("event trigger", "default privileges"):
             return f"{self.kind} {self.name}"

@@ -27,7 +27,8 @@ MODEL_VERSION = 5
 the model's shape changes, so that data from another puckdb is refused, not misread.
 (2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
 4: index key collations, deferrable primary keys, NOT ENFORCED, collations, row-level
-security policies, view column dependencies, domains and composite types; 5: grants.)"""
+security policies, view column dependencies, domains and composite types; 5: grants,
+partitioned tables and partitions.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a

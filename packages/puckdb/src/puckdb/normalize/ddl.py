@@ -3,9 +3,10 @@
 The statements are what a fresh database needs, in order: schemas and their comments,
 extensions, functions (which defaults, checks and indexes may call), then everything
 ``MetaData.create_all`` emits (types, sequences, tables in foreign-key order, indexes,
-comments), then puckdb's own objects that need the tables (views in declaration order,
-with their comments, then triggers, row-level security and policies). They are both
-executed in the scratch database and hashed as the cache key of the normalized model.
+comments), then puckdb's own objects that need the tables (partitions, then views in
+declaration order, with their comments, then triggers, row-level security, policies and
+grants). They are both executed in the scratch database and hashed as the cache key of the
+normalized model.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from puckdb.model import PolicyCommand
 from puckdb.objects import (
     Collation,
     Function,
+    Partition,
     Policy,
     Trigger,
     View,
     collations_of,
     functions_of,
     grants_of,
+    partitions_of,
     policies_of,
     row_level_security_of,
     schema_comments_of,
@@ -160,6 +163,15 @@ def policy_statements(policy: Policy) -> list[str]:
     return statements
 
 
+def partition_statements(partition: Partition) -> list[str]:
+    """CREATE TABLE … PARTITION OF and its comment."""
+    statements = [partition.sql()]
+    if partition.comment is not None:
+        comment = SetComment("TABLE", partition.schema or "public", partition.name, None, partition.comment)
+        statements.extend(comment.render())
+    return statements
+
+
 def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> list[str]:
     """COMMENT ON SCHEMA for each :class:`~puckdb.objects.SchemaComment`, in declaration
     order; one on a schema puckdb does not manage would never be compared, so it is refused."""
@@ -178,11 +190,16 @@ def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> lis
 
 
 def all_view_statements(metadata: MetaData) -> list[str]:
-    """puckdb's objects that need the tables, created last: views in declaration order,
-    then triggers (which may be on a view), row-level security and policies (whose
-    expressions may read views and call functions), then grants (once everything they are on
-    exists)."""
+    """puckdb's objects that need the tables, created last: partitions (which a view may
+    read), views in declaration order, then triggers (which may be on a view), row-level
+    security and policies (whose expressions may read views and call functions), then grants
+    (once everything they are on exists)."""
     return [
+        *(
+            statement
+            for partition in partitions_of(metadata)
+            for statement in partition_statements(partition)
+        ),
         *(statement for view in views_of(metadata) for statement in view_statements(view)),
         *(statement for trigger in triggers_of(metadata) for statement in trigger_statements(trigger)),
         *(statement for secured in row_level_security_of(metadata) for statement in secured.sql()),

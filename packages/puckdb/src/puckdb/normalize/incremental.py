@@ -116,6 +116,8 @@ def tables_to_rebuild(
         return None
     if any(set(view.depends_on) & touched for view in manifest.schema.views):
         return None
+    if any(table.partition_by is not None and table.key in touched for table in manifest.schema.tables):
+        return None  # its partitions (declared apart, in the shared part) are built with it
     if any((trigger.schema, trigger.table) in touched for trigger in manifest.schema.triggers):
         return None  # its definition (UPDATE OF a column) is checked against the table
     secured = {t.key for t in manifest.schema.tables if t.rls_enabled or t.rls_forced}
@@ -168,10 +170,13 @@ def merge(manifest: Manifest, rebuilt: Schema, changed: Sequence[TableKey], unit
     and the removed ones gone."""
     current = set(units.tables)
     replaced = set(changed)
+    # Partitions are no tables of the MetaData: they stay as long as their parent does
+    # (a changed parent means a full build).
     keep = [
         t
         for t in manifest.schema.tables
-        if (t.schema, t.name) in current and (t.schema, t.name) not in replaced
+        if ((t.schema, t.name) in current or t.partition_of is not None)
+        and (t.schema, t.name) not in replaced
     ]
     fresh = [t for t in rebuilt.tables if (t.schema, t.name) in replaced]
 

@@ -18,7 +18,9 @@ hazard names its kind and says in one line what it means for this object, e.g.
 - ``security``: what row-level security hides is exposed: it is disabled or no longer
   forced on a table, or a policy is dropped (whether or not the table holds rows yet);
 - ``manual-step``: PostgreSQL refuses the statement as written while the database is as it is
-  (a collation still in use cannot be dropped): the message says which step to write by hand;
+  (a collation still in use cannot be dropped), or cannot do at all in place (a plain table
+  becoming partitioned, a new partition key; its statement then stops the migration): the
+  message says which step to write by hand;
 - ``manual-using``: a column changes to a type PostgreSQL has no cast to from its old one; the
   statement holds a placeholder (``puckdb_manual_using(col)``) for the conversion its author
   must write, and ``lint`` fails until they have;

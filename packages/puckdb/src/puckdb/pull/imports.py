@@ -10,7 +10,7 @@ _FROM: dict[str, tuple[str, ...]] = {
     "typing": ("Any",),
     "pgvector.sqlalchemy": ("HALFVEC", "SPARSEVEC", "Vector"),
     "puckdb": (
-        "Collation", "CompositeType", "Domain", "Function", "Grant", "Policy", "Procedure",
+        "Collation", "CompositeType", "Domain", "Function", "Grant", "Partition", "Policy", "Procedure",
         "RowLevelSecurity", "SchemaComment", "Trigger", "View",
     ),
     "sqlalchemy": (

@@ -1,8 +1,8 @@
 """The whole pulled module: docstring, imports, ``Base``, schema comments, collations, enum
-types, domains and composite types, sequences, tables, views, functions, triggers,
-row-level security, policies, grants and a comment naming what puckdb does not manage, in
-that order, each kind sorted by (schema, name) (domains and composite types after the ones
-they are built on) so equal schemas give equal text."""
+types, domains and composite types, sequences, tables, partitions, views, functions,
+triggers, row-level security, policies, grants and a comment naming what puckdb does not
+manage, in that order, each kind sorted by (schema, name) (domains and composite types after
+the ones they are built on, partitions after their parents) so equal schemas give equal text."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from puckdb.pull.functions import function_lines, trigger_lines
 from puckdb.pull.grants import grant_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
 from puckdb.pull.names import Namer, camel_name, snake_name
+from puckdb.pull.partitions import partition_lines, partitions_in_order
 from puckdb.pull.policies import policy_lines, row_level_security_lines
 from puckdb.pull.sequences import (
     data_type_argument,
@@ -74,12 +75,23 @@ def render(schema: Schema) -> PulledModule:
     # Class bodies may refer to the imports and the enum types, so attributes avoid those.
     body_names = frozenset([*ALL_NAMES, *enums.values(), *compound_names.values()])
     tables: list[list[str]] = []
+    table_names: dict[tuple[str, str], str] = {}
     for table in schema.tables:
+        if table.partition_of is not None:
+            continue  # a Partition, after the tables
         if table.primary_key is not None:
             class_name = names.take(_class(table.schema, table.name), suffix="Table")
             tables.append(table_class(table, class_name, context, body_names))
+            table_names[table.key] = class_name
         else:
-            tables.append(table_object(table, names.take(_variable(table.schema, table.name)), context))
+            variable = names.take(_variable(table.schema, table.name))
+            tables.append(table_object(table, variable, context))
+            table_names[table.key] = variable
+    partitions: list[list[str]] = []
+    for partition in partitions_in_order(schema):
+        variable = names.take(_variable(partition.schema, partition.name))
+        table_names[partition.key] = variable
+        partitions.append(partition_lines(partition, variable, table_names, context))
     views = [
         view_statement(view, names.take(_variable(view.schema, view.name)), context)
         for view in creation_order(schema.views)
@@ -93,6 +105,8 @@ def render(schema: Schema) -> PulledModule:
         if group:
             blocks.append(group)
     blocks += tables
+    if partitions:
+        blocks.append([line for partition in partitions for line in [*partition, ""]][:-1])
     if views:
         blocks.append([line for view in views for line in [*view, ""]][:-1])
     # Functions after the tables in the module (which only declares them; normalize

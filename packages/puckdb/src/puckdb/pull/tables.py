@@ -91,6 +91,8 @@ def _table_options(table: Table) -> list[tuple[str, Code]]:
         options.append(("comment", Str(table.comment)))
     if table.unlogged:
         options.append(("prefixes", list_of([Str("UNLOGGED")])))
+    if table.partition_by is not None:
+        options.append(("postgresql_partition_by", Str(table.partition_by)))
     return options
 
 

@@ -12,7 +12,7 @@ import base64
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import psycopg
@@ -119,6 +119,7 @@ class TableRef:
 def table_ref(schema: Schema, schema_name: str, name: str) -> TableRef:
     table = schema.table(schema_name, name)
     if table is not None:
+        table = _with_root_columns(schema, table)
         key = table.primary_key.columns if table.primary_key else ()
         ops: dict[str, str] = {}
         indexed: set[str] = set()
@@ -257,6 +258,20 @@ def _sort_column(ref: TableRef, request: PageRequest) -> Column | None:
             "or open a row for its nearest neighbours."
         )
     return column
+
+
+def _with_root_columns(schema: Schema, table: Table) -> Table:
+    """A partition as the studio shows it: with the columns and key of the table at the top
+    of its partitions (the model keeps them there only)."""
+    root, seen = table, {table.key}
+    while root.partition_of is not None and root.partition_of not in seen:
+        parent = schema.table(*root.partition_of)
+        if parent is None:
+            break
+        root, seen = parent, seen | {parent.key}
+    if root is table:
+        return table
+    return replace(table, columns=root.columns, primary_key=table.primary_key or root.primary_key)
 
 
 def _selected(ref: TableRef, omit: frozenset[str], summarize_vectors: bool) -> list[sql.Composable]:

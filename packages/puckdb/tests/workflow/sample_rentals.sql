@@ -50,6 +50,17 @@ CREATE FUNCTION film_in_stock(p_film_id integer) RETURNS SETOF integer LANGUAGE 
     SELECT inventory_id FROM inventory WHERE film_id = $1
 $$;
 
+CREATE TABLE payment (
+    payment_id integer NOT NULL,
+    inventory_id integer NOT NULL,
+    amount numeric(5,2) NOT NULL,
+    payment_date timestamp with time zone NOT NULL,
+    PRIMARY KEY (payment_date, payment_id)
+) PARTITION BY RANGE (payment_date);
+CREATE TABLE payment_2024 PARTITION OF payment FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');
+CREATE TABLE payment_2025 PARTITION OF payment FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2026-01-01 00:00:00+00');
+CREATE TABLE payment_other PARTITION OF payment DEFAULT;
+CREATE INDEX payment_inventory_idx ON payment (inventory_id);
 
 CREATE TRIGGER film_last_update BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION touch_last_update();
 CREATE TRIGGER language_last_update BEFORE UPDATE ON language FOR EACH ROW EXECUTE FUNCTION touch_last_update();
@@ -69,3 +80,7 @@ CREATE POLICY inventory_by_store ON inventory FOR SELECT TO pg_read_all_data
 CREATE POLICY inventory_write ON inventory AS RESTRICTIVE FOR INSERT TO PUBLIC
     WITH CHECK (store_id > 0);
 
+GRANT SELECT ON film, film_list TO pg_read_all_data;
+GRANT SELECT, INSERT, UPDATE ON inventory TO pg_write_all_data;
+REVOKE EXECUTE ON FUNCTION film_in_stock(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION film_in_stock(integer) TO pg_read_all_data;

@@ -2,7 +2,8 @@
 
 A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`), a
 :class:`Trigger`, a :class:`Policy`, :class:`RowLevelSecurity`, a :class:`Collation`, a
-:class:`Partition` and a :class:`Grant` register themselves in ``metadata.info`` so that whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
+:class:`Partition` and a :class:`Grant` register themselves in ``metadata.info`` so that
+whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
 them without a second registry to import.
 """
 

@@ -15,6 +15,7 @@ TABLE = "CREATE TABLE t (id int PRIMARY KEY, name text, at date);"
 
 # (DDL after TABLE, the label inspection gives the object, whether dropping t drops it)
 CASES = [
+    ("GRANT SELECT (name) ON t TO pg_read_all_data", "column grants public.t.name", True),
     ("CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int)", "aggregate public.total(integer)", False),
     (
         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"

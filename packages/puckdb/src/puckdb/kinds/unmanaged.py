@@ -3,7 +3,7 @@
 One catalog query lists every object in the managed schemas that puckdb does not model —
 aggregates and window functions, triggers and policies on partitions, triggers on foreign
 tables, range and base types, inheritance (INHERITS, not partitions), rules, default
-privileges, statistics objects, text search objects, operators, foreign tables, event
+privileges, column grants, statistics objects, text search objects, operators, foreign tables, event
 triggers and table storage settings — each with a
 fingerprint of its definition as PostgreSQL prints it. Two databases whose unmanaged
 objects differ differ, even though puckdb cannot say how to mend it; and a plan that would
@@ -127,6 +127,16 @@ FROM rel JOIN pg_class c ON c.oid = rel.oid
 WHERE rel.relkind IN ('r', 'p', 'm')
   AND (c.reloptions IS NOT NULL OR c.relreplident NOT IN ('d', 'n') OR c.reltablespace <> 0
        OR (rel.relkind IN ('r', 'm') AND c.relam <> (SELECT oid FROM pg_am WHERE amname = 'heap')))
+UNION ALL
+-- by grantee and privilege, not grantor: the grantor is the owner, who differs between a
+-- shadow database and the real one
+SELECT 'column grants', rel.nspname, rel.relname || '.' || a.attname, rel.nspname, rel.relname,
+       (SELECT md5(string_agg(CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END
+                              || ':' || x.privilege_type || ':' || x.is_grantable::text, ',' ORDER BY 1))
+        FROM aclexplode(a.attacl) AS x)
+FROM rel JOIN pg_attribute a ON a.attrelid = rel.oid
+WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+  AND rel.relkind IN ('r', 'p', 'v', 'm', 'f')
 UNION ALL
 SELECT 'default privileges', coalesce(ns.nspname, ''),
        'for ' || pg_get_userbyid(d.defaclrole)::text || ' on '

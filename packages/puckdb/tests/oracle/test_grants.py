@@ -6,6 +6,8 @@ Roles are cluster-wide and test workers share the cluster: the grantees are buil
 
 from __future__ import annotations
 
+from puckdb.diff import Renames
+
 from .support import Cluster, run_oracle
 
 CARDS = "CREATE TABLE cards (id bigint PRIMARY KEY, front text)"
@@ -89,4 +91,20 @@ def test_re_created_enum_keeps_its_grants(cluster: Cluster) -> None:
         ["CREATE TYPE mood AS ENUM ('ok', 'sad')", *grants],
         # A removed label re-creates the type.
         ["CREATE TYPE mood AS ENUM ('ok')", *grants],
+    )
+
+
+def test_grants_follow_a_renamed_table(cluster: Cluster) -> None:
+    # Found by the property oracle: the grant was revoked under the old name after the
+    # rename, which PostgreSQL refuses (the relation no longer exists).
+    grant = "GRANT SELECT ON cards TO pg_monitor"
+    run_oracle(
+        cluster,
+        [CARDS, grant],
+        [
+            CARDS.replace("cards", "decks"),
+            grant.replace("cards", "decks"),
+            "GRANT INSERT ON decks TO pg_monitor",
+        ],
+        renames=Renames(tables={("public", "cards"): "decks"}),
     )

@@ -16,12 +16,13 @@ the unmanaged kind.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from puckdb.kinds.base import Hazard, Kind, Operation, Phase, PlanContext, Rows, name_in_message
 from puckdb.kinds.enums import RecreateEnum
 from puckdb.kinds.functions import RecreateFunction
+from puckdb.kinds.tables import RenameTable
 from puckdb.kinds.views import DropView
 from puckdb.model import Grant, Schema
 from puckdb.quoting import ident
@@ -226,12 +227,23 @@ def _exists(schema: Schema) -> set[tuple[str, str, str, str]]:
 
 def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[Operation]:
     recreated = _recreated(earlier)
+    # A table's grants follow its rename, as they do in PostgreSQL (renames run first).
+    renamed = {("table", o.schema, o.old, ""): o.new for o in earlier if isinstance(o, RenameTable)}
+
+    def followed(on: tuple[str, str, str, str]) -> tuple[str, str, str, str]:
+        new_name = renamed.get(on)
+        return on if new_name is None else (on[0], on[1], new_name, on[3])
+
     # Objects no kind models (a domain, a composite type) are in neither: their grants are
     # compared all the same.
-    existed, remaining = _exists(source), _exists(target)
+    existed, remaining = {followed(on) for on in _exists(source)}, _exists(target)
     dropped = existed - remaining
     created = recreated | (remaining - existed)
-    before = {g.key: g for g in source.grants if g.on not in recreated}
+    before = {
+        g.key: g
+        for g in (replace(g, name=followed(g.on)[2]) for g in source.grants)
+        if g.on not in recreated
+    }
     after = {g.key: g for g in target.grants}
     operations: list[Operation] = []
     for key in sorted(before.keys() | after.keys()):

@@ -1,6 +1,6 @@
 """Renames for generated schema pairs: after A → B is drawn, a table and/or a column that
 A and B share may be renamed in B, every reference to it following (foreign keys, views,
-keys, indexes), together with the :class:`Renames` that tell the diff so.
+keys, indexes, partitions, policies, grants), together with the :class:`Renames` that tell the diff so.
 
 Done last, on B only, so that the old name is A's and the new one B's whatever other
 changes were drawn; the engine must then migrate data in place instead of dropping it.
@@ -43,12 +43,24 @@ def rename_table(spec: SchemaSpec, old: str, new: str) -> SchemaSpec:
     )
     views = tuple(replace(v, table=new) if v.table == old else v for v in spec.views)
     triggers = tuple(replace(t, table=new) if t.table == old else t for t in spec.triggers)
-    return replace(spec, tables=tables, views=views, triggers=triggers)
+    return replace(
+        spec,
+        tables=tables,
+        views=views,
+        triggers=triggers,
+        partitions=tuple(replace(p, parent=new) if p.parent == old else p for p in spec.partitions),
+        policies=tuple(replace(p, table=new) if p.table == old else p for p in spec.policies),
+        grants=tuple(replace(g, on=("table", new)) if g.on == ("table", old) else g for g in spec.grants),
+    )
 
 
 def _rename_in_table(table: TableSpec, old: str, new: str) -> TableSpec:
+    partition_by = table.partition_by
+    if partition_by is not None and partition_by[1] == old:
+        partition_by = (partition_by[0], new)
     return replace(
         table,
+        partition_by=partition_by,
         columns=tuple(replace(c, name=new) if c.name == old else c for c in table.columns),
         primary_key=_swap(table.primary_key, old, new),
         uniques=tuple(replace(u, columns=_swap(u.columns, old, new)) for u in table.uniques),
@@ -98,7 +110,17 @@ def rename_column(spec: SchemaSpec, table_name: str, old: str, new: str) -> Sche
         else view
         for view in spec.views
     )
-    return replace(spec, tables=tuple(tables), views=views)
+    policies = tuple(
+        replace(
+            policy,
+            using=new if policy.using == old else policy.using,
+            with_check=new if policy.with_check == old else policy.with_check,
+        )
+        if policy.table == table_name
+        else policy
+        for policy in spec.policies
+    )
+    return replace(spec, tables=tuple(tables), views=views, policies=policies)
 
 
 @st.composite

@@ -13,6 +13,7 @@ types they talk about, so a generated pair is valid PostgreSQL by construction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,7 +44,18 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.type_api import TypeEngine
 
-from puckdb import Function, SchemaComment, Trigger, View
+from puckdb import (
+    Collation,
+    Domain,
+    Function,
+    Grant,
+    Partition,
+    Policy,
+    RowLevelSecurity,
+    SchemaComment,
+    Trigger,
+    View,
+)
 
 INTEGERS = frozenset({"smallint", "integer", "bigint"})
 NUMBERS = INTEGERS | {"numeric", "real", "double"}
@@ -51,7 +63,7 @@ STRINGS = frozenset({"text", "varchar"})
 ARRAYS = frozenset({"integer[]", "bigint[]", "text[]"})
 # Types a primary key, unique constraint, foreign key or plain b-tree index is drawn on:
 # the ones a real schema keys on (PostgreSQL would accept more).
-KEYABLE = INTEGERS | STRINGS | {"numeric", "date", "timestamp", "timestamptz", "uuid", "enum"}
+KEYABLE = INTEGERS | STRINGS | {"numeric", "date", "timestamp", "timestamptz", "uuid", "enum", "domain"}
 
 
 @dataclass(frozen=True)
@@ -62,17 +74,31 @@ class ColumnType:
     size: int | None = None  # varchar length, numeric precision, vector dimensions
     scale: int | None = None  # numeric scale
     enum: str | None = None  # the enum type's name when kind == "enum"
+    domain: str | None = None  # the domain's name when kind == "domain"
 
     def __str__(self) -> str:
         if self.kind == "enum":
             return f"enum {self.enum}"
+        if self.kind == "domain":
+            return f"domain {self.domain}"
         if self.kind == "numeric":
             return f"numeric({self.size},{self.scale})"
         if self.size is not None:
             return f"{self.kind}({self.size})"
         return self.kind
 
-    def sqlalchemy(self, enums: dict[str, postgresql.ENUM]) -> TypeEngine[Any]:
+    def sqlalchemy(
+        self, named: Mapping[str, TypeEngine[Any]], collation: str | None = None
+    ) -> TypeEngine[Any]:
+        """The SQLAlchemy type; ``named`` holds the enums and domains by name."""
+        if collation is not None:
+            if self.kind == "text":
+                return Text(collation=collation)
+            if self.kind == "varchar":
+                return String(self.size, collation=collation)
+        return self._sqlalchemy(named)
+
+    def _sqlalchemy(self, named: Mapping[str, TypeEngine[Any]]) -> TypeEngine[Any]:
         simple: dict[str, TypeEngine[Any]] = {
             "smallint": SmallInteger(),
             "integer": Integer(),
@@ -101,7 +127,10 @@ class ColumnType:
             return Vector(self.size)
         if self.kind == "enum":
             assert self.enum is not None
-            return enums[self.enum]
+            return named[self.enum]
+        if self.kind == "domain":
+            assert self.domain is not None
+            return named[self.domain]
         raise ValueError(f"unknown column kind {self.kind!r}")
 
 
@@ -109,6 +138,42 @@ class ColumnType:
 class EnumSpec:
     name: str
     labels: tuple[str, ...]
+
+
+DOMAIN_BASES: dict[str, tuple[str, ...]] = {"posint": ("integer", "bigint"), "code": ("text", "varchar")}
+"""The generated domains by name, with the base types each is drawn over (a new base type
+re-creates the domain and converts its columns)."""
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    """A domain over ``base`` (one of :data:`DOMAIN_BASES`), with its one named check
+    (positive numbers, non-empty strings) when ``check``."""
+
+    name: str
+    base: str
+    not_null: bool = False
+    check: bool = True
+    default: bool = False  # a default that passes the check
+
+    @property
+    def numeric(self) -> bool:
+        return self.base in INTEGERS
+
+    def base_type(self) -> ColumnType:
+        return ColumnType("varchar", 20) if self.base == "varchar" else ColumnType(self.base)
+
+
+@dataclass(frozen=True)
+class CollationSpec:
+    """A libc collation; ``ctype`` changes its definition (it is dropped and created again)."""
+
+    name: str
+    ctype: str = "C"  # C | POSIX
+
+
+COLLATION_NAME = "bytes"
+"""The one collation the generator creates; columns may also use the built-in "C"."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +193,7 @@ class ColumnSpec:
     # SQLAlchemy's autoincrement: SERIAL (a sequence and a nextval() default) for the sole
     # integer primary key column, when it has neither default nor identity.
     serial: bool = False
+    collation: str | None = None  # of a text or varchar column: "C" or COLLATION_NAME
 
 
 @dataclass(frozen=True)
@@ -184,6 +250,8 @@ class TableSpec:
     foreign_keys: tuple[ForeignKeySpec, ...] = ()
     indexes: tuple[IndexSpec, ...] = ()
     comment: str | None = None
+    partition_by: tuple[str, str] | None = None  # (RANGE | LIST | HASH, the key column)
+    row_security: str | None = None  # None | "enabled" | "forced"
 
     def column(self, name: str) -> ColumnSpec | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -237,6 +305,90 @@ class TriggerSpec:
 
 
 @dataclass(frozen=True)
+class PartitionSpec:
+    """A partition of ``parent``: ``bound`` is the n-th bound of the parent's partitioning
+    (see :func:`partition_bound`), or None for the default partition."""
+
+    name: str
+    parent: str
+    bound: int | None
+
+    def sql(self, parent: TableSpec) -> str | None:
+        """The ``FOR VALUES`` clause, or None when ``parent`` cannot take this partition."""
+        if parent.partition_by is None:
+            return None
+        method, key = parent.partition_by
+        column = parent.column(key)
+        if column is None:
+            return None
+        if self.bound is None:
+            return None if method == "HASH" else "DEFAULT"
+        return partition_bound(method, column.type.kind, self.bound)
+
+
+PARTITION_KEY_KINDS: dict[str, frozenset[str]] = {
+    "RANGE": frozenset({"integer", "bigint", "date"}),
+    "LIST": frozenset({"integer", "bigint", "text"}),
+    "HASH": frozenset({"integer", "bigint", "text", "date"}),
+}
+"""The column kinds each partitioning method is drawn over."""
+
+
+def partition_bound(method: str, kind: str, n: int) -> str | None:
+    """The n-th (0 or 1) bound of a partition by ``method`` over a ``kind`` key; bounds
+    with different n never overlap."""
+    if kind not in PARTITION_KEY_KINDS[method]:
+        return None
+    if method == "HASH":
+        return f"FOR VALUES WITH (MODULUS 2, REMAINDER {n})"
+    if method == "LIST":
+        values = ("'a', 'b'", "'c'") if kind == "text" else ("1, 2", "3")
+        return f"FOR VALUES IN ({values[n]})"
+    if kind == "date":
+        return f"FOR VALUES FROM ('{2024 + n}-01-01') TO ('{2025 + n}-01-01')"
+    return f"FOR VALUES FROM ({n * 100}) TO ({n * 100 + 100})"
+
+
+POLICY_COMMANDS = ("all", "select", "insert", "update", "delete")
+# Built-in roles every server has: the test workers share one cluster, and roles are its.
+ROLES = ("pg_monitor", "pg_read_all_data")
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """A policy on ``table``; ``using`` and ``with_check`` are a column's name (``col IS NOT
+    NULL``), ``"true"``, or None (no such clause)."""
+
+    name: str
+    table: str
+    command: str = "all"
+    restrictive: bool = False
+    roles: tuple[str, ...] = ()  # () is PUBLIC
+    using: str | None = None
+    with_check: str | None = None
+
+
+def policy_expression(clause: str | None) -> str | None:
+    if clause is None:
+        return None
+    return "true" if clause == "true" else f"{clause} IS NOT NULL"
+
+
+TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+
+
+@dataclass(frozen=True)
+class GrantSpec:
+    """Privileges on a table, view or function (``on`` is (kind, name)) to a built-in role
+    or to public; a grant to public of nothing on a function revokes its default EXECUTE."""
+
+    on: tuple[str, str]  # ("table" | "view" | "function", name)
+    grantee: str  # one of ROLES, or "public"
+    privileges: tuple[str, ...]
+    with_grant_option: bool = False
+
+
+@dataclass(frozen=True)
 class SchemaSpec:
     enums: tuple[EnumSpec, ...] = ()
     tables: tuple[TableSpec, ...] = ()
@@ -245,12 +397,20 @@ class SchemaSpec:
     """The comment the code declares on the public schema (none: leaves initdb's)."""
     functions: tuple[FunctionSpec, ...] = ()
     triggers: tuple[TriggerSpec, ...] = ()
+    domains: tuple[DomainSpec, ...] = ()
+    collations: tuple[CollationSpec, ...] = ()
+    partitions: tuple[PartitionSpec, ...] = ()
+    policies: tuple[PolicySpec, ...] = ()
+    grants: tuple[GrantSpec, ...] = ()
 
     def table(self, name: str) -> TableSpec | None:
         return next((t for t in self.tables if t.name == name), None)
 
     def enum(self, name: str) -> EnumSpec | None:
         return next((e for e in self.enums if e.name == name), None)
+
+    def domain(self, name: str) -> DomainSpec | None:
+        return next((d for d in self.domains if d.name == name), None)
 
 
 # Check kinds: (the column kinds each operand must have, the expression). Several are
@@ -272,9 +432,16 @@ PREDICATES: dict[str, tuple[frozenset[str] | None, str]] = {
 HNSW_OPS = ("vector_l2_ops", "vector_cosine_ops", "vector_ip_ops")
 
 
-def defaults_for(kind: ColumnType, enums: tuple[EnumSpec, ...] = ()) -> tuple[str, ...]:
+def defaults_for(
+    kind: ColumnType, enums: tuple[EnumSpec, ...] = (), domains: tuple[DomainSpec, ...] = ()
+) -> tuple[str, ...]:
     """The server defaults a column of this type may have (SQL text)."""
     k = kind.kind
+    if k == "domain":
+        domain = next((d for d in domains if d.name == kind.domain), None)
+        if domain is None:
+            return ()
+        return ("1", "42") if domain.numeric else ("'x'",)
     if k in INTEGERS:
         return ("0", "42", "-1")
     if k in ("numeric", "real", "double"):
@@ -399,25 +566,46 @@ def _index_is_valid(table: TableSpec, index: IndexSpec) -> bool:
     return all(c is not None and c.type.kind in KEYABLE for c in columns)
 
 
-def _repair_table(table: TableSpec, enums: tuple[EnumSpec, ...]) -> TableSpec:
-    enum_names = {e.name for e in enums}
+def _repair_table(table: TableSpec, spec: SchemaSpec) -> TableSpec:
+    enums, domains = spec.enums, spec.domains
+    enum_names, domain_names = {e.name for e in enums}, {d.name for d in domains}
+    collations = {"C"} | {c.name for c in spec.collations}
     columns: list[ColumnSpec] = []
     for column in table.columns:
         if column.type.kind == "enum" and column.type.enum not in enum_names:
             continue  # its type was dropped; so is the column
-        if column.identity is not None and column.type.kind not in INTEGERS:
+        if column.type.kind == "domain" and column.type.domain not in domain_names:
+            continue
+        if column.collation is not None and (
+            column.type.kind not in STRINGS or column.collation not in collations
+        ):
+            column = replace(column, collation=None)
+        if column.identity is not None and (column.type.kind not in INTEGERS or table.partition_by):
+            # PostgreSQL 16 has no identity columns on partitioned tables.
             column = replace(column, identity=None)
         if column.identity is not None or column.name in table.primary_key:
             # PostgreSQL makes these NOT NULL whatever the code says; say it in the code.
             column = replace(column, nullable=False)
-        if column.identity is not None or column.default not in (None, *defaults_for(column.type, enums)):
+        if column.identity is not None or column.default not in (
+            None,
+            *defaults_for(column.type, enums, domains),
+        ):
             column = replace(column, default=None)
         columns.append(column)
     table = replace(table, columns=tuple(columns))
+    if table.partition_by is not None:
+        method, key = table.partition_by
+        column = table.column(key)
+        if column is None or column.type.kind not in PARTITION_KEY_KINDS[method]:
+            # Its key column went or changed type: as a fresh schema, the table is plain.
+            table = replace(table, partition_by=None)
+    partition_key = () if table.partition_by is None else (table.partition_by[1],)
 
     primary_key = table.primary_key
     if not all(_fits(KEYABLE, table.column(name)) for name in primary_key):
         primary_key = ()
+    if not set(partition_key) <= set(primary_key):
+        primary_key = ()  # a partitioned table's keys include its partition key
     table = replace(
         table,
         columns=tuple(
@@ -431,14 +619,22 @@ def _repair_table(table: TableSpec, enums: tuple[EnumSpec, ...]) -> TableSpec:
         ),
     )
     uniques = _unique_by_name(
-        u for u in table.uniques if u.columns and all(_fits(KEYABLE, table.column(n)) for n in u.columns)
+        u
+        for u in table.uniques
+        if u.columns
+        and all(_fits(KEYABLE, table.column(n)) for n in u.columns)
+        and set(partition_key) <= set(u.columns)
     )
     checks = _unique_by_name(
         c
         for c in table.checks
         if all(_fits(kinds, table.column(n)) for kinds, n in zip(CHECKS[c.kind][0], c.columns, strict=True))
     )
-    indexes = _unique_by_name(i for i in table.indexes if _index_is_valid(table, i))
+    indexes = _unique_by_name(
+        replace(i, unique=False) if i.unique and not set(partition_key) <= set(i.columns) else i
+        for i in table.indexes
+        if _index_is_valid(table, i)
+    )
     return replace(
         table,
         primary_key=primary_key,
@@ -481,7 +677,8 @@ def _foreign_key_is_valid(spec: SchemaSpec, position: int, foreign_key: ForeignK
 def repair(spec: SchemaSpec) -> SchemaSpec:
     """``spec`` with whatever its changes made invalid removed or adjusted."""
     enums = tuple(e for e in spec.enums if e.labels)
-    spec = replace(spec, enums=enums, tables=tuple(_repair_table(t, enums) for t in spec.tables))
+    spec = replace(spec, enums=enums)
+    spec = replace(spec, tables=tuple(_repair_table(t, spec) for t in spec.tables))
     tables = tuple(
         replace(
             table,
@@ -505,13 +702,80 @@ def repair(spec: SchemaSpec) -> SchemaSpec:
         function = view.function if any(f.name == view.function for f in spec.functions) else None
         views.append(replace(view, columns=columns, where=where, column_comments=comments, function=function))
     triggers = _unique_by_name(t for t in spec.triggers if spec.table(t.table) is not None)
-    return replace(spec, views=tuple(views), triggers=triggers)
+    spec = replace(spec, views=tuple(views), triggers=triggers)
+    return replace(
+        spec,
+        partitions=_repair_partitions(spec),
+        policies=_unique_by_name(
+            p for policy in spec.policies if (p := _repair_policy(spec, policy)) is not None
+        ),
+        grants=_repair_grants(spec),
+    )
+
+
+def _repair_partitions(spec: SchemaSpec) -> tuple[PartitionSpec, ...]:
+    relations = {t.name for t in spec.tables} | {v.name for v in spec.views}
+    partitions: dict[str, PartitionSpec] = {}
+    bounds: set[tuple[str, int | None]] = set()
+    for partition in spec.partitions:
+        parent = spec.table(partition.parent)
+        if parent is None or partition.name in relations or partition.name in partitions:
+            continue
+        if partition.sql(parent) is None or (partition.parent, partition.bound) in bounds:
+            continue
+        partitions[partition.name] = partition
+        bounds.add((partition.parent, partition.bound))
+    return tuple(partitions.values())
+
+
+def _repair_policy(spec: SchemaSpec, policy: PolicySpec) -> PolicySpec | None:
+    table = spec.table(policy.table)
+    if table is None:
+        return None
+
+    def kept(clause: str | None) -> str | None:
+        return clause if clause == "true" or (clause is not None and table.column(clause)) else None
+
+    using, with_check = kept(policy.using), kept(policy.with_check)
+    if policy.command in ("select", "delete"):
+        with_check = None  # PostgreSQL allows only USING on these
+    if policy.command == "insert":
+        using = None  # and only WITH CHECK on this one
+    return replace(policy, using=using, with_check=with_check)
+
+
+def _repair_grants(spec: SchemaSpec) -> tuple[GrantSpec, ...]:
+    kept: dict[tuple[tuple[str, str], str], GrantSpec] = {}
+    for grant in spec.grants:
+        kind, name = grant.on
+        exists = {
+            "table": spec.table(name) is not None,
+            "view": any(v.name == name for v in spec.views),
+            "function": any(f.name == name for f in spec.functions),
+        }[kind]
+        if not exists or (grant.on, grant.grantee) in kept:
+            continue
+        if grant.grantee == "public" and grant.with_grant_option:
+            grant = replace(grant, with_grant_option=False)  # PUBLIC cannot hold a grant option
+        if not grant.privileges and not (kind == "function" and grant.grantee == "public"):
+            continue  # nothing granted: PostgreSQL's default, which the model does not hold
+        if grant.privileges == ("EXECUTE",) and grant.grantee == "public" and not grant.with_grant_option:
+            continue  # public's default EXECUTE is no grant either
+        kept[(grant.on, grant.grantee)] = grant
+    return tuple(kept.values())
 
 
 def build_metadata(spec: SchemaSpec) -> MetaData:
     """The SQLAlchemy MetaData (with puckdb views) that ``spec`` describes."""
     metadata = MetaData()
-    enums = {e.name: postgresql.ENUM(*e.labels, name=e.name, metadata=metadata) for e in spec.enums}
+    for collation in spec.collations:
+        Collation(collation.name, metadata, provider="libc", lc_collate="C", lc_ctype=collation.ctype)
+    named: dict[str, TypeEngine[Any]] = {
+        e.name: postgresql.ENUM(*e.labels, name=e.name, metadata=metadata) for e in spec.enums
+    }
+    for domain in spec.domains:
+        named[domain.name] = _build_domain(domain, metadata)
+    tables: dict[str, Table] = {}
     for table_spec in spec.tables:
         items: list[Any] = []
         for column in table_spec.columns:
@@ -521,7 +785,7 @@ def build_metadata(spec: SchemaSpec) -> MetaData:
             items.append(
                 Column(
                     column.name,
-                    column.type.sqlalchemy(enums),
+                    column.type.sqlalchemy(named, column.collation),
                     *arguments,
                     nullable=column.nullable,
                     # Never SERIAL unless asked for: SQLAlchemy would add it to integer keys
@@ -552,19 +816,39 @@ def build_metadata(spec: SchemaSpec) -> MetaData:
                     ondelete=foreign_key.on_delete,
                 )
             )
-        table = Table(table_spec.name, metadata, *items, comment=table_spec.comment)
+        options: dict[str, Any] = {}
+        if table_spec.partition_by is not None:
+            method, key = table_spec.partition_by
+            options["postgresql_partition_by"] = f"{method} ({key})"
+        table = Table(table_spec.name, metadata, *items, comment=table_spec.comment, **options)
+        tables[table.name] = table
         for index in table_spec.indexes:
             _build_index(table, index)
-    for function in spec.functions:
-        Function(f"{function.name}()", metadata, function.definition())
+        if table_spec.row_security is not None:
+            RowLevelSecurity(table, force=table_spec.row_security == "forced")
+    for partition in spec.partitions:
+        parent_spec = spec.table(partition.parent)
+        assert parent_spec is not None
+        bound = partition.sql(parent_spec)
+        Partition(
+            partition.name,
+            of=tables[partition.parent],
+            bound=None if bound == "DEFAULT" else bound,
+            default=bound == "DEFAULT",
+        )
+    functions = {
+        function.name: Function(f"{function.name}()", metadata, function.definition())
+        for function in spec.functions
+    }
     if spec.triggers:
         Function(
             f"{TRIGGER_FUNCTION}()",
             metadata,
             "RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
         )
+    views: dict[str, View] = {}
     for view in spec.views:
-        View(
+        views[view.name] = View(
             view.name,
             metadata,
             view.sql(),
@@ -574,9 +858,43 @@ def build_metadata(spec: SchemaSpec) -> MetaData:
         )
     for trigger in spec.triggers:
         Trigger(trigger.name, trigger.table, trigger.definition(), metadata=metadata)
+    for policy in spec.policies:
+        Policy(
+            policy.name,
+            tables[policy.table],
+            command=policy.command,
+            as_="restrictive" if policy.restrictive else "permissive",
+            to=policy.roles or ("public",),
+            using=policy_expression(policy.using),
+            with_check=policy_expression(policy.with_check),
+        )
+    objects: dict[str, Mapping[str, Any]] = {"table": tables, "view": views, "function": functions}
+    for grant in spec.grants:
+        kind, name = grant.on
+        Grant(
+            list(grant.privileges),
+            on=objects[kind][name],
+            to=grant.grantee,
+            with_grant_option=grant.with_grant_option,
+        )
     if spec.public_comment is not None:
         SchemaComment("public", metadata, spec.public_comment)
     return metadata
+
+
+def _build_domain(domain: DomainSpec, metadata: MetaData) -> Domain:
+    checks = {}
+    if domain.check:
+        checks[f"{domain.name}_valid"] = "VALUE > 0" if domain.numeric else "length(VALUE) > 0"
+    default = ("1" if domain.numeric else "'x'") if domain.default else None
+    return Domain(
+        domain.name,
+        domain.base_type().sqlalchemy({}),
+        not_null=domain.not_null,
+        checks=checks,
+        default=default,
+        metadata=metadata,
+    )
 
 
 def _build_index(table: Table, index: IndexSpec) -> Index:

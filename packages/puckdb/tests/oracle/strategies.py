@@ -6,7 +6,8 @@ version do; two independent schemas would mostly test "drop everything, create
 everything". The pieces compose:
 
 - :func:`schema_specs` draws a schema A as a :class:`~.spec.SchemaSpec` (1 to 4 tables of
-  1 to 6 columns, enums, keys, checks, foreign keys, indexes, views, comments);
+  1 to 6 columns, enums, domains, collations, keys, checks, foreign keys, indexes,
+  partitions, views, functions, triggers, row-level security, policies, grants, comments);
 - :func:`changed_specs` draws B from a given A, by up to ``max_changes`` of the changes in
   ``changes`` (default: all of :data:`CHANGES`; pass a subset to focus on one area);
 - :func:`spec_pairs` draws (A, B); :func:`metadata_pairs` draws them as SQLAlchemy
@@ -32,19 +33,30 @@ from puckdb.model import PUBLIC_SCHEMA_COMMENT
 
 from .spec import (
     CHECKS,
+    COLLATION_NAME,
+    DOMAIN_BASES,
     HNSW_OPS,
     INTEGERS,
     KEYABLE,
     NUMBERS,
+    PARTITION_KEY_KINDS,
+    POLICY_COMMANDS,
+    ROLES,
     STRINGS,
+    TABLE_PRIVILEGES,
     CheckSpec,
+    CollationSpec,
     ColumnSpec,
     ColumnType,
+    DomainSpec,
     EnumSpec,
     ForeignKeySpec,
     FunctionSpec,
+    GrantSpec,
     IdentitySpec,
     IndexSpec,
+    PartitionSpec,
+    PolicySpec,
     SchemaSpec,
     TableSpec,
     TriggerSpec,
@@ -83,8 +95,10 @@ Change = Callable[[st.DrawFn, SchemaSpec], SchemaSpec]
 T = TypeVar("T")
 
 
-def column_types(enums: Sequence[EnumSpec] = ()) -> st.SearchStrategy[ColumnType]:
-    """Every column type the oracle covers; enums from ``enums``."""
+def column_types(
+    enums: Sequence[EnumSpec] = (), domains: Sequence[DomainSpec] = ()
+) -> st.SearchStrategy[ColumnType]:
+    """Every column type the oracle covers; enums from ``enums``, domains from ``domains``."""
     kinds = [
         "integer", "bigint", "smallint", "text", "boolean", "timestamptz", "timestamp", "date",
         "uuid", "jsonb", "bytea", "real", "double", "integer[]", "text[]",
@@ -95,6 +109,7 @@ def column_types(enums: Sequence[EnumSpec] = ()) -> st.SearchStrategy[ColumnType
     types += [ColumnType("numeric", p, s) for p, s in ((10, 2), (12, 4))]
     types += [ColumnType("vector", n) for n in (3, 4)]
     types += [ColumnType("enum", enum=e.name) for e in enums] * 2
+    types += [ColumnType("domain", domain=d.name) for d in domains] * 2
     return st.sampled_from(types)
 
 
@@ -108,9 +123,13 @@ def _other(draw: st.DrawFn, values: Sequence[T | None], current: T | None) -> T 
     return draw(st.sampled_from(choices)) if choices else current
 
 
+def _collations(spec: SchemaSpec) -> list[str]:
+    return ["C", *(c.name for c in spec.collations)]
+
+
 @st.composite
-def column_specs(draw: st.DrawFn, name: str, enums: Sequence[EnumSpec] = ()) -> ColumnSpec:
-    kind = draw(column_types(enums))
+def column_specs(draw: st.DrawFn, name: str, spec: SchemaSpec) -> ColumnSpec:
+    kind = draw(column_types(spec.enums, spec.domains))
     identity, serial = None, False
     if kind.kind in INTEGERS:
         # An integer column is an identity, SERIAL (kept only on a one-column primary key)
@@ -123,10 +142,11 @@ def column_specs(draw: st.DrawFn, name: str, enums: Sequence[EnumSpec] = ()) -> 
         name=name,
         type=kind,
         nullable=draw(st.booleans()),
-        default=None if serial else _optional(draw, defaults_for(kind, tuple(enums))),
+        default=None if serial else _optional(draw, defaults_for(kind, spec.enums, spec.domains)),
         identity=identity,
         comment=_optional(draw, COMMENTS),
         serial=serial,
+        collation=_optional(draw, _collations(spec)) if kind.kind in STRINGS else None,
     )
 
 
@@ -185,17 +205,37 @@ def add_table(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
         return spec
     name = draw(st.sampled_from(free))
     names = draw(st.lists(st.sampled_from(COLUMN_NAMES), min_size=1, max_size=MAX_COLUMNS - 1, unique=True))
-    columns = tuple(draw(column_specs(column, spec.enums)) for column in names)
+    columns = tuple(draw(column_specs(column, spec)) for column in names)
     table = TableSpec(name=name, columns=columns, comment=_optional(draw, COMMENTS))
     keyable = _columns_of(table, KEYABLE)
     if keyable and draw(st.booleans()):
         table = replace(table, primary_key=_some_columns(draw, keyable, 2))
+    table = _maybe_partitioned(draw, table)
     spec = replace(spec, tables=(*spec.tables, table))
     position = len(spec.tables) - 1
     extras: list[Callable[..., SchemaSpec]] = [add_unique, add_check, add_index, add_index, add_foreign_key]
     for extra in draw(st.lists(st.sampled_from(extras), max_size=4)):
         spec = extra(draw, spec, position)
+    if table.partition_by is not None:
+        for _ in range(draw(st.integers(0, 2))):
+            spec = add_partition(draw, spec, position)
     return spec
+
+
+def _maybe_partitioned(draw: st.DrawFn, table: TableSpec) -> TableSpec:
+    """One table in four is partitioned, by a column its method can key on; its primary
+    key then includes that column, as PostgreSQL requires."""
+    if draw(st.integers(0, 3)) != 0:
+        return table
+    method = draw(st.sampled_from(tuple(PARTITION_KEY_KINDS)))
+    keys = _columns_of(table, PARTITION_KEY_KINDS[method])
+    if not keys:
+        return table
+    key = draw(st.sampled_from(keys)).name
+    primary_key = table.primary_key
+    if primary_key and key not in primary_key:
+        primary_key = (*primary_key, key)
+    return replace(table, partition_by=(method, key), primary_key=primary_key)
 
 
 def drop_table(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
@@ -213,7 +253,7 @@ def add_column(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     free = [name for name in COLUMN_NAMES if table.column(name) is None]
     if len(table.columns) >= MAX_COLUMNS or not free:
         return spec
-    column = draw(column_specs(draw(st.sampled_from(free)), spec.enums))
+    column = draw(column_specs(draw(st.sampled_from(free)), spec))
     return _with_table(spec, position, replace(table, columns=(*table.columns, column)))
 
 
@@ -231,11 +271,11 @@ def drop_column(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 def change_column_type(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """A new type with a sensible cast; foreign keys referencing the column change with it
     (as an int → bigint key migration would), so they stay valid."""
-    candidates = [(t, c) for t in spec.tables for c in t.columns if cast_targets(c.type)]
+    candidates = [(t, c) for t in spec.tables for c in t.columns if _type_targets(spec, c.type)]
     if not candidates:
         return spec
     table, column = draw(st.sampled_from(candidates))
-    new_type = draw(st.sampled_from(cast_targets(column.type)))
+    new_type = draw(st.sampled_from(_type_targets(spec, column.type)))
     retyped = {(table.name, column.name)}
     for child in spec.tables:
         for foreign_key in child.foreign_keys:
@@ -254,6 +294,16 @@ def change_column_type(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     return replace(spec, tables=tables)
 
 
+def _type_targets(spec: SchemaSpec, kind: ColumnType) -> tuple[ColumnType, ...]:
+    """:func:`~.spec.cast_targets`, plus a domain's base type for a domain column and the
+    domains over a column's type (a column moving into or out of a domain)."""
+    if kind.kind == "domain":
+        domain = spec.domain(kind.domain or "")
+        return (domain.base_type(),) if domain is not None else ()
+    into = tuple(ColumnType("domain", domain=d.name) for d in spec.domains if d.base_type() == kind)
+    return cast_targets(kind) + into
+
+
 def toggle_nullable(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     return _change_column(draw, spec, lambda d, c: replace(c, nullable=not c.nullable))
 
@@ -262,7 +312,7 @@ def change_default(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """Add, change or drop a column's server default."""
 
     def change(d: st.DrawFn, column: ColumnSpec) -> ColumnSpec:
-        options = (None, *defaults_for(column.type, spec.enums))
+        options = (None, *defaults_for(column.type, spec.enums, spec.domains))
         return replace(column, default=_other(d, options, column.default), identity=None)
 
     return _change_column(draw, spec, change)
@@ -529,6 +579,15 @@ def _drop_from(draw: st.DrawFn, spec: SchemaSpec, field: str) -> SchemaSpec:
     return _with_table(spec, position, replace(table, **{field: items[:index] + items[index + 1 :]}))
 
 
+def _drop_one(draw: st.DrawFn, spec: SchemaSpec, field: str) -> SchemaSpec:
+    """``spec`` without one of its ``field`` (a tuple of the schema's objects)."""
+    items: tuple[Any, ...] = getattr(spec, field)
+    index = _pick(draw, len(items))
+    if index is None:
+        return spec
+    return replace(spec, **{field: items[:index] + items[index + 1 :]})
+
+
 def _change_in(
     draw: st.DrawFn, spec: SchemaSpec, field: str, change: Callable[[st.DrawFn, Any], Any]
 ) -> SchemaSpec:
@@ -734,6 +793,201 @@ def change_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     return replace(spec, triggers=tuple(triggers))
 
 
+def change_column_collation(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _change_column(
+        draw,
+        spec,
+        lambda d, c: replace(c, collation=_other(d, (None, *_collations(spec)), c.collation)),
+        lambda column: column.type.kind in STRINGS,
+    )
+
+
+# --- domains and collations ------------------------------------------------------------------
+
+
+def add_domain(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    free = [name for name in DOMAIN_BASES if spec.domain(name) is None]
+    if not free:
+        return spec
+    name = draw(st.sampled_from(free))
+    domain = DomainSpec(
+        name,
+        draw(st.sampled_from(DOMAIN_BASES[name])),
+        not_null=draw(st.booleans()),
+        check=draw(st.booleans()),
+        default=draw(st.booleans()),
+    )
+    return replace(spec, domains=(*spec.domains, domain))
+
+
+def drop_domain(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """The domain goes, and so do the columns of it (repair)."""
+    return _drop_one(draw, spec, "domains")
+
+
+def change_domain(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Another base type (re-created, its columns converted), NOT NULL, check or default."""
+    index = _pick(draw, len(spec.domains))
+    if index is None:
+        return spec
+    domain = spec.domains[index]
+    what = draw(st.sampled_from(("base", "not_null", "check", "default")))
+    if what == "base":
+        changed = replace(domain, base=_other(draw, DOMAIN_BASES[domain.name], domain.base) or domain.base)
+    else:
+        changed = replace(domain, **{what: not getattr(domain, what)})
+    domains = list(spec.domains)
+    domains[index] = changed
+    return replace(spec, domains=tuple(domains))
+
+
+def add_collation(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    if spec.collations:
+        return spec
+    return replace(spec, collations=(CollationSpec(COLLATION_NAME, draw(st.sampled_from(("C", "POSIX")))),))
+
+
+def drop_collation(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """The collation goes; its columns take the default collation (repair)."""
+    return replace(spec, collations=())
+
+
+def change_collation(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """A new definition: dropped and created again, or a blocking manual step while
+    columns use it."""
+    if not spec.collations:
+        return spec
+    collation = spec.collations[0]
+    return replace(spec, collations=(replace(collation, ctype="POSIX" if collation.ctype == "C" else "C"),))
+
+
+# --- partitions -------------------------------------------------------------------------------
+
+
+def add_partition(draw: st.DrawFn, spec: SchemaSpec, position: int | None = None) -> SchemaSpec:
+    """A partition of a partitioned table: one of two bounds, or the default."""
+    partitioned = [i for i, t in enumerate(spec.tables) if t.partition_by is not None]
+    if position is None:
+        if not partitioned:
+            return spec
+        position = draw(st.sampled_from(partitioned))
+    parent = spec.tables[position]
+    if parent.partition_by is None:
+        return spec
+    bound = draw(st.sampled_from((0, 1, None)))
+    name = f"{parent.name}_{'default' if bound is None else f'p{bound}'}"
+    return replace(spec, partitions=(*spec.partitions, PartitionSpec(name, parent.name, bound)))
+
+
+def drop_partition(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _drop_one(draw, spec, "partitions")
+
+
+# --- row-level security, policies and grants --------------------------------------------------
+
+
+def change_row_security(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Row-level security turned on, forced, or off."""
+    position = _pick_table(draw, spec)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    choices = (None, "enabled", "forced")
+    return _with_table(spec, position, replace(table, row_security=_other(draw, choices, table.row_security)))
+
+
+def _policy_clause(draw: st.DrawFn, table: TableSpec) -> str | None:
+    return draw(st.sampled_from((None, "true", *(c.name for c in table.columns))))
+
+
+def add_policy(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    position = _pick_table(draw, spec)
+    if position is None:
+        return spec
+    table = spec.tables[position]
+    policy = PolicySpec(
+        name=draw(st.sampled_from(("own_rows", "read_rows"))),
+        table=table.name,
+        command=draw(st.sampled_from(POLICY_COMMANDS)),
+        restrictive=draw(st.booleans()),
+        roles=tuple(draw(st.lists(st.sampled_from(ROLES), max_size=2, unique=True))),
+        using=_policy_clause(draw, table),
+        with_check=_policy_clause(draw, table),
+    )
+    return replace(spec, policies=(*spec.policies, policy))
+
+
+def drop_policy(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    return _drop_one(draw, spec, "policies")
+
+
+def change_policy(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Roles, USING or WITH CHECK (ALTER POLICY), or command or restrictive (re-created)."""
+    index = _pick(draw, len(spec.policies))
+    if index is None:
+        return spec
+    policy = spec.policies[index]
+    table = spec.table(policy.table)
+    assert table is not None
+    what = draw(st.sampled_from(("command", "restrictive", "roles", "using", "with_check")))
+    if what == "command":
+        changed = replace(policy, command=_other(draw, POLICY_COMMANDS, policy.command) or "all")
+    elif what == "restrictive":
+        changed = replace(policy, restrictive=not policy.restrictive)
+    elif what == "roles":
+        changed = replace(
+            policy, roles=tuple(draw(st.lists(st.sampled_from(ROLES), max_size=2, unique=True)))
+        )
+    else:
+        changed = replace(policy, **{what: _policy_clause(draw, table)})
+    policies = list(spec.policies)
+    policies[index] = changed
+    return replace(spec, policies=tuple(policies))
+
+
+def _grant_privileges(draw: st.DrawFn, kind: str) -> tuple[str, ...]:
+    if kind == "function":
+        return draw(st.sampled_from(((), ("EXECUTE",))))
+    choices = TABLE_PRIVILEGES if kind == "table" else ("SELECT",)
+    return tuple(sorted(draw(st.lists(st.sampled_from(choices), min_size=1, max_size=3, unique=True))))
+
+
+def add_grant(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    objects = [("table", t.name) for t in spec.tables]
+    objects += [("view", v.name) for v in spec.views]
+    objects += [("function", f.name) for f in spec.functions]
+    if not objects:
+        return spec
+    on = draw(st.sampled_from(objects))
+    grant = GrantSpec(
+        on=on,
+        grantee=draw(st.sampled_from((*ROLES, "public"))),
+        privileges=_grant_privileges(draw, on[0]),
+        with_grant_option=draw(st.booleans()),
+    )
+    return replace(spec, grants=(*spec.grants, grant))
+
+
+def drop_grant(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """A grant goes: its privileges are revoked."""
+    return _drop_one(draw, spec, "grants")
+
+
+def change_grant(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """Other privileges (GRANT and REVOKE each difference) or the grant option toggled."""
+    index = _pick(draw, len(spec.grants))
+    if index is None:
+        return spec
+    grant = spec.grants[index]
+    if draw(st.booleans()):
+        changed = replace(grant, privileges=_grant_privileges(draw, grant.on[0]))
+    else:
+        changed = replace(grant, with_grant_option=not grant.with_grant_option)
+    grants = list(spec.grants)
+    grants[index] = changed
+    return replace(spec, grants=tuple(grants))
+
+
 def change_public_comment(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """public's comment replaced, removed, or declared as initdb's own (which the model
     reads as none)."""
@@ -777,6 +1031,22 @@ CHANGES: dict[str, Change] = {
     "add_trigger": add_trigger,
     "drop_trigger": drop_trigger,
     "change_trigger": change_trigger,
+    "change_column_collation": change_column_collation,
+    "add_domain": add_domain,
+    "drop_domain": drop_domain,
+    "change_domain": change_domain,
+    "add_collation": add_collation,
+    "drop_collation": drop_collation,
+    "change_collation": change_collation,
+    "add_partition": add_partition,
+    "drop_partition": drop_partition,
+    "change_row_security": change_row_security,
+    "add_policy": add_policy,
+    "drop_policy": drop_policy,
+    "change_policy": change_policy,
+    "add_grant": add_grant,
+    "drop_grant": drop_grant,
+    "change_grant": change_grant,
     "add_table": add_table,
     "drop_table": drop_table,
 }
@@ -784,19 +1054,21 @@ CHANGES: dict[str, Change] = {
 
 @st.composite
 def schema_specs(draw: st.DrawFn, max_tables: int = MAX_TABLES) -> SchemaSpec:
-    """A schema: 0 to 2 enums, 0 or 1 function, 1 to ``max_tables`` tables, 0 to 2 views
-    (which may call the function), 0 or 1 trigger."""
+    """A schema: up to three of enums, a function, a domain and a collation; 1 to
+    ``max_tables`` tables (one in four partitioned, with partitions); 0 to 2 views (which
+    may call the function); up to two of a trigger, row-level security, a policy and a
+    grant."""
     spec = SchemaSpec()
-    for _ in range(draw(st.integers(0, 2))):
-        spec = add_enum(draw, spec)
-    for _ in range(draw(st.integers(0, 1))):
-        spec = add_function(draw, spec)
+    before_tables: list[Change] = [add_enum, add_enum, add_function, add_domain, add_collation]
+    for change in draw(st.lists(st.sampled_from(before_tables), max_size=3)):
+        spec = change(draw, spec)
     for _ in range(draw(st.integers(1, max_tables))):
         spec = add_table(draw, spec)
     for _ in range(draw(st.integers(0, 2))):
         spec = add_view(draw, spec)
-    for _ in range(draw(st.integers(0, 1))):
-        spec = add_trigger(draw, spec)
+    after_tables: list[Change] = [add_trigger, change_row_security, add_policy, add_grant]
+    for change in draw(st.lists(st.sampled_from(after_tables), max_size=2)):
+        spec = change(draw, spec)
     return repair(spec)
 
 

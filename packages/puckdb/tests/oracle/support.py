@@ -145,8 +145,9 @@ def run_oracle(
         backward = migration_plan(after, before, inverted(renames))
         report.plans["backward plan (B to A)"] = backward
         if needs_its_author(forward) or needs_its_author(backward):
-            # A plan holding a placeholder for a conversion PostgreSQL has no cast for
-            # cannot run; it must say so. Each direction that can run is still checked.
+            # A plan holding a placeholder for a conversion PostgreSQL has no cast for, or
+            # a step PostgreSQL refuses as things stand, cannot run; it must say so. Each
+            # direction that can run is still checked.
             _assert_flagged(forward, report)
             _assert_flagged(backward, report)
             if not needs_its_author(forward):
@@ -180,8 +181,12 @@ MANUAL_USING_PLACEHOLDER = "puckdb_manual_using("
 
 
 def needs_its_author(plan: Plan) -> bool:
-    """Whether ``plan`` holds a placeholder its author must replace before it can run."""
-    return any(MANUAL_USING_PLACEHOLDER in statement.sql for statement in plan.statements)
+    """Whether ``plan`` holds a step its author must write before it can run: a USING
+    placeholder, or a change PostgreSQL cannot make as the plan stands (the blocking
+    hazard ``manual-step``, whose statement stops the migration)."""
+    return any(MANUAL_USING_PLACEHOLDER in statement.sql for statement in plan.statements) or any(
+        hazard.kind == "manual-step" for hazard in plan.blocking_hazards
+    )
 
 
 def _assert_flagged(plan: Plan, report: Report) -> None:

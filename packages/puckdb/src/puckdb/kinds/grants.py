@@ -240,9 +240,7 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
     dropped = existed - remaining
     created = recreated | (remaining - existed)
     before = {
-        g.key: g
-        for g in (replace(g, name=followed(g.on)[2]) for g in source.grants)
-        if g.on not in recreated
+        g.key: g for g in (replace(g, name=followed(g.on)[2]) for g in source.grants) if g.on not in recreated
     }
     after = {g.key: g for g in target.grants}
     operations: list[Operation] = []

@@ -9,7 +9,10 @@ only renders.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+
+_BARE = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def ident(*parts: str) -> str:
@@ -17,6 +20,16 @@ def ident(*parts: str) -> str:
 
     Always quoted, embedded quotes doubled: PostgreSQL's own rule, so any name round-trips."""
     return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
+
+
+def as_printed(name: str) -> str:
+    """``name`` as PostgreSQL prints it in expressions and definitions (``quote_ident``'s
+    rule): bare when it is lower case letters, digits, ``_`` and ``$``, quoted otherwise.
+
+    (``quote_ident`` also quotes a reserved keyword; puckdb's catalog queries print such a
+    name quoted, and a comparison against this form then differs, which errs towards
+    reporting a change, never towards hiding one.)"""
+    return name if _BARE.fullmatch(name) else ident(name)
 
 
 def qualified(schema: str | None, name: str) -> str:

@@ -4,7 +4,6 @@ and created again."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from puckdb.kinds.base import Hazard, Kind, Operation, Phase, PlanContext, Rows, name_in_message
 from puckdb.kinds.comments import SetComment
 from puckdb.model import Collation, Schema
-from puckdb.quoting import ident, literal
+from puckdb.quoting import as_printed, ident, literal
 
 # The locale column is colliculocale on PostgreSQL 15-16 and colllocale from 17 on, and
 # the ICU rules exist from 16 on: read through the row's JSON so one query serves both.
@@ -32,8 +31,6 @@ WHERE n.nspname = ANY(%(schemas)s::text[])
                   WHERE d.classid = 'pg_collation'::regclass AND d.objid = co.oid AND d.deptype = 'e')
 ORDER BY n.nspname, co.collname
 """
-
-_BARE = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def collation_options(collation: Collation) -> str:
@@ -130,16 +127,10 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
     return {"collations": tuple(collations)}
 
 
-def _as_printed(name: str) -> str:
-    """``name`` as ``quote_ident`` prints it (how the column and index queries name a
-    collation): bare when it needs no quotes."""
-    return name if _BARE.fullmatch(name) else ident(name)
-
-
 def _users(schema: Schema, collation: Collation) -> tuple[str, ...]:
     """The columns and index keys of ``schema`` that use ``collation``."""
-    printed = _as_printed(collation.name)
-    names = {printed, f"{_as_printed(collation.schema)}.{printed}"}
+    printed = as_printed(collation.name)
+    names = {printed, f"{as_printed(collation.schema)}.{printed}"}
     found: list[str] = []
     for table in schema.tables:
         found += [f"column {table.name}.{c.name}" for c in table.columns if c.collation in names]

@@ -5,7 +5,6 @@ otherwise), or the function they run is."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,7 +15,7 @@ from puckdb.kinds.functions import RecreateFunction
 from puckdb.kinds.tables import RenameTable
 from puckdb.kinds.views import DropView
 from puckdb.model import Schema, Trigger
-from puckdb.quoting import ident
+from puckdb.quoting import as_printed, ident
 
 # Triggers a partitioned table's own trigger cloned onto its partitions have a parent
 # (tgparentid); the foreign keys' triggers are internal. Triggers on partitions, foreign
@@ -111,21 +110,14 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
     return {"triggers": tuple(triggers)}
 
 
-_BARE = re.compile(r"[a-z_][a-z0-9_$]*")
-
-
-def _printed(name: str) -> str:
-    return name if _BARE.fullmatch(name) else '"' + name.replace('"', '""') + '"'
-
-
 def _follow_rename(trigger: Trigger, renamed: Mapping[Key, str]) -> Trigger:
     """``trigger`` as PostgreSQL shows it once its table is renamed: on the new name, which
     its printed definition names too."""
     new = renamed.get((trigger.schema, trigger.table))
     if new is None:
         return trigger
-    on_old = f" ON {_printed(trigger.schema)}.{_printed(trigger.table)} "
-    on_new = f" ON {_printed(trigger.schema)}.{_printed(new)} "
+    on_old = f" ON {as_printed(trigger.schema)}.{as_printed(trigger.table)} "
+    on_new = f" ON {as_printed(trigger.schema)}.{as_printed(new)} "
     return replace(trigger, table=new, definition=trigger.definition.replace(on_old, on_new, 1))
 
 

@@ -5,6 +5,8 @@ by itself (a plain table becoming partitioned, a new partition key)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from puckdb.diff import Renames
 from puckdb.engine import migration_plan
 
@@ -196,3 +198,28 @@ def test_plain_to_partitioned_and_a_new_key_are_blocking_hazards(cluster: Cluste
         assert hazard.kind == "manual-step" and words in hazard.message
         assert "RAISE EXCEPTION" in plan.statements[0].sql
         assert not any("DROP TABLE" in statement.sql for statement in plan.statements)
+
+
+def test_retyping_a_partition_key_column_is_a_blocking_hazard(cluster: Cluster) -> None:
+    # Found by the property oracle: ALTER COLUMN … TYPE on a key column, which PostgreSQL
+    # refuses ("part of the partition key"); a new collation is a new type for it too.
+    listed = "CREATE TABLE events (id int NOT NULL, kind text NOT NULL) PARTITION BY LIST (kind)"
+    source = settled(cluster, [listed], ("public",))
+    for changed in ('kind text COLLATE "C" NOT NULL', "kind varchar(20) NOT NULL"):
+        target = settled(cluster, [listed.replace("kind text NOT NULL", changed)], ("public",))
+        plan = migration_plan(source, target)
+        (hazard,) = [h for h in plan.blocking_hazards if h.kind == "manual-step"]
+        assert "events is partitioned by LIST (kind)" in hazard.message and "column kind" in hazard.message
+        assert "RAISE EXCEPTION" in plan.statements[0].sql
+
+
+def test_renamed_partition_key_column_is_renamed_in_place(cluster: Cluster) -> None:
+    renamed = PAYMENT.replace("paid_on", "paid")
+    run_oracle(
+        cluster,
+        [PAYMENT, P2024],
+        [renamed, P2024],
+        renames=Renames(columns={("public", "payment", "paid_on"): "paid"}),
+        data="INSERT INTO payment VALUES (1, '2024-03-01', 5)",
+        forward_rows=[Rows("SELECT paid FROM payment", [(date(2024, 3, 1),)])],
+    )

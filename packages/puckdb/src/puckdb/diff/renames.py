@@ -7,12 +7,13 @@ compares like with like, and the rename itself becomes an operation.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 
 from puckdb.diff.operations import Operation, RenameColumn, RenameEnumValue, RenameSequence, RenameTable
 from puckdb.errors import PuckdbError
+from puckdb.expressions import rename_in_expression
 from puckdb.model import Schema, Sequence, Table
+from puckdb.quoting import as_printed
 
 
 class RenameError(PuckdbError):
@@ -190,16 +191,12 @@ def _default_follows(table: Table, column: str, sequence: Sequence, new_name: st
     )
 
 
-_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_$]*")
-
-
 def _regclass(schema: str, name: str) -> str:
     """How ``regclass`` prints a relation with ``search_path = public`` (inspect's
     setting), inside a string constant: quoted only where needed, ``public`` implied."""
 
     def quoted(part: str) -> str:
-        text = part if _PLAIN_NAME.fullmatch(part) else '"' + part.replace('"', '""') + '"'
-        return text.replace("'", "''")
+        return as_printed(part).replace("'", "''")
 
     return quoted(name) if schema == "public" else f"{quoted(schema)}.{quoted(name)}"
 
@@ -207,7 +204,7 @@ def _regclass(schema: str, name: str) -> str:
 def _rename_column(table: Table, old: str, new: str) -> Table:
     """The table with the column renamed in its column list, in every constraint or index
     that lists it by name, and in the expressions PostgreSQL keeps as parse trees (index
-    keys and predicates, checks, defaults, generated columns): RENAME COLUMN rewrites those
+    keys and predicates, checks, defaults, generated columns, the partition key): RENAME COLUMN rewrites those
     itself, so they are compared as it will print them afterwards, not re-created."""
 
     def renamed(text: str) -> str:
@@ -228,6 +225,7 @@ def _rename_column(table: Table, old: str, new: str) -> Table:
     return replace(
         table,
         columns=columns,
+        partition_by=renamed(table.partition_by) if table.partition_by is not None else None,
         primary_key=primary_key,
         unique_constraints=tuple(
             replace(u, columns=_swap(u.columns, old, new)) for u in table.unique_constraints
@@ -264,26 +262,3 @@ def _renamed_index_definition(definition: str, old: str, new: str) -> str:
 
 
 # A string constant (with '' inside), a quoted identifier (with "" inside), or a bare word.
-_TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*""")
-
-
-def rename_in_expression(expression: str, old: str, new: str) -> str:
-    """``expression`` as PostgreSQL prints it once column ``old`` is renamed ``new``: each
-    reference to the column, bare or quoted, takes the new name (quoted where it needs to
-    be); string constants, function names (a word before ``(``) and type names (after
-    ``::``) are left alone."""
-    replacement = new if _PLAIN_NAME.fullmatch(new) else '"' + new.replace('"', '""') + '"'
-
-    def swap(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token.startswith("'"):
-            return token
-        # A bare word is folded to lower case; a quoted one is taken as written.
-        name = token[1:-1].replace('""', '"') if token.startswith('"') else token.lower()
-        before = expression[: match.start()].rstrip()
-        after = expression[match.end() :].lstrip()
-        if name != old or before.endswith(("::", ".")) or after.startswith("("):
-            return token
-        return replacement
-
-    return _TOKEN.sub(swap, expression)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from puckdb.expressions import column_references
 from puckdb.kinds.base import Hazard, Key, Operation, Phase, PlanContext, name_in_message
 from puckdb.kinds.constraints import constraint_definition
 from puckdb.model import Schema, Table
@@ -160,6 +161,9 @@ def partitioning_changes(source: Table, target: Table) -> tuple[list[Operation],
         return [RefuseManualChange(target.schema, target.name, _parent_change(name, source, target))], False
     if source.partition_by != target.partition_by:
         return [RefuseManualChange(target.schema, target.name, _key_change(name, source, target))], True
+    held = _key_columns_changed(source, target)
+    if held:
+        return [RefuseManualChange(target.schema, target.name, _key_column_change(name, source, held))], True
     if source.partition_bound != target.partition_bound and source.partition_of is not None:
         return [
             DetachPartition(source.schema, source.name, source.partition_of),
@@ -183,6 +187,33 @@ def _key_change(name: str, source: Table, target: Table) -> str:
         f"a table unasked. Write this migration by hand (`puckdb generate --custom`): create the new "
         f"table under another name, copy the rows, then swap the names; or keep {name} as the database "
         "has it."
+    )
+
+
+def _key_columns_changed(source: Table, target: Table) -> list[str]:
+    """The columns of ``source``'s partition key that ``target`` drops or gives another
+    type or collation: PostgreSQL refuses both while the table is partitioned by them."""
+    if source.partition_by is None:
+        return []
+    named = column_references(source.partition_by)
+    after = {column.name: column for column in target.columns}
+    changed: list[str] = []
+    for column in source.columns:
+        if column.name not in named:
+            continue
+        new = after.get(column.name)
+        if new is None or (new.data_type, new.collation) != (column.data_type, column.collation):
+            changed.append(column.name)
+    return changed
+
+
+def _key_column_change(name: str, source: Table, columns: list[str]) -> str:
+    listed = ", ".join(columns)
+    return (
+        f"{name} is partitioned by {source.partition_by}, and the code drops or re-types its column "
+        f"{listed}, which PostgreSQL refuses while the table is partitioned by it. Write this migration by "
+        f"hand (`puckdb generate --custom`): create the new table under another name, copy the rows, then "
+        f"swap the names; or keep {listed} as the database has it."
     )
 
 

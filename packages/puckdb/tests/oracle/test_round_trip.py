@@ -8,6 +8,7 @@ PUCKDB_ORACLE_EXAMPLES sets the number of examples per PostgreSQL version (defau
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -15,8 +16,8 @@ from hypothesis import HealthCheck, example, given, settings
 from puckdb.diff import Renames
 from puckdb.normalize.ddl import compile_metadata
 
-from .renaming import spec_pairs_with_renames
-from .spec import ColumnSpec, ColumnType, SchemaSpec, TableSpec, build_metadata
+from .renaming import rename_table, spec_pairs_with_renames
+from .spec import ColumnSpec, ColumnType, GrantSpec, SchemaSpec, TableSpec, build_metadata
 from .strategies import schema_specs, spec_pairs
 from .support import Cluster, differences, inspect_url, run_oracle
 
@@ -38,10 +39,35 @@ def _notes(kind: str) -> SchemaSpec:
     return SchemaSpec(tables=(TableSpec("notes", columns, primary_key=("key",)),))
 
 
+def _users(*, collation: str | None = None, **table: Any) -> SchemaSpec:
+    columns = (
+        ColumnSpec("id", ColumnType("integer")),
+        ColumnSpec("title", ColumnType("text"), collation=collation),
+    )
+    return SchemaSpec(tables=(TableSpec("users", columns, **table),))
+
+
+_GRANTED = SchemaSpec(
+    tables=(TableSpec("users", (ColumnSpec("id", ColumnType("integer")),), partition_by=("RANGE", "id")),),
+    grants=(GrantSpec(("table", "users"), "pg_monitor", ("SELECT",)),),
+)
+
 # Every pair that ever failed, pinned so that CI always runs it.
 FOUND = [
     # boolean → jsonb has no cast: USING "id"::jsonb was rejected (a fresh clone's CI run).
     (_notes("jsonb"), _notes("boolean"), None),
+    # A renamed table's grant was revoked under its old name.
+    (
+        _GRANTED,
+        rename_table(_GRANTED, "users", "users_v2"),
+        Renames(tables={("public", "users"): "users_v2"}),
+    ),
+    # A partition key column given a collation: ALTER COLUMN … TYPE, refused by PostgreSQL.
+    (
+        _users(partition_by=("LIST", "title")),
+        _users(partition_by=("LIST", "title"), collation="C"),
+        None,
+    ),
 ]
 
 
@@ -53,6 +79,8 @@ def ddl_of(spec: SchemaSpec) -> tuple[str, ...]:
 @oracle_settings
 @given(case=spec_pairs_with_renames())
 @example(case=FOUND[0])
+@example(case=FOUND[1])
+@example(case=FOUND[2])
 def test_round_trip(cluster: Cluster, case: tuple[SchemaSpec, SchemaSpec, Renames | None]) -> None:
     source, target, renames = case
     run_oracle(cluster, ddl_of(source), ddl_of(target), renames=renames, accept_manual_steps=True)

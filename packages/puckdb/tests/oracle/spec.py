@@ -296,8 +296,8 @@ TRIGGER_FUNCTION = "oracle_keep_row"
 @dataclass(frozen=True)
 class TriggerSpec:
     name: str
-    table: str
-    timing: str  # BEFORE | AFTER
+    table: str  # a table's name, or a view's (then timing is INSTEAD OF)
+    timing: str  # BEFORE | AFTER | INSTEAD OF
     events: str  # INSERT | UPDATE | INSERT OR UPDATE | DELETE
 
     def definition(self) -> str:
@@ -432,18 +432,18 @@ PREDICATES: dict[str, tuple[frozenset[str] | None, str]] = {
 HNSW_OPS = ("vector_l2_ops", "vector_cosine_ops", "vector_ip_ops")
 
 
-def defaults_for(
-    kind: ColumnType, enums: tuple[EnumSpec, ...] = (), domains: tuple[DomainSpec, ...] = ()
-) -> tuple[str, ...]:
-    """The server defaults a column of this type may have (SQL text)."""
+def defaults_for(kind: ColumnType, spec: SchemaSpec | None = None) -> tuple[str, ...]:
+    """The server defaults a column of this type may have (SQL text); ``spec``'s enums,
+    domains and functions (an integer column's default may call one) included."""
     k = kind.kind
     if k == "domain":
-        domain = next((d for d in domains if d.name == kind.domain), None)
+        domain = spec.domain(kind.domain or "") if spec is not None else None
         if domain is None:
             return ()
         return ("1", "42") if domain.numeric else ("'x'",)
     if k in INTEGERS:
-        return ("0", "42", "-1")
+        calls = tuple(f"{f.name}()" for f in spec.functions) if spec is not None else ()
+        return ("0", "42", "-1", *calls)
     if k in ("numeric", "real", "double"):
         return ("0", "1.5")
     if k in STRINGS:
@@ -468,7 +468,7 @@ def defaults_for(
         assert kind.size is not None
         return ("'[" + ",".join("0" * kind.size) + "]'",)
     if k == "enum":
-        enum = next((e for e in enums if e.name == kind.enum), None)
+        enum = spec.enum(kind.enum or "") if spec is not None else None
         return tuple(f"'{label}'" for label in enum.labels) if enum else ()
     return ()
 
@@ -567,8 +567,7 @@ def _index_is_valid(table: TableSpec, index: IndexSpec) -> bool:
 
 
 def _repair_table(table: TableSpec, spec: SchemaSpec) -> TableSpec:
-    enums, domains = spec.enums, spec.domains
-    enum_names, domain_names = {e.name for e in enums}, {d.name for d in domains}
+    enum_names, domain_names = {e.name for e in spec.enums}, {d.name for d in spec.domains}
     collations = {"C"} | {c.name for c in spec.collations}
     columns: list[ColumnSpec] = []
     for column in table.columns:
@@ -588,7 +587,7 @@ def _repair_table(table: TableSpec, spec: SchemaSpec) -> TableSpec:
             column = replace(column, nullable=False)
         if column.identity is not None or column.default not in (
             None,
-            *defaults_for(column.type, enums, domains),
+            *defaults_for(column.type, spec),
         ):
             column = replace(column, default=None)
         columns.append(column)
@@ -701,7 +700,7 @@ def repair(spec: SchemaSpec) -> SchemaSpec:
         comments = tuple((name, text) for name, text in view.column_comments if name in columns)
         function = view.function if any(f.name == view.function for f in spec.functions) else None
         views.append(replace(view, columns=columns, where=where, column_comments=comments, function=function))
-    triggers = _unique_by_name(t for t in spec.triggers if spec.table(t.table) is not None)
+    triggers = _unique_by_name(t for t in spec.triggers if _trigger_is_valid(spec, t))
     spec = replace(spec, views=tuple(views), triggers=triggers)
     return replace(
         spec,
@@ -711,6 +710,14 @@ def repair(spec: SchemaSpec) -> SchemaSpec:
         ),
         grants=_repair_grants(spec),
     )
+
+
+def _trigger_is_valid(spec: SchemaSpec, trigger: TriggerSpec) -> bool:
+    """On a table BEFORE or AFTER; on a (plain) view INSTEAD OF, as PostgreSQL requires."""
+    if spec.table(trigger.table) is not None:
+        return trigger.timing != "INSTEAD OF"
+    view = next((v for v in spec.views if v.name == trigger.table), None)
+    return view is not None and not view.materialized and trigger.timing == "INSTEAD OF"
 
 
 def _repair_partitions(spec: SchemaSpec) -> tuple[PartitionSpec, ...]:

@@ -142,7 +142,7 @@ def column_specs(draw: st.DrawFn, name: str, spec: SchemaSpec) -> ColumnSpec:
         name=name,
         type=kind,
         nullable=draw(st.booleans()),
-        default=None if serial else _optional(draw, defaults_for(kind, spec.enums, spec.domains)),
+        default=None if serial else _optional(draw, defaults_for(kind, spec)),
         identity=identity,
         comment=_optional(draw, COMMENTS),
         serial=serial,
@@ -312,7 +312,7 @@ def change_default(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """Add, change or drop a column's server default."""
 
     def change(d: st.DrawFn, column: ColumnSpec) -> ColumnSpec:
-        options = (None, *defaults_for(column.type, spec.enums, spec.domains))
+        options = (None, *defaults_for(column.type, spec))
         return replace(column, default=_other(d, options, column.default), identity=None)
 
     return _change_column(draw, spec, change)
@@ -759,14 +759,16 @@ def change_function(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 
 def add_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """A row trigger on a table (BEFORE or AFTER) or on a plain view (INSTEAD OF)."""
     free = [name for name in TRIGGER_NAMES if all(t.name != name for t in spec.triggers)]
-    position = _pick_table(draw, spec)
-    if position is None or not free:
+    on = [(t.name, False) for t in spec.tables] + [(v.name, True) for v in spec.views if not v.materialized]
+    if not on or not free:
         return spec
+    relation, is_view = draw(st.sampled_from(on))
     trigger = TriggerSpec(
         draw(st.sampled_from(free)),
-        spec.tables[position].name,
-        draw(st.sampled_from(TRIGGER_TIMINGS)),
+        relation,
+        "INSTEAD OF" if is_view else draw(st.sampled_from(TRIGGER_TIMINGS)),
         draw(st.sampled_from(TRIGGER_EVENTS)),
     )
     return replace(spec, triggers=(*spec.triggers, trigger))
@@ -784,7 +786,7 @@ def change_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     if index is None:
         return spec
     trigger = spec.triggers[index]
-    if draw(st.booleans()):
+    if draw(st.booleans()) and trigger.timing != "INSTEAD OF":
         changed = replace(trigger, timing=_other(draw, TRIGGER_TIMINGS, trigger.timing) or trigger.timing)
     else:
         changed = replace(trigger, events=_other(draw, TRIGGER_EVENTS, trigger.events) or trigger.events)
@@ -1059,7 +1061,7 @@ def schema_specs(draw: st.DrawFn, max_tables: int = MAX_TABLES) -> SchemaSpec:
     may call the function); up to two of a trigger, row-level security, a policy and a
     grant."""
     spec = SchemaSpec()
-    before_tables: list[Change] = [add_enum, add_enum, add_function, add_domain, add_collation]
+    before_tables: list[Change] = [add_enum, add_enum, add_function, add_function, add_domain, add_collation]
     for change in draw(st.lists(st.sampled_from(before_tables), max_size=3)):
         spec = change(draw, spec)
     for _ in range(draw(st.integers(1, max_tables))):

@@ -3,14 +3,15 @@
     uv run python bench/objects.py [N ...]        (default: 500)
 
 For each N: the synthetic schema (bench/synthetic.py) with N tables, plus N functions and
-N triggers (one BEFORE UPDATE trigger per table, each calling its own function), created
+N triggers (one BEFORE UPDATE trigger per table, each calling its own function), and per
+table row-level security, a policy and a grant (so N policies and N grants), created
 in a database on a temporary embedded PostgreSQL 18. Measured in the same run:
 - puckdb `inspect_schema` of that database (median of 3) and its number of catalog queries;
 - Alembic `compare_metadata` of the tables' MetaData against the same database (median of
   3; Alembic sees neither functions nor triggers, so it covers less);
 - `puckdb push --dry-run` as a whole process (median of 3 after one warm-up run that fills
-  the normalize cache), which plans nothing: the code declares the same functions and
-  triggers the database has.
+  the normalize cache), which plans nothing: the code declares the same functions,
+  triggers, policies and grants the database has.
 Prints one line per N with the ratios. Never run by the test suite.
 """
 
@@ -36,9 +37,13 @@ from puckdb.server.embedded import EmbeddedServer
 
 OBJECTS = """
 
-from puckdb import Function, Trigger
+from puckdb import Function, Grant, Policy, RowLevelSecurity, Trigger
 
 for _i in range({n}):
+    _table = metadata.tables[f"t{{_i:04d}}"]
+    RowLevelSecurity(_table)
+    Policy(f"t{{_i:04d}}_visible", _table, command="select", using="true")
+    Grant(["SELECT", "INSERT"], on=_table, to="pg_monitor")
     Function(
         f"touch_{{_i:04d}}()",
         metadata,
@@ -97,7 +102,8 @@ def main(sizes: list[int]) -> None:
             push_dry_run(project, env)  # fills the normalize cache
             push_s = statistics.median(push_dry_run(project, env) for _ in range(RUNS))
             print(
-                f"{n} tables + {len(found.functions)} functions + {len(found.triggers)} triggers: "
+                f"{n} tables + {len(found.functions)} functions + {len(found.triggers)} triggers + "
+                f"{len(found.policies)} policies + {len(found.grants)} grants: "
                 f"inspect {inspect_s:.3f} s in {stats.queries} queries; "
                 f"Alembic compare_metadata (tables only) {alembic['median_s']:.3f} s "
                 f"= {alembic['median_s'] / inspect_s:.1f}x puckdb's inspect; "

@@ -88,6 +88,19 @@ def test_function_with_a_standard_body_waits_for_its_table(cluster: Cluster) -> 
     run_oracle(cluster, [], [USERS, counter], forward_rows=[Rows("SELECT user_count()", [(0,)])])
 
 
+def test_function_of_a_tables_row_type_comes_after_the_table_and_goes_before_it(cluster: Cluster) -> None:
+    # Found on pagila (rewards_report RETURNS SETOF customer): created before the table,
+    # the function's type did not exist yet; dropped after it, the table could not go.
+    rows = "CREATE FUNCTION all_users() RETURNS SETOF users LANGUAGE sql STABLE AS 'SELECT * FROM users'"
+    takes = "CREATE FUNCTION label(u users, OUT said text) LANGUAGE sql AS 'SELECT u.id::text'"
+    run_oracle(
+        cluster,
+        [],
+        [USERS, rows, takes],
+        forward_rows=[Rows("SELECT count(*) FROM all_users()", [(0,)])],
+    )
+
+
 RETURNS_INTEGER = "CREATE FUNCTION f() RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT 1'"
 RETURNS_BIGINT = "CREATE FUNCTION f() RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT 1::bigint'"
 

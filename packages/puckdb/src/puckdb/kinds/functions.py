@@ -62,7 +62,8 @@ WHERE n.nspname = ANY(%(schemas)s::text[])
 ORDER BY n.nspname, p.proname, 3
 """
 
-_STANDARD_BODY = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
+STANDARD_BODY = re.compile(r"\bBEGIN\s+ATOMIC\b", re.IGNORECASE)
+"""A SQL-standard function body, which PostgreSQL binds to the tables it reads at once."""
 
 
 def _word(function: Function) -> str:
@@ -73,10 +74,58 @@ def _name(function: Function) -> str:
     return f"{ident(function.schema, function.name)}({function.arguments})"
 
 
-def _phase(function: Function) -> Phase:
+def _phase(function: Function, bound: bool) -> Phase:
     # A SQL-standard body (BEGIN ATOMIC) is parsed and bound to the tables it reads when
-    # the function is created, whatever check_function_bodies says: it waits for them.
-    return Phase.CREATE_VIEWS if _STANDARD_BODY.search(function.definition) else Phase.CREATE_FUNCTIONS
+    # the function is created, whatever check_function_bodies says; a signature of a
+    # table's row type needs the table. Either waits for the tables.
+    return (
+        Phase.CREATE_VIEWS if bound or STANDARD_BODY.search(function.definition) else Phase.CREATE_FUNCTIONS
+    )
+
+
+_WORD = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*')
+_MODES = frozenset({"in", "out", "inout", "variadic"})
+
+
+def _words(text: str) -> list[str]:
+    """The identifiers of ``text``, as PostgreSQL folds them (quoted ones as written)."""
+    return [w[1:-1].replace('""', '"') if w.startswith('"') else w.lower() for w in _WORD.findall(text)]
+
+
+def signature_types(arguments: str, returns: str | None) -> set[str]:
+    """The (unqualified) type names a signature uses: each argument's type (``a integer``,
+    ``OUT b customer``, ``customer``) and the result's (``SETOF customer``). Enough to tell
+    whether a function needs a table's row type; ``double precision`` yields ``precision``,
+    which names no table either."""
+    found: set[str] = set()
+    depth, start, parts = 0, 0, []
+    for position, character in enumerate(arguments):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if character == "," and depth == 0:
+            parts.append(arguments[start:position])
+            start = position + 1
+    parts.append(arguments[start:])
+    for part in parts:
+        words = _words(re.split(r"\bDEFAULT\b|=", part, maxsplit=1, flags=re.IGNORECASE)[0])
+        if words and words[0] in _MODES:
+            words = words[1:]
+        found.update(words[1:] if len(words) > 1 else words)
+    if returns is not None:
+        words = _words(returns)
+        if words and words[0] == "setof":
+            words = words[1:]
+        if words and words[0] != "table":
+            found.update(words)
+    return found
+
+
+def relation_types(schema: Schema) -> frozenset[str]:
+    """The names of ``schema``'s tables and views: each has a row type of that name."""
+    return frozenset(t.name for t in schema.tables) | frozenset(v.name for v in schema.views)
+
+
+def _uses_row_type(function: Function, relations: frozenset[str]) -> bool:
+    return not signature_types(function.arguments, function.returns).isdisjoint(relations)
 
 
 @dataclass(frozen=True)
@@ -96,11 +145,13 @@ class CreateFunction(Operation):
     """Create (or, with the same signature and result, replace) a function."""
 
     function: Function
+    bound: bool = False
+    """Whether its signature uses a table's (or view's) row type: it waits for the tables."""
 
     phase = Phase.CREATE_FUNCTIONS
 
     def phase_in(self, context: PlanContext) -> Phase:
-        return _phase(self.function)
+        return _phase(self.function, self.bound)
 
     def render(self) -> tuple[str, ...]:
         return (self.function.definition.strip(),)
@@ -113,6 +164,8 @@ class RecreateFunction(Operation):
 
     old: Function
     new: Function
+    bound: bool = False
+    """Whether the new signature uses a table's (or view's) row type."""
 
     phase = Phase.CREATE_FUNCTIONS
 
@@ -121,7 +174,7 @@ class RecreateFunction(Operation):
             # Its defaults, checks and indexes are dropped first (see function_users.py),
             # which happens after the usual place of functions.
             return Phase.RECREATE_USED_FUNCTIONS
-        return _phase(self.new)
+        return _phase(self.new, self.bound)
 
     def render(self) -> tuple[str, ...]:
         return (f"DROP {_word(self.old)} {_name(self.old)}", self.new.definition.strip())
@@ -150,11 +203,15 @@ class RecreateFunction(Operation):
 @dataclass(frozen=True)
 class DropFunction(Operation):
     function: Function
+    bound: bool = False
+    """Whether its signature uses a table's (or view's) row type: it goes before the table."""
 
     phase = Phase.DROP_FUNCTIONS
 
     def phase_in(self, context: PlanContext) -> Phase:
-        return Phase.DROP_BOUND_FUNCTIONS if _STANDARD_BODY.search(self.function.definition) else self.phase
+        if self.bound or STANDARD_BODY.search(self.function.definition):
+            return Phase.DROP_BOUND_FUNCTIONS
+        return self.phase
 
     def render(self) -> tuple[str, ...]:
         return (f"DROP {_word(self.function)} {_name(self.function)}",)
@@ -185,14 +242,16 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
 def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[Operation]:
     before = {f.key: f for f in source.functions}
     after = {f.key: f for f in target.functions}
+    relations_before, relations_after = relation_types(source), relation_types(target)
     operations: list[Operation] = []
     for key, function in after.items():
         old = before.get(key)
         recreated = old is not None and (old.returns, old.procedure) != (function.returns, function.procedure)
+        bound = _uses_row_type(function, relations_after)
         if old is None or (old.definition != function.definition and not recreated):
-            operations.append(CreateFunction(function))  # rendered CREATE OR REPLACE
+            operations.append(CreateFunction(function, bound))  # rendered CREATE OR REPLACE
         elif recreated:
-            operations.append(RecreateFunction(old, function))
+            operations.append(RecreateFunction(old, function, bound))
         # A re-created function has lost its comment; a new one has none yet.
         if (old.comment if old is not None and not recreated else None) != function.comment:
             operations.append(
@@ -200,7 +259,9 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
                     _word(function), function.schema, function.name, function.arguments, function.comment
                 )
             )
-    operations.extend(DropFunction(f) for key, f in before.items() if key not in after)
+    operations.extend(
+        DropFunction(f, _uses_row_type(f, relations_before)) for key, f in before.items() if key not in after
+    )
     if any(isinstance(o, CreateFunction | RecreateFunction) for o in operations):
         operations.insert(0, SkipFunctionBodyChecks())
     return operations

@@ -11,6 +11,7 @@ normalized model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -23,6 +24,7 @@ from sqlalchemy.sql.type_api import TypeEngine
 from puckdb.compound_types import CompositeType, Domain, TypeDDL, compound_types_of
 from puckdb.errors import SchemaCodeError
 from puckdb.kinds.comments import SetComment
+from puckdb.kinds.functions import STANDARD_BODY, signature_types
 from puckdb.kinds.policies import create_policy_sql
 from puckdb.model import Policy as PolicyModel
 from puckdb.model import PolicyCommand
@@ -82,12 +84,29 @@ def prelude_statements(
         statement for collation in collations_of(metadata) for statement in collation_statements(collation)
     )
     statements.extend(compound_type_statements(metadata))
-    functions = functions_of(metadata)
+    functions = [f for f in functions_of(metadata) if not needs_the_tables(f, metadata)]
     if functions:
         # A body may read a table created below; PostgreSQL checks it when it first runs.
         statements.append("SET check_function_bodies = off")
     statements.extend(statement for function in functions for statement in function_statements(function))
     return statements
+
+
+_RETURNS = re.compile(r'\bRETURNS\s+((?:SETOF\s+)?(?:"(?:[^"]|"")*"|[\w.$]+))', re.IGNORECASE)
+
+
+def needs_the_tables(function: Function, metadata: MetaData) -> bool:
+    """Whether ``function`` can only be created once the tables are: its signature uses a
+    table's or view's row type, or its body is SQL-standard (``BEGIN ATOMIC``), which
+    PostgreSQL binds to the tables it reads when the function is created."""
+    if STANDARD_BODY.search(function.definition):
+        return True
+    returns = _RETURNS.search(function.definition)
+    types = signature_types(function.arguments, returns.group(1) if returns else None)
+    relations = {table.name for table in metadata.tables.values()}
+    relations.update(view.name for view in views_of(metadata))
+    relations.update(partition.name for partition in partitions_of(metadata))
+    return not types.isdisjoint(relations)
 
 
 def collation_statements(collation: Collation) -> list[str]:
@@ -191,15 +210,19 @@ def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> lis
 
 def all_view_statements(metadata: MetaData) -> list[str]:
     """puckdb's objects that need the tables, created last: partitions (which a view may
-    read), views in declaration order, then triggers (which may be on a view), row-level
+    read), the functions that need the tables (:func:`needs_the_tables`), views in
+    declaration order, then triggers (which may be on a view), row-level
     security and policies (whose expressions may read views and call functions), then grants
     (once everything they are on exists)."""
+    late = [f for f in functions_of(metadata) if needs_the_tables(f, metadata)]
     return [
         *(
             statement
             for partition in partitions_of(metadata)
             for statement in partition_statements(partition)
         ),
+        *(["SET check_function_bodies = off"] if late else []),
+        *(statement for function in late for statement in function_statements(function)),
         *(statement for view in views_of(metadata) for statement in view_statements(view)),
         *(statement for trigger in triggers_of(metadata) for statement in trigger_statements(trigger)),
         *(statement for secured in row_level_security_of(metadata) for statement in secured.sql()),

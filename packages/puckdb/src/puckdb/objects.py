@@ -618,7 +618,8 @@ class Grant:
         on = grant_target(self.kind, self.schema or "public", self.name, self.arguments)
         grantee = "PUBLIC" if self.grantee == "public" else ident(self.grantee)
         statements: list[str] = []
-        taken = [p for p in default_privileges(self.kind, self.grantee) if p not in self.privileges]
+        defaults = default_privileges(self.kind, self.grantee, self.name)
+        taken = [p for p in defaults if p not in self.privileges]
         if taken:
             statements.append(f"REVOKE {', '.join(taken)} ON {on} FROM {grantee}")
         if self.privileges:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from puckdb.diff import Renames
 
-from .support import Cluster, run_oracle
+from .support import Cluster, run_oracle, settled
 
 CARDS = "CREATE TABLE cards (id bigint PRIMARY KEY, front text)"
 VIEW = "CREATE VIEW fronts AS SELECT id, front FROM cards"
@@ -108,3 +108,21 @@ def test_grants_follow_a_renamed_table(cluster: Cluster) -> None:
         ],
         renames=Renames(tables={("public", "cards"): "decks"}),
     )
+
+
+def test_public_schema_privileges_of_public(cluster: Cluster) -> None:
+    # Found on pagila (REVOKE USAGE … FROM PUBLIC; GRANT ALL … TO PUBLIC): PUBLIC's entries
+    # on schema public were left out altogether, so its CREATE went unseen. Its USAGE is
+    # initdb's default there, so only what differs from it is modelled.
+    run_oracle(cluster, [CARDS], [CARDS, "GRANT CREATE ON SCHEMA public TO PUBLIC"])
+    run_oracle(cluster, [CARDS], [CARDS, "REVOKE USAGE ON SCHEMA public FROM PUBLIC"])
+    run_oracle(cluster, [CARDS], [CARDS, "GRANT USAGE ON SCHEMA public TO PUBLIC"])
+
+
+def test_public_schema_default_usage_is_no_grant(cluster: Cluster) -> None:
+    default = settled(cluster, [CARDS, "GRANT USAGE ON SCHEMA public TO PUBLIC"], ("public",))
+    widened = settled(cluster, [CARDS, "GRANT CREATE ON SCHEMA public TO PUBLIC"], ("public",))
+    assert [g for g in default.grants if g.kind == "schema"] == []
+    assert [(g.grantee, g.privileges) for g in widened.grants if g.kind == "schema"] == [
+        ("public", ("CREATE", "USAGE"))
+    ]

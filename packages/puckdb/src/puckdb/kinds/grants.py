@@ -31,7 +31,8 @@ from puckdb.quoting import ident
 # nothing to model). The owner's entries come too, flagged, so that an object whose ACL
 # holds only them (PUBLIC's default EXECUTE revoked) is seen. Extension members are the
 # extension's; array types, row types and multirange types come with their owner; the
-# public schema's initdb grants (USAGE to PUBLIC, pg_database_owner's) are every database's.
+# public schema's owner is initdb's pg_database_owner in every database (PUBLIC's USAGE on
+# it is its default, see default_privileges).
 GRANTS = """
 WITH ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname = ANY(%(schemas)s::text[])),
 ext AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e'),
@@ -65,8 +66,7 @@ SELECT o.kind, o.schema, o.name, o.arguments,
        CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee)::text END AS grantee,
        x.grantee = o.owner AS is_owner, x.privilege_type AS privilege, x.is_grantable AS grantable
 FROM objects o CROSS JOIN LATERAL aclexplode(o.acl) AS x
-WHERE NOT (o.kind = 'schema' AND o.name = 'public'
-           AND (x.grantee = 0 OR pg_get_userbyid(x.grantee) = 'pg_database_owner'))
+WHERE NOT (o.kind = 'schema' AND o.name = 'public' AND pg_get_userbyid(x.grantee) = 'pg_database_owner')
 ORDER BY 1, 2, 3, 4, 5, 7
 """
 
@@ -91,9 +91,14 @@ PUBLIC_DEFAULTS: Mapping[str, tuple[str, ...]] = {
 grants nothing to anyone but the owner."""
 
 
-def default_privileges(kind: str, grantee: str) -> tuple[str, ...]:
-    """What ``grantee`` may do with a new object of ``kind`` before any GRANT or REVOKE."""
-    return PUBLIC_DEFAULTS.get(kind, ()) if grantee == "public" else ()
+def default_privileges(kind: str, grantee: str, name: str = "") -> tuple[str, ...]:
+    """What ``grantee`` may do with a new object of ``kind`` before any GRANT or REVOKE
+    (``name`` tells the public schema, on which initdb gives PUBLIC USAGE since 15)."""
+    if grantee != "public":
+        return ()
+    if kind == "schema" and name == "public":
+        return ("USAGE",)
+    return PUBLIC_DEFAULTS.get(kind, ())
 
 
 def grant_target(kind: str, schema: str, name: str, arguments: str | None) -> str:
@@ -175,10 +180,10 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
     grants: list[Grant] = []
     for (kind, schema, name, arguments), by_grantee in entries.items():
         # An explicit ACL without PUBLIC's default entry: it was revoked.
-        if PUBLIC_DEFAULTS.get(kind) and "public" not in by_grantee:
+        if default_privileges(kind, "public", name) and "public" not in by_grantee:
             by_grantee["public"] = (set(), set())
         for grantee, (privileges, grantable) in by_grantee.items():
-            if tuple(sorted(privileges)) == default_privileges(kind, grantee) and not grantable:
+            if tuple(sorted(privileges)) == default_privileges(kind, grantee, name) and not grantable:
                 continue
             grants.append(
                 Grant(kind, schema, name, arguments, grantee, tuple(privileges), tuple(grantable))  # type: ignore[arg-type]
@@ -186,10 +191,10 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
     return {"grants": tuple(grants)}
 
 
-def _state(grant: Grant | None, kind: str, grantee: str) -> dict[str, bool]:
+def _state(grant: Grant | None, kind: str, name: str, grantee: str) -> dict[str, bool]:
     """privilege → held WITH GRANT OPTION, for one (object, grantee)."""
     if grant is None:
-        return dict.fromkeys(default_privileges(kind, grantee), False)
+        return dict.fromkeys(default_privileges(kind, grantee, name), False)
     return {p: p in grant.grantable for p in grant.privileges}
 
 
@@ -251,7 +256,7 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
         if new is None and sample.on in dropped:
             continue  # the object goes, and its grants with it
         kind, grantee = sample.kind, sample.grantee
-        was, will = _state(old, kind, grantee), _state(new, kind, grantee)
+        was, will = _state(old, kind, sample.name, grantee), _state(new, kind, sample.name, grantee)
         revoke = tuple(sorted(p for p in was if p not in will))
         unoption = tuple(sorted(p for p in was if p in will and was[p] and not will[p]))
         plain = tuple(sorted(p for p in will if not will[p] and p not in was))

@@ -1,7 +1,7 @@
 """Schema objects SQLAlchemy cannot express, declared beside the tables on one MetaData.
 
-A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`), a
-:class:`Trigger`, a :class:`Policy`, :class:`RowLevelSecurity`, a :class:`Collation`, a
+A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`), an
+:class:`Aggregate`, a :class:`Trigger`, a :class:`Policy`, :class:`RowLevelSecurity`, a :class:`Collation`, a
 :class:`Partition` and a :class:`Grant` register themselves in ``metadata.info`` so that
 whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
 them without a second registry to import.
@@ -212,6 +212,77 @@ class Procedure(Function):
 def functions_of(metadata: MetaData) -> list[Function]:
     """Every :class:`Function` and :class:`Procedure` declared on ``metadata``, in order."""
     registry: dict[Any, Function] = metadata.info.get(_FUNCTIONS_KEY, {})
+    return list(registry.values())
+
+
+_AGGREGATES_KEY = "puckdb.aggregates"
+
+
+class Aggregate:
+    """An aggregate, declared in code by its signature and its ``CREATE AGGREGATE`` options::
+
+        Aggregate("total(integer)", metadata, "SFUNC = add_to_total, STYPE = integer, INITCOND = '0'")
+
+    ``signature`` is the name and argument types (``"tally(*)"`` for none); ``options`` is
+    what ``CREATE AGGREGATE`` takes in its second parentheses (``SFUNC``, ``STYPE``,
+    ``FINALFUNC``, ``COMBINEFUNC``, ``INITCOND``, ``MSFUNC``, ``SORTOP``, ``PARALLEL``, …).
+    Aggregates are created after the functions (which they are built from), in declaration
+    order. Ordered-set aggregates (``ORDER BY`` in the signature) are not managed.
+    """
+
+    def __init__(
+        self,
+        signature: str,
+        metadata: MetaData,
+        options: str,
+        *,
+        schema: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        name, opening, rest = signature.strip().partition("(")
+        if not name.strip() or not opening or not rest.rstrip().endswith(")"):
+            raise ValueError(
+                "an Aggregate signature is a name and its argument types in parentheses, such as "
+                f'"total(integer)" or "tally(*)"; got {signature!r}'
+            )
+        self.name = name.strip()
+        self.arguments = rest.rstrip()[:-1].strip()
+        if re.search(r"\bORDER\s+BY\b", self.arguments, re.IGNORECASE):
+            raise ValueError(
+                f"aggregate {signature!r} is an ordered-set aggregate, which puckdb does not manage: "
+                "create it in a hand-written migration (`puckdb generate --custom`)"
+            )
+        self.metadata = metadata
+        self.options = textwrap.dedent(options).strip().rstrip(";")
+        if self.options.startswith("(") and self.options.endswith(")"):
+            self.options = self.options[1:-1].strip()
+        self.schema = schema if schema is not None else metadata.schema
+        self.comment = comment
+        registry: dict[tuple[str | None, str, str], Aggregate] = metadata.info.setdefault(_AGGREGATES_KEY, {})
+        key = (self.schema, self.name, self.arguments)
+        if key in registry:
+            raise ValueError(f"aggregate {signature!r} is already declared on this MetaData")
+        registry[key] = self
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def sql(self) -> str:
+        """The ``CREATE AGGREGATE`` statement."""
+        from puckdb.quoting import qualified
+
+        return (
+            f"CREATE AGGREGATE {qualified(self.schema, self.name)}({self.arguments or '*'}) ({self.options})"
+        )
+
+    def __repr__(self) -> str:
+        return f"<puckdb.Aggregate {self.qualified_name}({self.arguments})>"
+
+
+def aggregates_of(metadata: MetaData) -> list[Aggregate]:
+    """Every :class:`Aggregate` declared on ``metadata``, in declaration order."""
+    registry: dict[Any, Aggregate] = metadata.info.get(_AGGREGATES_KEY, {})
     return list(registry.values())
 
 
@@ -567,7 +638,7 @@ class Grant:
         Grant("USAGE", on=OnSchema("app"), to="app_reader", metadata=metadata)
 
     ``on`` is a table (a ``Table`` or a declarative class), a :class:`View`, a
-    :class:`Function` or :class:`Procedure`, a SQLAlchemy ``Sequence``, a named ``Enum``
+    :class:`Function`, :class:`Procedure` or :class:`Aggregate`, a SQLAlchemy ``Sequence``, a named ``Enum``
     type, or an :class:`OnSchema` (which needs ``metadata=``); or the object named as text,
     ``"<kind>:<schema>.<name>"`` with ``metadata=`` (``"table:cards"``, ``"schema:app"``,
     ``"function:app.add(a integer, b integer)"``; kinds are table, view, materialized view,
@@ -650,6 +721,10 @@ def _grant_object(on: Any) -> tuple[str, str | None, str, str | None, MetaData |
     if isinstance(on, Function):
         kind = "procedure" if on.keyword == "PROCEDURE" else "function"
         return (kind, on.schema, on.name, _identity_arguments(on.arguments), on.metadata)
+    if isinstance(on, Aggregate):
+        # GRANT … ON FUNCTION takes an aggregate; one of no arguments is written name().
+        arguments = "" if on.arguments == "*" else on.arguments
+        return ("function", on.schema, on.name, arguments, on.metadata)
     table = getattr(on, "__table__", on)
     if isinstance(table, Table):
         return ("table", table.schema, table.name, None, table.metadata)

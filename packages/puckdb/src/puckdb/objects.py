@@ -164,14 +164,9 @@ class Function:
         schema: str | None = None,
         comment: str | None = None,
     ) -> None:
-        name, opening, rest = signature.strip().partition("(")
-        if not name.strip() or not opening or not rest.rstrip().endswith(")"):
-            raise ValueError(
-                f"a {type(self).__name__} signature is a name and its argument list in parentheses, "
-                f'such as "touch()" or "add(a integer, b integer)"; got {signature!r}'
-            )
-        self.name = name.strip()
-        self.arguments = rest.rstrip()[:-1].strip()
+        self.name, self.arguments = _signature(
+            signature, type(self).__name__, 'such as "touch()" or "add(a integer, b integer)"'
+        )
         self.metadata = metadata
         # A definition written as an indented triple-quoted string loses the indentation
         # Python needed, so the body PostgreSQL keeps reads as it does in the source.
@@ -198,6 +193,19 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<puckdb.{type(self).__name__} {self.qualified_name}({self.arguments})>"
+
+
+def _signature(signature: str, what: str, examples: str) -> tuple[str, str]:
+    """``"add(a integer)"`` → ``("add", "a integer")``; ``what`` and ``examples`` say in the
+    error what a signature of that kind looks like."""
+    name, opening, rest = signature.strip().partition("(")
+    if not name.strip() or not opening or not rest.rstrip().endswith(")"):
+        article = "an" if what[0] in "AEIOU" else "a"
+        raise ValueError(
+            f"{article} {what} signature is a name and its argument list in parentheses, {examples}; "
+            f"got {signature!r}"
+        )
+    return name.strip(), rest.rstrip()[:-1].strip()
 
 
 class Procedure(Function):
@@ -239,14 +247,9 @@ class Aggregate:
         schema: str | None = None,
         comment: str | None = None,
     ) -> None:
-        name, opening, rest = signature.strip().partition("(")
-        if not name.strip() or not opening or not rest.rstrip().endswith(")"):
-            raise ValueError(
-                "an Aggregate signature is a name and its argument types in parentheses, such as "
-                f'"total(integer)" or "tally(*)"; got {signature!r}'
-            )
-        self.name = name.strip()
-        self.arguments = rest.rstrip()[:-1].strip()
+        self.name, self.arguments = _signature(
+            signature, "Aggregate", 'such as "total(integer)" or "tally(*)"'
+        )
         if re.search(r"\bORDER\s+BY\b", self.arguments, re.IGNORECASE):
             raise ValueError(
                 f"aggregate {signature!r} is an ordered-set aggregate, which puckdb does not manage: "

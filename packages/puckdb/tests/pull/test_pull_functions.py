@@ -105,7 +105,7 @@ def test_aggregates_round_trip(harness: PullHarness) -> None:
     module = harness.round_trip(schema)
     assert (
         'Aggregate(\n    "total(integer)",\n    Base.metadata,\n'
-        '    "SFUNC = app.acc, STYPE = integer, COMBINEFUNC = app.acc, INITCOND = \'0\', PARALLEL = SAFE",'
+        "    \"SFUNC = app.acc, STYPE = integer, COMBINEFUNC = app.acc, INITCOND = '0', PARALLEL = SAFE\","
     ) in module.text
     assert '"tally(*)"' in module.text and 'on="function:public.tally()"' in module.text
     assert "SORTOP = OPERATOR(pg_catalog.>)" in module.text

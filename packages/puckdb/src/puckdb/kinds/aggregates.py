@@ -30,42 +30,38 @@ def aggregate_options(aggregate: Aggregate) -> str:
     """The option list of ``CREATE AGGREGATE`` (``SFUNC = acc, STYPE = integer, INITCOND =
     '0'``), in the order the documentation lists them; defaults are left out."""
     a = aggregate
-    options = [f"SFUNC = {a.sfunc}", f"STYPE = {a.stype}"]
-    if a.sspace:
-        options.append(f"SSPACE = {a.sspace}")
-    if a.finalfunc is not None:
-        options.append(f"FINALFUNC = {a.finalfunc}")
-    if a.finalfunc_extra:
-        options.append("FINALFUNC_EXTRA")
-    if a.finalfunc_modify != "READ_ONLY":
-        options.append(f"FINALFUNC_MODIFY = {a.finalfunc_modify}")
-    for word, value in (
+    # (word, value): None and False leave the option out, True writes the bare word.
+    options: list[tuple[str, str | int | bool | None]] = [
+        ("SFUNC", a.sfunc),
+        ("STYPE", a.stype),
+        ("SSPACE", a.sspace or None),
+        ("FINALFUNC", a.finalfunc),
+        ("FINALFUNC_EXTRA", a.finalfunc_extra),
+        ("FINALFUNC_MODIFY", _unless(a.finalfunc_modify, "READ_ONLY")),
         ("COMBINEFUNC", a.combinefunc),
         ("SERIALFUNC", a.serialfunc),
         ("DESERIALFUNC", a.deserialfunc),
-    ):
-        if value is not None:
-            options.append(f"{word} = {value}")
-    if a.initcond is not None:
-        options.append(f"INITCOND = {literal(a.initcond)}")
-    for word, value in (("MSFUNC", a.msfunc), ("MINVFUNC", a.minvfunc), ("MSTYPE", a.mstype)):
-        if value is not None:
-            options.append(f"{word} = {value}")
-    if a.msspace:
-        options.append(f"MSSPACE = {a.msspace}")
-    if a.mfinalfunc is not None:
-        options.append(f"MFINALFUNC = {a.mfinalfunc}")
-    if a.mfinalfunc_extra:
-        options.append("MFINALFUNC_EXTRA")
-    if a.mfinalfunc_modify != "READ_ONLY":
-        options.append(f"MFINALFUNC_MODIFY = {a.mfinalfunc_modify}")
-    if a.minitcond is not None:
-        options.append(f"MINITCOND = {literal(a.minitcond)}")
-    if a.sortop is not None:
-        options.append(f"SORTOP = OPERATOR({a.sortop})")
-    if a.parallel != "UNSAFE":
-        options.append(f"PARALLEL = {a.parallel}")
-    return ", ".join(options)
+        ("INITCOND", None if a.initcond is None else literal(a.initcond)),
+        ("MSFUNC", a.msfunc),
+        ("MINVFUNC", a.minvfunc),
+        ("MSTYPE", a.mstype),
+        ("MSSPACE", a.msspace or None),
+        ("MFINALFUNC", a.mfinalfunc),
+        ("MFINALFUNC_EXTRA", a.mfinalfunc_extra),
+        ("MFINALFUNC_MODIFY", _unless(a.mfinalfunc_modify, "READ_ONLY")),
+        ("MINITCOND", None if a.minitcond is None else literal(a.minitcond)),
+        ("SORTOP", None if a.sortop is None else f"OPERATOR({a.sortop})"),
+        ("PARALLEL", _unless(a.parallel, "UNSAFE")),
+    ]
+    return ", ".join(
+        word if value is True else f"{word} = {value}"
+        for word, value in options
+        if value not in (None, False)
+    )
+
+
+def _unless(value: str, default: str) -> str | None:
+    return None if value == default else value
 
 
 def _name(aggregate: Aggregate) -> str:

@@ -154,3 +154,35 @@ def test_a_routine_or_policy_keeping_a_re_created_aggregate_blocks_the_plan(
     plan = migration_plan(before, after)
     blocking = [h.message for h in plan.blocking_hazards]
     assert any("uses aggregate public.total(integer)" in message for message in blocking), plan.sql()
+
+
+def test_a_state_function_with_a_standard_body(cluster: Cluster) -> None:
+    # Created with the views (its body is bound when it is created): the aggregate waits.
+    atomic = "CREATE FUNCTION acc(s integer, v integer) RETURNS integer LANGUAGE sql IMMUTABLE BEGIN ATOMIC SELECT s + v; END"
+    run_oracle(cluster, [], [atomic, TOTAL, VIEW], forward_rows=[Rows("SELECT sum FROM sums", [(6,)])])
+
+
+def test_an_aggregate_dropped_with_the_routine_that_calls_it(cluster: Cluster) -> None:
+    six = (
+        "CREATE FUNCTION six() RETURNS integer LANGUAGE sql BEGIN ATOMIC "
+        "SELECT total(x) FROM generate_series(1, 3) AS x; END"
+    )
+    run_oracle(cluster, [ACC, TOTAL, six], [ACC], backward_rows=[Rows("SELECT six()", [(6,)])])
+
+
+def test_polymorphic_and_internal_state_aggregates(cluster: Cluster) -> None:
+    gather = "CREATE AGGREGATE gather(anycompatible) (SFUNC = array_append, STYPE = anycompatiblearray, INITCOND = '{}')"
+    mean = (
+        "CREATE AGGREGATE mean(numeric) (SFUNC = numeric_avg_accum, STYPE = internal, FINALFUNC = numeric_avg, "
+        "COMBINEFUNC = numeric_avg_combine, SERIALFUNC = numeric_avg_serialize, "
+        "DESERIALFUNC = numeric_avg_deserialize, PARALLEL = SAFE)"
+    )
+    run_oracle(
+        cluster,
+        [],
+        [gather, mean],
+        forward_rows=[
+            Rows("SELECT gather(x) FROM generate_series(1, 3) AS x", [([1, 2, 3],)]),
+            Rows("SELECT mean(x)::text FROM generate_series(1, 3) AS x", [("2.0000000000000000",)]),
+        ],
+    )

@@ -136,7 +136,36 @@ _FUNCTIONS_KEY = "puckdb.functions"
 _TRIGGERS_KEY = "puckdb.triggers"
 
 
-class Function:
+class _Routine:
+    """What functions, procedures and aggregates share: a signature (name and argument
+    list), a schema, a comment, and a place in their MetaData's registry under ``_KEY``."""
+
+    _KEY = _FUNCTIONS_KEY
+    _EXAMPLES = 'such as "touch()" or "add(a integer, b integer)"'
+
+    def __init__(
+        self, signature: str, metadata: MetaData, *, schema: str | None, comment: str | None
+    ) -> None:
+        self.name, self.arguments = _signature(signature, type(self).__name__, self._EXAMPLES)
+        self.metadata = metadata
+        self.schema = schema if schema is not None else metadata.schema
+        self.comment = comment
+        registry: dict[tuple[str | None, str, str], _Routine] = metadata.info.setdefault(self._KEY, {})
+        key = (self.schema, self.name, self.arguments)
+        if key in registry:
+            what = type(self).__name__.lower()
+            raise ValueError(f"{what} {signature!r} is already declared on this MetaData")
+        registry[key] = self
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def __repr__(self) -> str:
+        return f"<puckdb.{type(self).__name__} {self.qualified_name}({self.arguments})>"
+
+
+class Function(_Routine):
     """A function, declared in code by its signature and the rest of its definition::
 
         Function(
@@ -164,24 +193,10 @@ class Function:
         schema: str | None = None,
         comment: str | None = None,
     ) -> None:
-        self.name, self.arguments = _signature(
-            signature, type(self).__name__, 'such as "touch()" or "add(a integer, b integer)"'
-        )
-        self.metadata = metadata
         # A definition written as an indented triple-quoted string loses the indentation
         # Python needed, so the body PostgreSQL keeps reads as it does in the source.
         self.definition = textwrap.dedent(definition).strip().rstrip(";")
-        self.schema = schema if schema is not None else metadata.schema
-        self.comment = comment
-        registry: dict[tuple[str | None, str, str], Function] = metadata.info.setdefault(_FUNCTIONS_KEY, {})
-        key = (self.schema, self.name, self.arguments)
-        if key in registry:
-            raise ValueError(f"{self.keyword.lower()} {signature!r} is already declared on this MetaData")
-        registry[key] = self
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
+        super().__init__(signature, metadata, schema=schema, comment=comment)
 
     def sql(self) -> str:
         """The ``CREATE`` statement."""
@@ -190,9 +205,6 @@ class Function:
         return (
             f"CREATE {self.keyword} {qualified(self.schema, self.name)}({self.arguments}) {self.definition}"
         )
-
-    def __repr__(self) -> str:
-        return f"<puckdb.{type(self).__name__} {self.qualified_name}({self.arguments})>"
 
 
 def _signature(signature: str, what: str, examples: str) -> tuple[str, str]:
@@ -226,7 +238,7 @@ def functions_of(metadata: MetaData) -> list[Function]:
 _AGGREGATES_KEY = "puckdb.aggregates"
 
 
-class Aggregate:
+class Aggregate(_Routine):
     """An aggregate, declared in code by its signature and its ``CREATE AGGREGATE`` options::
 
         Aggregate("total(integer)", metadata, "SFUNC = add_to_total, STYPE = integer, INITCOND = '0'")
@@ -238,6 +250,9 @@ class Aggregate:
     order. Ordered-set aggregates (``ORDER BY`` in the signature) are not managed.
     """
 
+    _KEY = _AGGREGATES_KEY
+    _EXAMPLES = 'such as "total(integer)" or "tally(*)"'
+
     def __init__(
         self,
         signature: str,
@@ -247,29 +262,15 @@ class Aggregate:
         schema: str | None = None,
         comment: str | None = None,
     ) -> None:
-        self.name, self.arguments = _signature(
-            signature, "Aggregate", 'such as "total(integer)" or "tally(*)"'
-        )
-        if re.search(r"\bORDER\s+BY\b", self.arguments, re.IGNORECASE):
+        if re.search(r"\bORDER\s+BY\b", signature, re.IGNORECASE):
             raise ValueError(
                 f"aggregate {signature!r} is an ordered-set aggregate, which puckdb does not manage: "
                 "create it in a hand-written migration (`puckdb generate --custom`)"
             )
-        self.metadata = metadata
         self.options = textwrap.dedent(options).strip().rstrip(";")
         if self.options.startswith("(") and self.options.endswith(")"):
             self.options = self.options[1:-1].strip()
-        self.schema = schema if schema is not None else metadata.schema
-        self.comment = comment
-        registry: dict[tuple[str | None, str, str], Aggregate] = metadata.info.setdefault(_AGGREGATES_KEY, {})
-        key = (self.schema, self.name, self.arguments)
-        if key in registry:
-            raise ValueError(f"aggregate {signature!r} is already declared on this MetaData")
-        registry[key] = self
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
+        super().__init__(signature, metadata, schema=schema, comment=comment)
 
     def sql(self) -> str:
         """The ``CREATE AGGREGATE`` statement."""
@@ -278,9 +279,6 @@ class Aggregate:
         return (
             f"CREATE AGGREGATE {qualified(self.schema, self.name)}({self.arguments or '*'}) ({self.options})"
         )
-
-    def __repr__(self) -> str:
-        return f"<puckdb.Aggregate {self.qualified_name}({self.arguments})>"
 
 
 def aggregates_of(metadata: MetaData) -> list[Aggregate]:

@@ -15,6 +15,7 @@ from puckdb.errors import PuckdbError
 if TYPE_CHECKING:
     from puckdb.compound_types import CompositeType, Domain
     from puckdb.objects import (
+        Aggregate,
         Collation,
         Function,
         Grant,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         SchemaComment,
         Trigger,
         View,
+        aggregates_of,
         collations_of,
         functions_of,
         grants_of,
@@ -41,6 +43,8 @@ __version__ = "0.1.0"
 
 _TYPES = ("CompositeType", "Domain")
 _OBJECTS = (
+    "Aggregate",
+    "aggregates_of",
     "Collation",
     "Function",
     "Policy",
@@ -64,6 +68,7 @@ _OBJECTS = (
 )
 
 __all__ = [
+    "Aggregate",
     "Collation",
     "CompositeType",
     "Domain",
@@ -79,6 +84,7 @@ __all__ = [
     "Trigger",
     "View",
     "__version__",
+    "aggregates_of",
     "collations_of",
     "functions_of",
     "grants_of",

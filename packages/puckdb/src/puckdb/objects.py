@@ -1,7 +1,7 @@
 """Schema objects SQLAlchemy cannot express, declared beside the tables on one MetaData.
 
-A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`), a
-:class:`Trigger`, a :class:`Policy`, :class:`RowLevelSecurity`, a :class:`Collation`, a
+A :class:`View`, a :class:`SchemaComment`, a :class:`Function` (or :class:`Procedure`), an
+:class:`Aggregate`, a :class:`Trigger`, a :class:`Policy`, :class:`RowLevelSecurity`, a :class:`Collation`, a
 :class:`Partition` and a :class:`Grant` register themselves in ``metadata.info`` so that
 whoever holds the MetaData (puckdb's normalizer, the schema loader, a test) finds
 them without a second registry to import.
@@ -136,7 +136,36 @@ _FUNCTIONS_KEY = "puckdb.functions"
 _TRIGGERS_KEY = "puckdb.triggers"
 
 
-class Function:
+class _Routine:
+    """What functions, procedures and aggregates share: a signature (name and argument
+    list), a schema, a comment, and a place in their MetaData's registry under ``_KEY``."""
+
+    _KEY = _FUNCTIONS_KEY
+    _EXAMPLES = 'such as "touch()" or "add(a integer, b integer)"'
+
+    def __init__(
+        self, signature: str, metadata: MetaData, *, schema: str | None, comment: str | None
+    ) -> None:
+        self.name, self.arguments = _signature(signature, type(self).__name__, self._EXAMPLES)
+        self.metadata = metadata
+        self.schema = schema if schema is not None else metadata.schema
+        self.comment = comment
+        registry: dict[tuple[str | None, str, str], _Routine] = metadata.info.setdefault(self._KEY, {})
+        key = (self.schema, self.name, self.arguments)
+        if key in registry:
+            what = type(self).__name__.lower()
+            raise ValueError(f"{what} {signature!r} is already declared on this MetaData")
+        registry[key] = self
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def __repr__(self) -> str:
+        return f"<puckdb.{type(self).__name__} {self.qualified_name}({self.arguments})>"
+
+
+class Function(_Routine):
     """A function, declared in code by its signature and the rest of its definition::
 
         Function(
@@ -164,29 +193,10 @@ class Function:
         schema: str | None = None,
         comment: str | None = None,
     ) -> None:
-        name, opening, rest = signature.strip().partition("(")
-        if not name.strip() or not opening or not rest.rstrip().endswith(")"):
-            raise ValueError(
-                f"a {type(self).__name__} signature is a name and its argument list in parentheses, "
-                f'such as "touch()" or "add(a integer, b integer)"; got {signature!r}'
-            )
-        self.name = name.strip()
-        self.arguments = rest.rstrip()[:-1].strip()
-        self.metadata = metadata
         # A definition written as an indented triple-quoted string loses the indentation
         # Python needed, so the body PostgreSQL keeps reads as it does in the source.
         self.definition = textwrap.dedent(definition).strip().rstrip(";")
-        self.schema = schema if schema is not None else metadata.schema
-        self.comment = comment
-        registry: dict[tuple[str | None, str, str], Function] = metadata.info.setdefault(_FUNCTIONS_KEY, {})
-        key = (self.schema, self.name, self.arguments)
-        if key in registry:
-            raise ValueError(f"{self.keyword.lower()} {signature!r} is already declared on this MetaData")
-        registry[key] = self
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.schema}.{self.name}" if self.schema else self.name
+        super().__init__(signature, metadata, schema=schema, comment=comment)
 
     def sql(self) -> str:
         """The ``CREATE`` statement."""
@@ -196,8 +206,18 @@ class Function:
             f"CREATE {self.keyword} {qualified(self.schema, self.name)}({self.arguments}) {self.definition}"
         )
 
-    def __repr__(self) -> str:
-        return f"<puckdb.{type(self).__name__} {self.qualified_name}({self.arguments})>"
+
+def _signature(signature: str, what: str, examples: str) -> tuple[str, str]:
+    """``"add(a integer)"`` → ``("add", "a integer")``; ``what`` and ``examples`` say in the
+    error what a signature of that kind looks like."""
+    name, opening, rest = signature.strip().partition("(")
+    if not name.strip() or not opening or not rest.rstrip().endswith(")"):
+        article = "an" if what[0] in "AEIOU" else "a"
+        raise ValueError(
+            f"{article} {what} signature is a name and its argument list in parentheses, {examples}; "
+            f"got {signature!r}"
+        )
+    return name.strip(), rest.rstrip()[:-1].strip()
 
 
 class Procedure(Function):
@@ -212,6 +232,58 @@ class Procedure(Function):
 def functions_of(metadata: MetaData) -> list[Function]:
     """Every :class:`Function` and :class:`Procedure` declared on ``metadata``, in order."""
     registry: dict[Any, Function] = metadata.info.get(_FUNCTIONS_KEY, {})
+    return list(registry.values())
+
+
+_AGGREGATES_KEY = "puckdb.aggregates"
+
+
+class Aggregate(_Routine):
+    """An aggregate, declared in code by its signature and its ``CREATE AGGREGATE`` options::
+
+        Aggregate("total(integer)", metadata, "SFUNC = add_to_total, STYPE = integer, INITCOND = '0'")
+
+    ``signature`` is the name and argument types (``"tally(*)"`` for none); ``options`` is
+    what ``CREATE AGGREGATE`` takes in its second parentheses (``SFUNC``, ``STYPE``,
+    ``FINALFUNC``, ``COMBINEFUNC``, ``INITCOND``, ``MSFUNC``, ``SORTOP``, ``PARALLEL``, …).
+    Aggregates are created after the functions (which they are built from), in declaration
+    order. Ordered-set aggregates (``ORDER BY`` in the signature) are not managed.
+    """
+
+    _KEY = _AGGREGATES_KEY
+    _EXAMPLES = 'such as "total(integer)" or "tally(*)"'
+
+    def __init__(
+        self,
+        signature: str,
+        metadata: MetaData,
+        options: str,
+        *,
+        schema: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        if re.search(r"\bORDER\s+BY\b", signature, re.IGNORECASE):
+            raise ValueError(
+                f"aggregate {signature!r} is an ordered-set aggregate, which puckdb does not manage: "
+                "create it in a hand-written migration (`puckdb generate --custom`)"
+            )
+        self.options = textwrap.dedent(options).strip().rstrip(";")
+        if self.options.startswith("(") and self.options.endswith(")"):
+            self.options = self.options[1:-1].strip()
+        super().__init__(signature, metadata, schema=schema, comment=comment)
+
+    def sql(self) -> str:
+        """The ``CREATE AGGREGATE`` statement."""
+        from puckdb.quoting import qualified
+
+        return (
+            f"CREATE AGGREGATE {qualified(self.schema, self.name)}({self.arguments or '*'}) ({self.options})"
+        )
+
+
+def aggregates_of(metadata: MetaData) -> list[Aggregate]:
+    """Every :class:`Aggregate` declared on ``metadata``, in declaration order."""
+    registry: dict[Any, Aggregate] = metadata.info.get(_AGGREGATES_KEY, {})
     return list(registry.values())
 
 
@@ -567,7 +639,7 @@ class Grant:
         Grant("USAGE", on=OnSchema("app"), to="app_reader", metadata=metadata)
 
     ``on`` is a table (a ``Table`` or a declarative class), a :class:`View`, a
-    :class:`Function` or :class:`Procedure`, a SQLAlchemy ``Sequence``, a named ``Enum``
+    :class:`Function`, :class:`Procedure` or :class:`Aggregate`, a SQLAlchemy ``Sequence``, a named ``Enum``
     type, or an :class:`OnSchema` (which needs ``metadata=``); or the object named as text,
     ``"<kind>:<schema>.<name>"`` with ``metadata=`` (``"table:cards"``, ``"schema:app"``,
     ``"function:app.add(a integer, b integer)"``; kinds are table, view, materialized view,
@@ -651,6 +723,10 @@ def _grant_object(on: Any) -> tuple[str, str | None, str, str | None, MetaData |
     if isinstance(on, Function):
         kind = "procedure" if on.keyword == "PROCEDURE" else "function"
         return (kind, on.schema, on.name, _identity_arguments(on.arguments), on.metadata)
+    if isinstance(on, Aggregate):
+        # GRANT … ON FUNCTION takes an aggregate; one of no arguments is written name().
+        arguments = "" if on.arguments == "*" else on.arguments
+        return ("function", on.schema, on.name, arguments, on.metadata)
     table = getattr(on, "__table__", on)
     if isinstance(table, Table):
         return ("table", table.schema, table.name, None, table.metadata)

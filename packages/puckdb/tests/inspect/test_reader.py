@@ -5,7 +5,7 @@ import psycopg
 import pytest
 
 from puckdb.inspect import InspectStats, inspect_schema, queries
-from puckdb.model import Identity, IndexKey, Schema
+from puckdb.model import Aggregate, Identity, IndexKey, Schema
 
 
 def inspect(url: str, *ddl: str, schemas=("public",)) -> Schema:
@@ -234,6 +234,66 @@ def test_objects_owned_by_extensions_are_left_out(database_url):
     )
     assert [t.name for t in schema.tables] == ["mine"]
     assert schema.enums == () and schema.sequences == ()
+
+
+def test_aggregates_with_every_option_in_the_functions_query(database_url):
+    schema = inspect(
+        database_url,
+        "CREATE SCHEMA stats",
+        "CREATE FUNCTION stats.acc(s integer, v integer) RETURNS integer LANGUAGE sql AS 'SELECT s + v'",
+        # an overload makes regproc print the name qualified: the model does not
+        "CREATE FUNCTION stats.acc(s text, v text) RETURNS text LANGUAGE sql AS 'SELECT s || v'",
+        # FINALFUNC_EXTRA: the final function takes the aggregated values' types too
+        "CREATE FUNCTION shown(s integer, v integer) RETURNS text LANGUAGE sql AS 'SELECT s::text'",
+        "CREATE AGGREGATE everything(integer) (SFUNC = stats.acc, STYPE = integer, SSPACE = 8, "
+        "FINALFUNC = shown, FINALFUNC_EXTRA, FINALFUNC_MODIFY = SHAREABLE, COMBINEFUNC = stats.acc, "
+        "INITCOND = '0', MSFUNC = stats.acc, MINVFUNC = stats.acc, MSTYPE = integer, MSSPACE = 4, "
+        "MFINALFUNC = shown, MFINALFUNC_EXTRA, MFINALFUNC_MODIFY = READ_WRITE, MINITCOND = '1', "
+        "PARALLEL = RESTRICTED)",
+        "CREATE AGGREGATE stats.biggest(integer) (SFUNC = int4larger, STYPE = integer, SORTOP = >)",
+        "COMMENT ON AGGREGATE stats.biggest(integer) IS 'max, by another name'",
+        "CREATE VIEW top AS SELECT stats.biggest(x) FROM generate_series(1, 3) AS x",
+        schemas=("public", "stats"),
+    )
+    everything, biggest = sorted(schema.aggregates, key=lambda a: a.schema)
+    assert everything == Aggregate(
+        schema="public",
+        name="everything",
+        arguments="integer",
+        sfunc="stats.acc",
+        stype="integer",
+        returns="text",
+        sspace=8,
+        finalfunc="shown",
+        finalfunc_extra=True,
+        finalfunc_modify="SHAREABLE",
+        combinefunc="stats.acc",
+        initcond="0",
+        msfunc="stats.acc",
+        minvfunc="stats.acc",
+        mstype="integer",
+        msspace=4,
+        mfinalfunc="shown",
+        mfinalfunc_extra=True,
+        mfinalfunc_modify="READ_WRITE",
+        minitcond="1",
+        parallel="RESTRICTED",
+    )
+    assert everything.functions == (
+        ("public", "shown", "s integer, v integer"),
+        ("stats", "acc", "s integer, v integer"),
+    )
+    assert (biggest.signature, biggest.sortop, biggest.comment) == (
+        "stats.biggest(integer)",
+        "pg_catalog.>",
+        "max, by another name",
+    )
+    assert biggest.used_by == (("view", "public", "top", ""),)
+    assert [f.signature for f in schema.functions] == [
+        "public.shown(s integer, v integer)",
+        "stats.acc(s integer, v integer)",
+        "stats.acc(s text, v text)",
+    ]
 
 
 @pytest.mark.parametrize("tables", [1, 50])

@@ -16,7 +16,18 @@ TABLE = "CREATE TABLE t (id int PRIMARY KEY, name text, at date);"
 # (DDL after TABLE, the label inspection gives the object, whether dropping t drops it)
 CASES = [
     ("GRANT SELECT (name) ON t TO pg_read_all_data", "column grants public.t.name", True),
-    ("CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int)", "aggregate public.total(integer)", False),
+    (
+        "CREATE AGGREGATE pick(float8 ORDER BY anyelement) (SFUNC = ordered_set_transition, "
+        "STYPE = internal, FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA)",
+        "ordered-set aggregate public.pick(double precision ORDER BY anyelement)",
+        False,
+    ),
+    (
+        'CREATE AGGREGATE ranked(VARIADIC "any" ORDER BY VARIADIC "any") (SFUNC = ordered_set_transition_multi, '
+        "STYPE = internal, FINALFUNC = rank_final, FINALFUNC_EXTRA, HYPOTHETICAL)",
+        'ordered-set aggregate public.ranked(VARIADIC "any" ORDER BY VARIADIC "any")',
+        False,
+    ),
     (
         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
         "CREATE TABLE parted (id int, at date) PARTITION BY RANGE (at);"
@@ -173,3 +184,13 @@ def test_grants_are_managed_not_unmanaged(inspect_after: InspectAfter):
         ("function", "g", "public", ()),
         ("table", "t", "pg_read_all_data", ("SELECT",)),
     ]
+
+
+def test_aggregates_are_managed_not_unmanaged(inspect_after: InspectAfter):
+    schema = inspect_after(
+        "CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int);"
+        "CREATE AGGREGATE tally(*) (SFUNC = int8inc, STYPE = int8, INITCOND = '0')"
+    )
+    assert schema.unmanaged == ()
+    assert [a.signature for a in schema.aggregates] == ["public.tally(*)", "public.total(integer)"]
+    assert schema.functions == (), "an aggregate is no function of the functions kind"

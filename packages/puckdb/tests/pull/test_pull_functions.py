@@ -1,4 +1,4 @@
-"""pull writes functions, procedures and triggers as puckdb's declarations, and the module
+"""pull writes functions, procedures, aggregates and triggers as puckdb's declarations, and the module
 normalizes back to the database (bodies, settings and trigger options exactly), and names
 what puckdb does not manage."""
 
@@ -46,12 +46,13 @@ def test_unmanaged_objects_are_named_in_the_module(harness: PullHarness) -> None
         [
             "CREATE TABLE t (id int PRIMARY KEY)",
             "CREATE TYPE span AS RANGE (subtype = date)",
-            "CREATE AGGREGATE total(int) (SFUNC = int4pl, STYPE = int)",
+            "CREATE AGGREGATE pick(float8 ORDER BY anyelement) (SFUNC = ordered_set_transition, "
+            "STYPE = internal, FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA)",
         ]
     )
     pulled = render(schema)
     assert "#   range type public.span" in pulled.text
-    assert "#   aggregate public.total(integer)" in pulled.text
+    assert "#   ordered-set aggregate public.pick(double precision ORDER BY anyelement)" in pulled.text
     assert "range type public.span: not managed by puckdb, not in this module" in pulled.notes
     assert harness.ruff_findings(pulled.text) == ""
 
@@ -80,4 +81,32 @@ def test_grants_round_trip(harness: PullHarness) -> None:
     module = harness.round_trip(schema)
     assert 'on="function:app.add(a integer, b integer)"' in module.text
     assert "with_grant_option=True" in module.text
+    assert harness.ruff_findings(module.text) == ""
+
+
+def test_aggregates_round_trip(harness: PullHarness) -> None:
+    schema = harness.inspect_ddl(
+        [
+            "CREATE SCHEMA app",
+            "CREATE FUNCTION app.acc(s integer, v integer) RETURNS integer LANGUAGE sql IMMUTABLE "
+            "AS 'SELECT s + v'",
+            "CREATE FUNCTION shown(s integer) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT s::text'",
+            "CREATE AGGREGATE app.total(integer) (SFUNC = app.acc, STYPE = integer, INITCOND = '0', "
+            "COMBINEFUNC = app.acc, PARALLEL = SAFE)",
+            "CREATE AGGREGATE shown_total(integer) (SFUNC = app.acc, STYPE = integer, FINALFUNC = shown)",
+            "COMMENT ON AGGREGATE shown_total(integer) IS 'the total, as text'",
+            "CREATE AGGREGATE tally(*) (SFUNC = int8inc, STYPE = bigint, INITCOND = '0')",
+            "CREATE AGGREGATE biggest(integer) (SFUNC = int4larger, STYPE = integer, SORTOP = >)",
+            "REVOKE EXECUTE ON FUNCTION tally() FROM PUBLIC",
+        ],
+        schemas=("public", "app"),
+    )
+    assert len(schema.aggregates) == 4 and not schema.unmanaged
+    module = harness.round_trip(schema)
+    assert (
+        'Aggregate(\n    "total(integer)",\n    Base.metadata,\n'
+        "    \"SFUNC = app.acc, STYPE = integer, COMBINEFUNC = app.acc, INITCOND = '0', PARALLEL = SAFE\","
+    ) in module.text
+    assert '"tally(*)"' in module.text and 'on="function:public.tally()"' in module.text
+    assert "SORTOP = OPERATOR(pg_catalog.>)" in module.text
     assert harness.ruff_findings(module.text) == ""

@@ -5,6 +5,7 @@ phase, its SQL and its hazards; this module names them all in one place for the 
 and tools that speak of operations in general (``diff``, ``plan``, lint, naming).
 """
 
+from puckdb.kinds.aggregates import CreateAggregate, DropAggregate
 from puckdb.kinds.base import Operation
 from puckdb.kinds.columns import (
     AddColumn,
@@ -56,6 +57,7 @@ __all__ = [
     "AlterSequence",
     "AttachPartition",
     "Constraint",
+    "CreateAggregate",
     "CreateEnum",
     "CreateExtension",
     "CreateFunction",
@@ -68,6 +70,7 @@ __all__ = [
     "CreateTrigger",
     "CreateView",
     "DetachPartition",
+    "DropAggregate",
     "DropColumn",
     "DropConstraint",
     "DropEnum",

@@ -10,6 +10,7 @@ kind is one module, its model class, and one line here.
 """
 
 from puckdb.kinds import (
+    aggregates,
     collations,
     domains,
     enums,
@@ -34,6 +35,7 @@ REGISTRY: tuple[Kind, ...] = (
     enums.KIND,
     domains.KIND,
     functions.KIND,
+    aggregates.KIND,
     sequences.KIND,
     tables.KIND,
     function_users.KIND,

@@ -43,6 +43,9 @@ class Phase(IntEnum):
     DROP_POLICIES = auto()
     """Before the views, columns and functions their expressions use are dropped or altered."""
     DROP_VIEWS = auto()
+    DROP_AGGREGATES = auto()
+    """Once the views using them are gone, before the functions they are built from are
+    dropped or re-created."""
     DROP_BOUND_FUNCTIONS = auto()
     """Functions with a SQL-standard body (BEGIN ATOMIC), bound to the tables they read,
     go before those tables can."""

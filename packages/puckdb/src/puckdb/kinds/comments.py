@@ -18,10 +18,11 @@ class SetComment(Operation):
     """``COMMENT ON <kind> … IS …``; ``comment`` None removes it.
 
     ``kind`` is SCHEMA, TABLE, VIEW, MATERIALIZED VIEW, INDEX, TYPE, SEQUENCE, COLUMN or
-    CONSTRAINT, FUNCTION, PROCEDURE, TRIGGER or POLICY; ``name`` is the object's name, or
-    for COLUMN, CONSTRAINT, TRIGGER and POLICY the table's (or view's), with ``member`` the
-    column, constraint, trigger or policy name; for FUNCTION and PROCEDURE ``member`` is the argument
-    list. For SCHEMA, ``schema`` and ``name`` are both the schema's name.
+    CONSTRAINT, FUNCTION, PROCEDURE, AGGREGATE, TRIGGER or POLICY; ``name`` is the object's
+    name, or for COLUMN, CONSTRAINT, TRIGGER and POLICY the table's (or view's), with ``member``
+    the column, constraint, trigger or policy name; for FUNCTION, PROCEDURE and AGGREGATE
+    ``member`` is the argument list (``*`` for an aggregate of none). For SCHEMA, ``schema``
+    and ``name`` are both the schema's name.
     """
 
     kind: str
@@ -36,7 +37,7 @@ class SetComment(Operation):
         if self.kind == "COLUMN":
             assert self.member is not None
             target = ident(self.schema, self.name, self.member)
-        elif self.kind in ("FUNCTION", "PROCEDURE"):
+        elif self.kind in ("FUNCTION", "PROCEDURE", "AGGREGATE"):
             assert self.member is not None
             target = f"{ident(self.schema, self.name)}({self.member})"
         elif self.kind in ("CONSTRAINT", "TRIGGER", "POLICY"):

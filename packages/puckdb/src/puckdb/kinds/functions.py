@@ -1,6 +1,7 @@
 """Functions and procedures: created with ``CREATE OR REPLACE`` when their signature and
 result allow, dropped and created again when the result changes, dropped once nothing
-calls them. Aggregates and window functions stay unmanaged (named, never touched)."""
+calls them. Aggregates are read by the same query and planned by kinds/aggregates.py;
+window functions stay unmanaged (named, never touched)."""
 
 from __future__ import annotations
 
@@ -14,15 +15,40 @@ from puckdb.kinds.comments import SetComment
 from puckdb.model import Function, Schema
 from puckdb.quoting import ident
 
+# Aggregates are pg_proc rows too: they are read here, in the same query (the aggregates
+# kind assembles them from the rows whose prokind is 'a', see kinds/aggregates.py).
 FUNCTIONS = """
 SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) AS arguments,
-       pg_get_functiondef(p.oid) AS definition,
-       CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS returns,
+       p.prokind,
+       CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition,
+       CASE WHEN p.prokind IN ('f', 'a') THEN pg_get_function_result(p.oid) END AS returns,
        p.prokind = 'p' AS procedure,
        obj_description(p.oid, 'pg_proc') AS comment,
+       -- an aggregate's options; its support functions as [role, name as CREATE AGGREGATE
+       -- takes it, schema, name, identity arguments]
+       format_type(a.aggtranstype, NULL) AS stype, a.aggtransspace AS sspace,
+       a.aggfinalextra, a.aggfinalmodify, a.agginitval,
+       CASE WHEN a.aggmtranstype <> 0 THEN format_type(a.aggmtranstype, NULL) END AS mstype,
+       a.aggmtransspace AS msspace, a.aggmfinalextra, a.aggmfinalmodify, a.aggminitval,
+       (SELECT quote_ident(opn.nspname) || '.' || o.oprname
+        FROM pg_operator o JOIN pg_namespace opn ON opn.oid = o.oprnamespace
+        WHERE o.oid = a.aggsortop) AS sortop,
+       p.proparallel,
+       CASE WHEN p.prokind = 'a' THEN ARRAY(
+           SELECT ARRAY[s.role,
+                        CASE WHEN sn.nspname IN ('pg_catalog', 'public') THEN quote_ident(sf.proname)
+                             ELSE quote_ident(sn.nspname) || '.' || quote_ident(sf.proname) END,
+                        sn.nspname, sf.proname, pg_get_function_identity_arguments(sf.oid)]
+           FROM (VALUES ('sfunc', a.aggtransfn::oid), ('finalfunc', a.aggfinalfn::oid),
+                        ('combinefunc', a.aggcombinefn::oid), ('serialfunc', a.aggserialfn::oid),
+                        ('deserialfunc', a.aggdeserialfn::oid), ('msfunc', a.aggmtransfn::oid),
+                        ('minvfunc', a.aggminvtransfn::oid), ('mfinalfunc', a.aggmfinalfn::oid))
+                AS s(role, oid)
+           JOIN pg_proc sf ON sf.oid = s.oid JOIN pg_namespace sn ON sn.oid = sf.pronamespace
+           ORDER BY s.role) END AS support,
        -- what holds on to the function, so that re-creating it lets go of them first:
        -- [kind, schema, relation, member] for views, defaults and generated columns,
-       -- constraints, indexes and triggers
+       -- constraints, indexes, routines (SQL-standard bodies, aggregates) and policies
        ARRAY(SELECT ARRAY[u.kind, u.nspname, u.relname, u.member] FROM (
                SELECT 'view' AS kind, un.nspname, uc.relname, '' AS member
                FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
@@ -50,11 +76,25 @@ SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid) AS argume
                JOIN pg_namespace un ON un.oid = tc.relnamespace
                WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_proc'::regclass
                  AND d.refobjid = p.oid
+               UNION
+               SELECT 'routine', un.nspname, uf.proname, pg_get_function_identity_arguments(uf.oid)
+               FROM pg_depend d JOIN pg_proc uf ON uf.oid = d.objid
+               JOIN pg_namespace un ON un.oid = uf.pronamespace
+               WHERE d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_proc'::regclass
+                 AND d.refobjid = p.oid AND d.objid <> p.oid AND d.deptype = 'n'
+               UNION
+               SELECT 'policy', un.nspname, uc.relname, pol.polname
+               FROM pg_depend d JOIN pg_policy pol ON pol.oid = d.objid
+               JOIN pg_class uc ON uc.oid = pol.polrelid JOIN pg_namespace un ON un.oid = uc.relnamespace
+               WHERE d.classid = 'pg_policy'::regclass AND d.refclassid = 'pg_proc'::regclass
+                 AND d.refobjid = p.oid
              ) AS u ORDER BY u.kind, u.nspname, u.relname, u.member) AS used_by
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
+LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
 WHERE n.nspname = ANY(%(schemas)s::text[])
-  AND p.prokind IN ('f', 'p')
+  -- ordered-set aggregates ('o', 'h') are named as unmanaged
+  AND (p.prokind IN ('f', 'p') OR (p.prokind = 'a' AND a.aggkind = 'n'))
   -- extension members ('e') and functions PostgreSQL made for a type ('i': a range type's
   -- constructors) are not declared by anyone; they come and go with their owner
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
@@ -235,6 +275,7 @@ def _assemble(rows: Rows) -> Mapping[str, Any]:
             used_by=tuple(tuple(user) for user in row["used_by"]),
         )
         for row in rows["functions"]
+        if row["prokind"] != "a"
     )
     return {"functions": tuple(functions)}
 

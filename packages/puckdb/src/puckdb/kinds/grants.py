@@ -1,5 +1,5 @@
-"""Grants on managed objects: tables, views, sequences, functions, procedures, schemas and
-types, to named roles or PUBLIC.
+"""Grants on managed objects: tables, views, sequences, functions (aggregates among them),
+procedures, schemas and types, to named roles or PUBLIC.
 
 The model holds what differs from PostgreSQL's default ACL (see :class:`~puckdb.model.Grant`):
 an object whose ACL is NULL has its defaults and no grants; the owner's own privileges are
@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from puckdb.kinds.aggregates import DropAggregate
 from puckdb.kinds.base import Hazard, Kind, Operation, Phase, PlanContext, Rows, name_in_message
 from puckdb.kinds.enums import RecreateEnum
 from puckdb.kinds.functions import RecreateFunction
@@ -48,7 +49,10 @@ objects AS (
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, ns.nspname, p.proname,
            pg_get_function_identity_arguments(p.oid), p.proacl, p.proowner
     FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
-    WHERE p.proacl IS NOT NULL AND p.prokind IN ('f', 'p')
+    -- GRANT … ON FUNCTION takes an aggregate too (but an ordered-set one, which is unmanaged)
+    WHERE p.proacl IS NOT NULL
+      AND (p.prokind IN ('f', 'p')
+           OR (p.prokind = 'a' AND (SELECT a.aggkind FROM pg_aggregate a WHERE a.aggfnoid = p.oid) = 'n'))
       AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
     UNION ALL
     SELECT 'schema', ns.nspname, ns.nspname, NULL, n.nspacl, n.nspowner
@@ -212,6 +216,8 @@ def _recreated(earlier: Sequence[Operation]) -> set[tuple[str, str, str, str]]:
             new = operation.new
             kind = "procedure" if new.procedure else "function"
             objects.add((kind, new.schema, new.name, new.arguments))
+        elif isinstance(operation, DropAggregate) and operation.new is not None:
+            objects.add(("function", *operation.new.key))
     return objects
 
 
@@ -227,6 +233,7 @@ def _exists(schema: Schema) -> set[tuple[str, str, str, str]]:
     found.update(
         ("procedure" if f.procedure else "function", f.schema, f.name, f.arguments) for f in schema.functions
     )
+    found.update(("function", *a.key) for a in schema.aggregates)
     return found
 
 

@@ -1,7 +1,7 @@
 """What no kind covers: counted and named, never silently lost.
 
 One catalog query lists every object in the managed schemas that puckdb does not model —
-aggregates and window functions, triggers and policies on partitions, triggers on foreign
+ordered-set aggregates and window functions, triggers and policies on partitions, triggers on foreign
 tables, range and base types, inheritance (INHERITS, not partitions), rules, default
 privileges, column grants, statistics objects, text search objects, operators, foreign tables, event
 triggers and table storage settings — each with a
@@ -29,7 +29,7 @@ rel AS (
     FROM pg_class c JOIN ns ON ns.oid = c.relnamespace
     WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_class'::regclass AND ext.objid = c.oid)
 )
-SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END AS kind,
+SELECT CASE p.prokind WHEN 'a' THEN 'ordered-set aggregate' ELSE 'window function' END AS kind,
        ns.nspname AS schema,
        p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS name,
        NULL::text AS relation_schema, NULL::text AS relation_name,
@@ -37,7 +37,9 @@ SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END AS ki
                             || a.aggtranstype::regtype::text || coalesce(a.agginitval, '')
                      FROM pg_aggregate a WHERE a.aggfnoid = p.oid), p.prosrc)) AS fingerprint
 FROM pg_proc p JOIN ns ON ns.oid = p.pronamespace
-WHERE p.prokind IN ('a', 'w')
+-- other aggregates are managed (kinds/aggregates.py)
+WHERE (p.prokind = 'w'
+       OR (p.prokind = 'a' AND (SELECT a.aggkind FROM pg_aggregate a WHERE a.aggfnoid = p.oid) <> 'n'))
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
 UNION ALL
 SELECT CASE WHEN t.tgconstraint <> 0 THEN 'constraint trigger' ELSE 'trigger' END,

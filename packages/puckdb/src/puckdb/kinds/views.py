@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from puckdb.kinds.aggregates import DropAggregate
 from puckdb.kinds.base import Hazard, Key, Kind, Operation, Phase, PlanContext, Rows, name_in_message
 from puckdb.kinds.columns import AlterColumnType, DropColumn, RenameColumn
 from puckdb.kinds.comments import SetComment
@@ -180,6 +181,14 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
         for operation in earlier
         if isinstance(operation, RecreateFunction)
         for kind, schema, relation, _ in operation.old.used_by
+        if kind == "view" and (schema, relation) in source_views and (schema, relation) in target_views
+    }
+    # So must a view using an aggregate that is dropped to be created again.
+    replaced |= {
+        (schema, relation)
+        for operation in earlier
+        if isinstance(operation, DropAggregate) and operation.new is not None
+        for kind, schema, relation, _ in operation.aggregate.used_by
         if kind == "view" and (schema, relation) in source_views and (schema, relation) in target_views
     }
     # A view reading a replaced, dropped or touched relation must be re-created too,

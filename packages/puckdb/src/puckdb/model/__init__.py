@@ -7,6 +7,7 @@ from code, ``diff`` compares two of them. See :mod:`puckdb.model.objects` for th
 from dataclasses import is_dataclass
 
 from puckdb.model.objects import (
+    Aggregate,
     CheckConstraint,
     Collation,
     Column,
@@ -16,6 +17,7 @@ from puckdb.model.objects import (
     EnumType,
     ExclusionConstraint,
     Extension,
+    FinalModify,
     ForeignKey,
     Function,
     Grant,
@@ -23,6 +25,7 @@ from puckdb.model.objects import (
     Index,
     IndexKey,
     MatchType,
+    Parallel,
     Policy,
     PolicyCommand,
     PrimaryKey,
@@ -46,6 +49,7 @@ fast_pickling(
 __all__ = [
     "MODEL_VERSION",
     "PUBLIC_SCHEMA_COMMENT",
+    "Aggregate",
     "CheckConstraint",
     "Collation",
     "Column",
@@ -55,6 +59,7 @@ __all__ = [
     "EnumType",
     "ExclusionConstraint",
     "Extension",
+    "FinalModify",
     "ForeignKey",
     "Function",
     "Grant",
@@ -63,6 +68,7 @@ __all__ = [
     "IndexKey",
     "MatchType",
     "ModelFormatError",
+    "Parallel",
     "Policy",
     "PolicyCommand",
     "PrimaryKey",

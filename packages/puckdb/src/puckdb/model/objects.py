@@ -443,8 +443,8 @@ class Collation:
 @dataclass(frozen=True, slots=True)
 class Function:
     """A function or procedure (``CREATE FUNCTION`` / ``CREATE PROCEDURE``), kept whole as
-    PostgreSQL prints it. Aggregates and window functions are not modelled (they are
-    named as unmanaged objects)."""
+    PostgreSQL prints it. Aggregates are :class:`Aggregate`; window functions are not
+    modelled (they are named as unmanaged objects)."""
 
     schema: str
     name: str
@@ -461,7 +461,8 @@ class Function:
     comment: str | None = None
     used_by: tuple[tuple[str, str, str, str], ...] = field(default=(), compare=False)
     """(kind, schema, relation, member) of what holds on to it in the database: ``view``,
-    ``default``, ``generated`` (columns), ``constraint``, ``index``. Not compared (it
+    ``default``, ``generated`` (columns), ``constraint``, ``index``, ``routine`` (a function
+    with a SQL-standard body, or an aggregate using it), ``policy``. Not compared (it
     describes the objects that use it, compared themselves); read when it must be re-created."""
 
     @property
@@ -473,6 +474,72 @@ class Function:
     def signature(self) -> str:
         """``public.touch()`` — how messages name it."""
         return f"{self.schema}.{self.name}({self.arguments})"
+
+
+FinalModify = Literal["READ_ONLY", "SHAREABLE", "READ_WRITE"]
+"""What an aggregate's final function may do to the state (``FINALFUNC_MODIFY``)."""
+Parallel = Literal["SAFE", "RESTRICTED", "UNSAFE"]
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """An aggregate (``CREATE AGGREGATE name(args) (SFUNC = …, STYPE = …, …)``), read from
+    ``pg_aggregate`` option by option. Ordered-set and hypothetical-set aggregates
+    (``WITHIN GROUP``) are not modelled: they are named as unmanaged objects.
+
+    Support functions are written as ``CREATE AGGREGATE`` takes them: a name, qualified
+    unless it is in ``pg_catalog`` or ``public`` (``int4pl``, ``audit.accumulate``); types as
+    ``format_type`` prints them; the sort operator as ``schema.operator``."""
+
+    schema: str
+    name: str
+    arguments: str
+    """``pg_get_function_identity_arguments``: ``integer``, ``x integer, y text``; empty
+    for ``name(*)``."""
+    sfunc: str
+    stype: str
+    returns: str
+    """``pg_get_function_result``: the final function's result, or the state type. A change
+    of it cannot be made by ``CREATE OR REPLACE``."""
+    sspace: int = 0
+    finalfunc: str | None = None
+    finalfunc_extra: bool = False
+    finalfunc_modify: FinalModify = "READ_ONLY"
+    combinefunc: str | None = None
+    serialfunc: str | None = None
+    deserialfunc: str | None = None
+    initcond: str | None = None
+    msfunc: str | None = None
+    minvfunc: str | None = None
+    mstype: str | None = None
+    msspace: int = 0
+    mfinalfunc: str | None = None
+    mfinalfunc_extra: bool = False
+    mfinalfunc_modify: FinalModify = "READ_ONLY"
+    minitcond: str | None = None
+    sortop: str | None = None
+    """``pg_catalog.>``: the operator for which it is a min or max (``SORTOP``)."""
+    parallel: Parallel = "UNSAFE"
+    comment: str | None = None
+    functions: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
+    """(schema, name, identity arguments) of its support functions, sorted: it is created
+    after them, and created again when one of them is. Not compared (the options say it)."""
+    used_by: tuple[tuple[str, str, str, str], ...] = field(default=(), compare=False)
+    """(kind, schema, relation, member) of what holds on to it, as :attr:`Function.used_by`
+    (``view``, ``routine``, ``policy``). Not compared; read when it must be dropped."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "functions", tuple(sorted(set(self.functions))))
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """``(schema, name, arguments)``."""
+        return (self.schema, self.name, self.arguments)
+
+    @property
+    def signature(self) -> str:
+        """``public.total(integer)``, ``public.tally(*)`` — how messages name it."""
+        return f"{self.schema}.{self.name}({self.arguments or '*'})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from puckdb.model.objects import (
+    Aggregate,
     Collation,
     CompositeType,
     Domain,
@@ -22,13 +23,13 @@ from puckdb.model.objects import (
     View,
 )
 
-MODEL_VERSION = 5
+MODEL_VERSION = 6
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
 (2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
 4: index key collations, deferrable primary keys, NOT ENFORCED, collations, row-level
 security policies, view column dependencies, domains and composite types; 5: grants,
-partitioned tables and partitions.)"""
+partitioned tables and partitions; 6: aggregates.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a
@@ -63,6 +64,8 @@ class Schema:
     (:data:`PUBLIC_SCHEMA_COMMENT`) counts as none."""
     functions: tuple[Function, ...] = ()
     """Functions and procedures, by (schema, name, arguments)."""
+    aggregates: tuple[Aggregate, ...] = ()
+    """Aggregates (but ordered-set ones), by (schema, name, arguments)."""
     triggers: tuple[Trigger, ...] = ()
     """Triggers on the managed tables and views, by (schema, table, name)."""
     collations: tuple[Collation, ...] = ()
@@ -87,6 +90,7 @@ class Schema:
         object.__setattr__(self, "tables", _by_key(self.tables))
         object.__setattr__(self, "views", _by_key(self.views))
         object.__setattr__(self, "functions", tuple(sorted(self.functions, key=lambda f: f.key)))
+        object.__setattr__(self, "aggregates", tuple(sorted(self.aggregates, key=lambda a: a.key)))
         object.__setattr__(self, "triggers", tuple(sorted(self.triggers, key=lambda t: t.key)))
         object.__setattr__(self, "collations", tuple(sorted(self.collations, key=lambda c: c.key)))
         object.__setattr__(self, "policies", tuple(sorted(self.policies, key=lambda p: p.key)))

@@ -143,8 +143,9 @@ def _refuse_unmanaged(schema: Schema, origin: str) -> None:
         f"{origin[0].upper()}{origin[1:]} creates {counted(schema.unmanaged)} that puckdb does not manage "
         f"({listed}), most likely through DDL(...) attached with event.listen. puckdb cannot generate "
         "migrations for them, so they would be missing from every database it builds. Declare them with "
-        "puckdb's objects where one exists (Function, Procedure, Trigger, View, Policy), or remove them "
-        "from the schema code and create them in a hand-written migration (`puckdb generate --custom`)."
+        "puckdb's objects where one exists (Function, Procedure, Aggregate, Trigger, View, Policy), or "
+        "remove them from the schema code and create them in a hand-written migration "
+        "(`puckdb generate --custom`)."
     )
 
 

@@ -1,7 +1,7 @@
 """Schema code → the DDL that creates it, compiled by SQLAlchemy's own PostgreSQL compiler.
 
 The statements are what a fresh database needs, in order: schemas and their comments,
-extensions, functions (which defaults, checks and indexes may call), then everything
+extensions, functions and aggregates (which defaults, checks and indexes may call), then everything
 ``MetaData.create_all`` emits (types, sequences, tables in foreign-key order, indexes,
 comments), then puckdb's own objects that need the tables (partitions, then views in
 declaration order, with their comments, then triggers, row-level security, policies and
@@ -29,12 +29,14 @@ from puckdb.kinds.policies import create_policy_sql
 from puckdb.model import Policy as PolicyModel
 from puckdb.model import PolicyCommand
 from puckdb.objects import (
+    Aggregate,
     Collation,
     Function,
     Partition,
     Policy,
     Trigger,
     View,
+    aggregates_of,
     collations_of,
     functions_of,
     grants_of,
@@ -89,6 +91,10 @@ def prelude_statements(
         # A body may read a table created below; PostgreSQL checks it when it first runs.
         statements.append("SET check_function_bodies = off")
     statements.extend(statement for function in functions for statement in function_statements(function))
+    # After the functions they are built from.
+    statements.extend(
+        statement for aggregate in aggregates_of(metadata) for statement in aggregate_statements(aggregate)
+    )
     return statements
 
 
@@ -146,6 +152,17 @@ def function_statements(function: Function) -> list[str]:
     if function.comment is not None:
         schema = function.schema or "public"
         comment = SetComment(function.keyword, schema, function.name, function.arguments, function.comment)
+        statements.extend(comment.render())
+    return statements
+
+
+def aggregate_statements(aggregate: Aggregate) -> list[str]:
+    """CREATE AGGREGATE and its comment."""
+    statements = [aggregate.sql()]
+    if aggregate.comment is not None:
+        schema = aggregate.schema or "public"
+        arguments = aggregate.arguments or "*"
+        comment = SetComment("AGGREGATE", schema, aggregate.name, arguments, aggregate.comment)
         statements.extend(comment.render())
     return statements
 

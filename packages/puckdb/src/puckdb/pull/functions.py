@@ -1,11 +1,13 @@
-"""Functions, procedures and triggers as ``puckdb.Function(...)``, ``puckdb.Procedure(...)``
-and ``puckdb.Trigger(...)``, from the definitions PostgreSQL prints."""
+"""Functions, procedures, aggregates and triggers as ``puckdb.Function(...)``,
+``puckdb.Procedure(...)``, ``puckdb.Aggregate(...)`` and ``puckdb.Trigger(...)``, from the
+definitions PostgreSQL prints (an aggregate's from its options)."""
 
 from __future__ import annotations
 
 import re
 
-from puckdb.model import Function, Trigger
+from puckdb.kinds.aggregates import aggregate_options
+from puckdb.model import Aggregate, Function, Trigger
 from puckdb.pull.code import Atom, Str, call, comment_lines
 from puckdb.pull.context import Context, label
 
@@ -29,6 +31,19 @@ def function_lines(function: Function, context: Context) -> list[str]:
         Str(rest.strip()),
         schema=Str(function.schema) if function.schema != "public" else None,
         comment=Str(function.comment) if function.comment is not None else None,
+    )
+    return value.lines(0, "", "")
+
+
+def aggregate_lines(aggregate: Aggregate, context: Context) -> list[str]:
+    """``Aggregate("total(integer)", Base.metadata, "SFUNC = acc, STYPE = integer")``."""
+    value = call(
+        context.imports.name("Aggregate"),
+        Str(f"{aggregate.name}({aggregate.arguments or '*'})"),
+        Atom("Base.metadata"),
+        Str(aggregate_options(aggregate)),
+        schema=Str(aggregate.schema) if aggregate.schema != "public" else None,
+        comment=Str(aggregate.comment) if aggregate.comment is not None else None,
     )
     return value.lines(0, "", "")
 

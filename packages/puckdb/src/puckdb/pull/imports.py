@@ -10,8 +10,8 @@ _FROM: dict[str, tuple[str, ...]] = {
     "typing": ("Any",),
     "pgvector.sqlalchemy": ("HALFVEC", "SPARSEVEC", "Vector"),
     "puckdb": (
-        "Collation", "CompositeType", "Domain", "Function", "Grant", "Partition", "Policy", "Procedure",
-        "RowLevelSecurity", "SchemaComment", "Trigger", "View",
+        "Aggregate", "Collation", "CompositeType", "Domain", "Function", "Grant", "Partition", "Policy",
+        "Procedure", "RowLevelSecurity", "SchemaComment", "Trigger", "View",
     ),
     "sqlalchemy": (
         "ARRAY", "CHAR", "DOUBLE_PRECISION", "REAL", "BigInteger", "Boolean", "CheckConstraint",

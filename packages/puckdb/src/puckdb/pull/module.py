@@ -1,6 +1,6 @@
 """The whole pulled module: docstring, imports, ``Base``, schema comments, collations, enum
 types, domains and composite types, sequences, tables, partitions, views, functions,
-triggers, row-level security, policies, grants and a comment naming what puckdb does not
+aggregates, triggers, row-level security, policies, grants and a comment naming what puckdb does not
 manage, in that order, each kind sorted by (schema, name) (domains and composite types after
 the ones they are built on, partitions after their parents) so equal schemas give equal text."""
 
@@ -15,7 +15,7 @@ from puckdb.pull.code import LINE_LENGTH, Atom, Str, call, comment_lines, statem
 from puckdb.pull.collations import collation_lines
 from puckdb.pull.compound_types import named_types, ordered, type_lines
 from puckdb.pull.context import Context, label
-from puckdb.pull.functions import function_lines, trigger_lines
+from puckdb.pull.functions import aggregate_lines, function_lines, trigger_lines
 from puckdb.pull.grants import grant_lines
 from puckdb.pull.imports import ALL_NAMES, Imports
 from puckdb.pull.names import Namer, camel_name, snake_name
@@ -113,6 +113,7 @@ def render(schema: Schema) -> PulledModule:
     # creates them before the tables), triggers after the views they may be on.
     for group in (
         [line for function in schema.functions for line in [*function_lines(function, context), ""]][:-1],
+        [line for aggregate in schema.aggregates for line in [*aggregate_lines(aggregate, context), ""]][:-1],
         [line for trigger in schema.triggers for line in [*trigger_lines(trigger, context), ""]][:-1],
         [line for table in schema.tables for line in row_level_security_lines(table, context)],
         [line for policy in schema.policies for line in [*policy_lines(policy, context), ""]][:-1],

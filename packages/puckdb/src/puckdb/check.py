@@ -31,7 +31,7 @@ from puckdb.migrations.state import DatabaseState, database_state
 from puckdb.model import Schema
 from puckdb.plan import Plan
 from puckdb.project import Project
-from puckdb.unmanaged_report import counted, summary, unmanaged_drift
+from puckdb.unmanaged_report import counted, unmanaged_drift
 
 FindingKind = Literal[
     "ungenerated-changes", "folder-integrity", "database-vs-folder", "drift", "missing-roles", "not-managed"
@@ -105,7 +105,7 @@ def _check(project: Project, *, database: bool) -> CheckResult:
                 "ungenerated-changes",
                 f"The schema code differs from what the migrations build: {_count(ungenerated)} to generate.",
                 "Run `puckdb generate` and commit the new migration.",
-                statement_summary(ungenerated),
+                statement_lines(ungenerated),
             )
         )
     if not database:
@@ -142,7 +142,7 @@ def _check(project: Project, *, database: bool) -> CheckResult:
                     f"changed outside migrations ({_count(repair)} to repair).",
                     "Put intended changes in the schema code and a migration (`puckdb generate`); undo "
                     "unintended ones with the statements below (or `puckdb push` on a development database).",
-                    statement_summary(repair),
+                    statement_lines(repair),
                 )
             )
     findings.extend(_not_managed(live, "the database holds"))
@@ -161,7 +161,7 @@ def _not_managed(schema: Schema, where: str) -> list[Finding]:
         "database's with the migrations' and reports any that differ as drift. "
         "`puckdb check --allow-unmanaged` accepts them."
     )
-    return [Finding("not-managed", message, hint, summary(schema.unmanaged))]
+    return [Finding("not-managed", message, hint, tuple(item.label for item in schema.unmanaged))]
 
 
 def _unmanaged_drift(expected: Schema, live: Schema, applied: int) -> list[Finding]:
@@ -292,12 +292,18 @@ def _count(plan: Plan) -> str:
     return f"{n} statement{'s' if n != 1 else ''}"
 
 
-def statement_summary(plan: Plan) -> tuple[str, ...]:
-    """The first line of each statement, at most twenty of them: enough to see what differs."""
-    shown = [
+def statement_lines(plan: Plan) -> tuple[str, ...]:
+    """The first line of each statement: a finding's details, every one of them (``--json``
+    readers get the whole list; the terminal shows the first ones)."""
+    return tuple(
         statement.sql.splitlines()[0] + (" …" if "\n" in statement.sql else "")
         for statement in plan.statements
-    ]
+    )
+
+
+def statement_summary(plan: Plan) -> tuple[str, ...]:
+    """The first line of each statement, at most twenty of them: enough to see what differs."""
+    shown = list(statement_lines(plan))
     if len(shown) > _SHOWN_STATEMENTS:
         shown = [*shown[:_SHOWN_STATEMENTS], f"… and {len(shown) - _SHOWN_STATEMENTS} more"]
     return tuple(shown)

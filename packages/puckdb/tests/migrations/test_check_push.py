@@ -108,6 +108,19 @@ def test_drift_made_by_hand(workspace: Workspace) -> None:
     assert report["ok"] is False and [f["kind"] for f in report["findings"]] == ["drift"]
 
 
+def test_json_lists_every_statement_and_the_terminal_the_first_twenty(workspace: Workspace) -> None:
+    # Found on pagila: --json readers (CI) got twenty details and a "… and 17 more" string.
+    applied_project(workspace)
+    with psycopg.connect(workspace.url, autocommit=True) as conn:
+        for number in range(25):
+            conn.execute(f"ALTER TABLE users ADD COLUMN hack{number:02d} integer".encode())
+    cli = workspace.run("check", "--json")
+    [finding] = json.loads(cli.stdout)["findings"]
+    assert len(finding["details"]) == 25 and not any("more" in line for line in finding["details"])
+    text = workspace.run("check").stdout
+    assert "hack19" in text and "hack20" not in text and "… and 5 more (all of them: --json)" in text
+
+
 def test_push_dry_run_then_push(workspace: Workspace) -> None:
     workspace.write_schema(USERS)
     dry = push(workspace.project(), PushOptions(dry_run=True))

@@ -82,10 +82,16 @@ def _finding_json(finding: Finding) -> dict[str, object]:
     }
 
 
+_SHOWN_DETAILS = 20
+"""A finding's details the terminal shows (``--json`` has them all)."""
+
+
 def _print_finding(finding: Finding, style: str) -> None:
     output.stdout.print(f"[{style}]{finding.kind}[/{style}]: {escape(finding.message)}")
-    for detail in finding.details:
+    for detail in finding.details[:_SHOWN_DETAILS]:
         output.stdout.print(f"    {escape(detail)}", markup=True)
+    if len(finding.details) > _SHOWN_DETAILS:
+        output.stdout.print(f"    … and {len(finding.details) - _SHOWN_DETAILS} more (all of them: --json)")
     output.stdout.print(f"  [dim]fix:[/dim] {escape(finding.hint)}")
 
 

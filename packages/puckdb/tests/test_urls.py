@@ -61,3 +61,12 @@ def test_passwords_never_appear_in_messages():
 
 def test_sqlalchemy_url_uses_psycopg3():
     assert sqlalchemy_url("postgresql://u@/d?host=/tmp") == "postgresql+psycopg://u@/d?host=/tmp"
+
+
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_an_empty_url_is_a_usage_error_not_the_embedded_database(tmp_path, empty):
+    # Found trying pagila: `--url "$UNSET"` ran apply on the embedded main database.
+    with pytest.raises(DatabaseUrlError) as caught:
+        choose_url(empty, "DATABASE_URL", tmp_path, {})
+    assert "--url was given an empty value" in str(caught.value)
+    assert caught.value.exit_code == 2

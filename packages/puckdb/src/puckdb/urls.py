@@ -48,6 +48,14 @@ def choose_url(
     such as ``postgresql+psycopg://`` is accepted and dropped).
     """
     environ = os.environ if environ is None else environ
+    if explicit is not None and not explicit.strip():
+        # An empty --url is nearly always a shell variable that was not set; falling back to
+        # the embedded database would run the command somewhere the user did not mean.
+        raise DatabaseUrlError(
+            "--url was given an empty value (a shell variable that is not set?). Give the database "
+            "URL (postgresql://user:password@host:port/database), or leave --url out to use the "
+            f"configured one ({env_var}, or the embedded server)."
+        )
     if explicit:
         return UrlChoice(normalize_url(explicit, "--url"), "--url")
     from_env = environ.get(env_var, "").strip()

@@ -15,7 +15,7 @@ from puckdb.migrations.rollback import down
 from puckdb.migrations.runner import MigrationSqlError
 from puckdb.migrations.status import migration_status
 
-from .conftest import Workspace
+from .conftest import Workspace, execute, query
 
 STOPS_AT_3 = """\
 -- Transaction: no
@@ -53,16 +53,6 @@ def edit(path: Path, *replacements: tuple[str, str]) -> None:
 
 def statuses(workspace: Workspace) -> list[tuple[int, str]]:
     return [(e.version, e.status) for e in migration_status(workspace.url, workspace.migrations).entries]
-
-
-def query(url: str, sql: str) -> list[tuple[object, ...]]:
-    with psycopg.connect(url, autocommit=True) as conn:
-        return conn.execute(sql.encode()).fetchall()
-
-
-def execute(url: str, sql: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.encode())
 
 
 def stop_at_3(workspace: Workspace) -> Path:

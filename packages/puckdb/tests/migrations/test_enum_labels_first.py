@@ -168,3 +168,51 @@ def test_a_failure_in_the_label_migration_is_partial_at_that_statement_and_resum
     assert "Applied 0002_add_mood_glad_and_add_mood_ok" in resumed.stdout
     assert "Applied 0003_moods_and_notes" in resumed.stdout
     assert labels(workspace.url) == ["sad", "ok", "happy", "glad"]
+
+
+TWO_ENUMS = """
+from sqlalchemy import Enum
+mood = Enum("sad", "happy", name="mood")
+feeling = Enum("sad", name="feeling")
+cards = Table(
+    "cards", metadata, Column("id", BigInteger, primary_key=True), Column("m", mood), Column("f", feeling)
+)
+"""
+# cards.m moves to feeling, which gains 'meh': a row holding 'happy' has no label there.
+TO_FEELING = TWO_ENUMS.replace('Enum("sad", name="feeling")', 'Enum("sad", "meh", name="feeling")').replace(
+    'Column("m", mood)', 'Column("m", feeling)'
+)
+
+
+def test_an_enum_to_enum_conversion_failing_after_a_new_label_resumes_after_the_fix(
+    workspace: Workspace,
+) -> None:
+    workspace.write_schema(TWO_ENUMS)
+    generate(workspace.project(), GenerateOptions())
+    assert workspace.run("apply").returncode == 0
+    query(workspace.url, "INSERT INTO cards (id, m) VALUES (1, 'happy'), (2, 'sad') RETURNING id")
+    workspace.write_schema(TO_FEELING)
+    generate(workspace.project(), GenerateOptions(name="cards_feel"))
+    assert workspace.files()[-3:-1] == ["0003_cards_feel.down.sql", "0003_cards_feel.sql"]
+
+    failed = workspace.run("apply")
+    assert failed.returncode != 0
+    assert 'invalid input value for enum feeling: "happy"' in failed.stderr
+    assert "0003_cards_feel.sql" in failed.stderr and "rolled back" in failed.stderr
+    entries = {
+        e["version"]: e["status"] for e in json.loads(workspace.run("status", "--json").stdout)["migrations"]
+    }
+    assert entries == {1: "applied", 2: "applied", 3: "pending"}
+    assert query(
+        workspace.url, "SELECT enum_range(NULL::feeling)::text, pg_typeof(m)::text FROM cards LIMIT 1"
+    ) == [("{sad,meh}", "mood")]
+
+    query(workspace.url, "UPDATE cards SET m = 'sad' WHERE m = 'happy' RETURNING id")  # the fix
+    resumed = workspace.run("apply")
+    assert resumed.returncode == 0, resumed.stderr
+    assert query(workspace.url, "SELECT id, m::text, pg_typeof(m)::text FROM cards ORDER BY id") == [
+        (1, "sad", "feeling"),
+        (2, "sad", "feeling"),
+    ]
+    checked = workspace.run("check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -14,6 +14,7 @@ from puckdb.migrations.resume import PartialMigrationChangedError
 from puckdb.migrations.rollback import down
 from puckdb.migrations.runner import MigrationSqlError
 from puckdb.migrations.status import migration_status
+from puckdb.migrations.tracking import ensure_tracking_table
 
 from .conftest import Workspace, execute, query
 
@@ -222,3 +223,53 @@ def test_down_outside_a_transaction_upgrades_an_older_tracking_table_first(works
 
     assert statuses(workspace) == [(1, "pending")]
     assert query(workspace.url, "SELECT to_regclass('first')") == [(None,)]
+
+
+INSERTS = """\
+-- Transaction: no
+
+CREATE TABLE a (id int);
+
+INSERT INTO a VALUES (1);
+
+CREATE TABLE after (id int);
+"""
+
+LOSE_PROGRESS_OF_2 = """\
+CREATE FUNCTION puckdb.lose_progress() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.statements_done = 2 THEN RAISE EXCEPTION 'progress of statement 2 lost'; END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER lose_progress BEFORE UPDATE ON puckdb.migrations
+    FOR EACH ROW EXECUTE FUNCTION puckdb.lose_progress();
+"""
+
+
+def test_a_statement_commits_with_its_progress_so_a_resume_never_runs_it_twice(workspace: Workspace) -> None:
+    write(workspace, INSERTS)
+    with psycopg.connect(workspace.url, autocommit=True) as conn:
+        ensure_tracking_table(conn)
+        conn.execute(LOSE_PROGRESS_OF_2.encode())
+
+    # The INSERT ran, but recording it failed: it is undone with its record, not left behind.
+    with pytest.raises(MigrationSqlError, match="progress of statement 2 lost"):
+        apply_migrations(workspace.url, workspace.migrations)
+    assert statuses(workspace) == [(1, "partial")]
+    assert query(workspace.url, "SELECT count(*) FROM a") == [(0,)]
+
+    execute(workspace.url, "DROP TRIGGER lose_progress ON puckdb.migrations")
+    result = apply_migrations(workspace.url, workspace.migrations)
+    assert result.applied[0].statements == 2
+    assert statuses(workspace) == [(1, "applied")]
+    assert query(workspace.url, "SELECT count(*) FROM a") == [(1,)]  # once, not twice
+
+
+def test_a_statement_refused_in_a_transaction_block_still_runs_outside_one(workspace: Workspace) -> None:
+    write(
+        workspace,
+        "-- Transaction: no\n\nCREATE TABLE a (id int);\n\nVACUUM a;\n\nREINDEX TABLE CONCURRENTLY a;\n",
+    )
+    apply_migrations(workspace.url, workspace.migrations)
+    assert statuses(workspace) == [(1, "applied")]
+    assert query(workspace.url, "SELECT statements_done FROM puckdb.migrations") == [(3,)]

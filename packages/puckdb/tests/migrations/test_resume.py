@@ -265,11 +265,37 @@ def test_a_statement_commits_with_its_progress_so_a_resume_never_runs_it_twice(w
     assert query(workspace.url, "SELECT count(*) FROM a") == [(1,)]  # once, not twice
 
 
-def test_a_statement_refused_in_a_transaction_block_still_runs_outside_one(workspace: Workspace) -> None:
-    write(
-        workspace,
-        "-- Transaction: no\n\nCREATE TABLE a (id int);\n\nVACUUM a;\n\nREINDEX TABLE CONCURRENTLY a;\n",
-    )
+COMMITTING_PROCEDURE = """\
+-- Transaction: no
+
+CREATE TABLE a (id int);
+
+CREATE PROCEDURE fill() LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO a VALUES (1);
+    COMMIT;
+    INSERT INTO a VALUES (2);
+END $$;
+
+-- a batched backfill: the procedure commits between its batches
+CALL fill();
+
+VACUUM a;
+
+REINDEX TABLE CONCURRENTLY a;
+
+-- the file's own transaction control runs as written
+BEGIN;
+
+INSERT INTO a VALUES (3);
+
+COMMIT;
+"""
+
+
+def test_statements_refused_in_a_transaction_block_still_run_outside_one(workspace: Workspace) -> None:
+    write(workspace, COMMITTING_PROCEDURE)
     apply_migrations(workspace.url, workspace.migrations)
     assert statuses(workspace) == [(1, "applied")]
-    assert query(workspace.url, "SELECT statements_done FROM puckdb.migrations") == [(3,)]
+    assert query(workspace.url, "SELECT statements_done FROM puckdb.migrations") == [(8,)]
+    assert query(workspace.url, "SELECT array_agg(id ORDER BY id) FROM a") == [([1, 2, 3],)]

@@ -259,9 +259,14 @@ def run_statements(
             after_each(number)
 
 
+# Leading comment lines aside; a file's own transaction control must not end puckdb's.
 _TRANSACTION_CONTROL = re.compile(
-    r"^\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE)\b", re.I
+    r"^(?:\s*--[^\n]*\n)*\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE)\b", re.I
 )
+# What PostgreSQL raises, having run nothing, for a statement that needs to run alone:
+# "cannot run inside a transaction block" (VACUUM, REINDEX CONCURRENTLY) and a procedure
+# that commits ("invalid transaction termination", CALL of a batched backfill).
+_MUST_RUN_ALONE = (pg_errors.ActiveSqlTransaction, pg_errors.InvalidTransactionTermination)
 
 
 def _execute(
@@ -269,7 +274,7 @@ def _execute(
 ) -> bool:
     """Run ``sql`` as written (bytes: no %-placeholders); with ``record``, in one
     transaction with ``record(number)`` where PostgreSQL allows. Whether it was recorded."""
-    if record is None or _TRANSACTION_CONTROL.match(sql):  # a file's own BEGIN/COMMIT stays its own
+    if record is None or _TRANSACTION_CONTROL.match(sql):
         conn.execute(sql.encode())
         return False
     try:
@@ -277,7 +282,7 @@ def _execute(
             conn.execute(sql.encode())
             record(number)
         return True
-    except pg_errors.ActiveSqlTransaction:  # "cannot run inside a transaction block": nothing ran
+    except _MUST_RUN_ALONE:  # rolled back with the transaction: run it again, alone
         conn.execute(sql.encode())
         return False
 

@@ -72,6 +72,8 @@ def test_a_new_label_used_as_a_default_in_the_same_change_applies_and_rolls_back
     generated = workspace.run("generate")
     assert generated.returncode == 0, generated.stderr
     assert "The enum labels come first" in generated.stdout
+    linted = workspace.run("lint", "--pending")  # the deploy gate passes what generate wrote
+    assert linted.returncode == 0, linted.stdout + linted.stderr
 
     applied = workspace.run("apply")
     assert applied.returncode == 0, applied.stderr

@@ -124,6 +124,18 @@ class Workspace:
         return code, shown
 
 
+def query(url: str, sql: str) -> list[tuple[object, ...]]:
+    """The rows ``sql`` returns, run as written (no %-placeholders) in autocommit mode."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute(sql.encode()).fetchall()
+
+
+def execute(url: str, sql: str) -> None:
+    """Run ``sql`` as written in autocommit mode (for statements that return no rows)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.encode())
+
+
 def public_tables(url: str) -> list[str]:
     """The names of the tables in schema public of the database at ``url``, sorted."""
     with psycopg.connect(url) as conn:

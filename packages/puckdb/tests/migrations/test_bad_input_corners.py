@@ -240,7 +240,7 @@ def test_ctrl_c_outside_a_transaction_leaves_it_partial_and_apply_resumes(worksp
         "Running `puckdb apply` resumes it at statement 2.",
     )
     status = workspace.run("status")
-    assert status.returncode == 1 and "partial (1 of 3 ran)" in status.stdout
+    assert status.returncode == 1 and "partial (1 of 3 ran; resumes at statement 2, line 3)" in status.stdout
     resumed = workspace.run("apply")
     assert resumed.returncode == 0, resumed.stderr
     assert "Resuming 0002_second at statement 2" in resumed.stdout

@@ -14,8 +14,9 @@ from puckdb.migrations.resume import PartialMigrationChangedError
 from puckdb.migrations.rollback import down
 from puckdb.migrations.runner import MigrationSqlError
 from puckdb.migrations.status import migration_status
+from puckdb.migrations.tracking import ensure_tracking_table
 
-from .conftest import Workspace
+from .conftest import Workspace, execute, query
 
 STOPS_AT_3 = """\
 -- Transaction: no
@@ -53,16 +54,6 @@ def edit(path: Path, *replacements: tuple[str, str]) -> None:
 
 def statuses(workspace: Workspace) -> list[tuple[int, str]]:
     return [(e.version, e.status) for e in migration_status(workspace.url, workspace.migrations).entries]
-
-
-def query(url: str, sql: str) -> list[tuple[object, ...]]:
-    with psycopg.connect(url, autocommit=True) as conn:
-        return conn.execute(sql.encode()).fetchall()
-
-
-def execute(url: str, sql: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.encode())
 
 
 def stop_at_3(workspace: Workspace) -> Path:
@@ -232,3 +223,79 @@ def test_down_outside_a_transaction_upgrades_an_older_tracking_table_first(works
 
     assert statuses(workspace) == [(1, "pending")]
     assert query(workspace.url, "SELECT to_regclass('first')") == [(None,)]
+
+
+INSERTS = """\
+-- Transaction: no
+
+CREATE TABLE a (id int);
+
+INSERT INTO a VALUES (1);
+
+CREATE TABLE after (id int);
+"""
+
+LOSE_PROGRESS_OF_2 = """\
+CREATE FUNCTION puckdb.lose_progress() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.statements_done = 2 THEN RAISE EXCEPTION 'progress of statement 2 lost'; END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER lose_progress BEFORE UPDATE ON puckdb.migrations
+    FOR EACH ROW EXECUTE FUNCTION puckdb.lose_progress();
+"""
+
+
+def test_a_statement_commits_with_its_progress_so_a_resume_never_runs_it_twice(workspace: Workspace) -> None:
+    write(workspace, INSERTS)
+    with psycopg.connect(workspace.url, autocommit=True) as conn:
+        ensure_tracking_table(conn)
+        conn.execute(LOSE_PROGRESS_OF_2.encode())
+
+    # The INSERT ran, but recording it failed: it is undone with its record, not left behind.
+    with pytest.raises(MigrationSqlError, match="progress of statement 2 lost"):
+        apply_migrations(workspace.url, workspace.migrations)
+    assert statuses(workspace) == [(1, "partial")]
+    assert query(workspace.url, "SELECT count(*) FROM a") == [(0,)]
+
+    execute(workspace.url, "DROP TRIGGER lose_progress ON puckdb.migrations")
+    result = apply_migrations(workspace.url, workspace.migrations)
+    assert result.applied[0].statements == 2
+    assert statuses(workspace) == [(1, "applied")]
+    assert query(workspace.url, "SELECT count(*) FROM a") == [(1,)]  # once, not twice
+
+
+COMMITTING_PROCEDURE = """\
+-- Transaction: no
+
+CREATE TABLE a (id int);
+
+CREATE PROCEDURE fill() LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO a VALUES (1);
+    COMMIT;
+    INSERT INTO a VALUES (2);
+END $$;
+
+-- a batched backfill: the procedure commits between its batches
+CALL fill();
+
+VACUUM a;
+
+REINDEX TABLE CONCURRENTLY a;
+
+-- the file's own transaction control runs as written
+BEGIN;
+
+INSERT INTO a VALUES (3);
+
+COMMIT;
+"""
+
+
+def test_statements_refused_in_a_transaction_block_still_run_outside_one(workspace: Workspace) -> None:
+    write(workspace, COMMITTING_PROCEDURE)
+    apply_migrations(workspace.url, workspace.migrations)
+    assert statuses(workspace) == [(1, "applied")]
+    assert query(workspace.url, "SELECT statements_done FROM puckdb.migrations") == [(8,)]
+    assert query(workspace.url, "SELECT array_agg(id ORDER BY id) FROM a") == [([1, 2, 3],)]

@@ -2,7 +2,8 @@
 
 For a source state A and a target state B (each given as the DDL that creates it):
 A and B are created fresh in their own databases and inspected; the plan A → B is applied
-to the database at A, which must then inspect equal to B (column order aside: an added
+to the database at A (as the migrations `generate` writes: usually one, two when enum
+labels are added first), which must then inspect equal to B (column order aside: an added
 column goes last, whatever the code says) and re-diff to nothing; the plan B → A (what a
 down migration holds) must take it back to A the same way. Any failure carries A's DDL,
 B's DDL and every plan's SQL, so it can be replayed by hand.
@@ -17,7 +18,7 @@ from typing import Any
 
 from puckdb.connect import connect
 from puckdb.diff import Renames
-from puckdb.engine import migration_plan
+from puckdb.engine import migration_plan, migration_steps
 from puckdb.inspect import inspect_schema
 from puckdb.model import Schema
 from puckdb.model.compare import differences
@@ -166,13 +167,21 @@ def run_oracle(
         with cluster.database(_rendering(before), "puckdb's rendering of A") as url:
             execute(url, data, "the data inserted at A")
 
-            apply_plan(url, forward, "forward plan")
+            # As `generate` writes them: one migration, or the enum labels first and then the rest.
+            steps = migration_steps(before, after, renames)
+            if len(steps) > 1:
+                for number, step in enumerate(steps, start=1):
+                    report.plans[f"forward migration {number} of {len(steps)}"] = step.forward
+                    report.plans[f"its down migration {number} of {len(steps)}"] = step.backward
+            for number, step in enumerate(steps, start=1):
+                apply_plan(url, step.forward, f"forward migration {number} of {len(steps)}")
             migrated = inspect_url(url, schemas)
             _assert_same(migrated, after, "A migrated forward", "B created fresh", report)
             _assert_empty(migration_plan(migrated, after), "A migrated forward", "B", report)
             _assert_rows(url, forward_rows, "after the forward plan", report)
 
-            apply_plan(url, backward, "backward plan")
+            for number, step in reversed(list(enumerate(steps, start=1))):
+                apply_plan(url, step.backward, f"down migration {number} of {len(steps)}")
             restored = inspect_url(url, schemas)
             _assert_same(restored, before, "A migrated forward and back", "A created fresh", report)
             _assert_empty(migration_plan(restored, before), "A migrated forward and back", "A", report)

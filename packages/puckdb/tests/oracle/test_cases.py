@@ -637,6 +637,39 @@ def test_enum_value_added_in_position(cluster: Cluster) -> None:
     )
 
 
+def test_enum_value_added_and_used_in_the_same_change(cluster: Cluster) -> None:
+    # Two migrations: the label commits first, so the rest may use it in its transaction
+    # (PostgreSQL refuses a new label in the transaction that added it: unsafe use).
+    run_oracle(
+        cluster,
+        ["CREATE TYPE mood AS ENUM ('a', 'c')", "CREATE TABLE t (id bigint PRIMARY KEY, m mood, note text)"],
+        [
+            "CREATE TYPE mood AS ENUM ('a', 'b', 'c')",
+            "CREATE TABLE t (id bigint PRIMARY KEY, m mood DEFAULT 'b' CHECK (m <> 'b' OR note IS NOT NULL), "
+            "note text)",
+            "CREATE VIEW bs AS SELECT id FROM t WHERE m = 'b'",
+        ],
+        data="INSERT INTO t VALUES (1, 'c', NULL)",
+        forward_rows=[Rows("SELECT enum_range(NULL::mood)::text", [("{a,b,c}",)])],
+        backward_rows=[Rows("SELECT id, m::text FROM t", [(1, "c")])],
+    )
+
+
+def test_enum_value_added_before_a_renamed_one_and_used(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        ["CREATE TYPE mood AS ENUM ('a', 'c')", "CREATE TABLE t (id bigint PRIMARY KEY, m mood)"],
+        [
+            "CREATE TYPE mood AS ENUM ('a', 'b', 'see')",
+            "CREATE TABLE t (id bigint PRIMARY KEY, m mood DEFAULT 'b')",
+        ],
+        renames=Renames(enum_values={("public", "mood", "c"): "see"}),
+        data="INSERT INTO t VALUES (1, 'c')",
+        forward_rows=[Rows("SELECT m::text FROM t", [("see",)])],
+        backward_rows=[Rows("SELECT m::text FROM t", [("c",)])],
+    )
+
+
 def test_enum_value_removed(cluster: Cluster) -> None:
     run_oracle(
         cluster,

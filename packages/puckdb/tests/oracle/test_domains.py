@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .support import Cluster, Rows, run_oracle
+import pytest
+
+from puckdb.engine import migration_plan
+
+from .support import Cluster, Rows, run_oracle, settled
 
 POSINT = "CREATE DOMAIN posint AS integer CONSTRAINT posint_positive CHECK (VALUE > 0)"
 PAIR = "CREATE TYPE pair AS (a integer, b text)"
@@ -130,3 +134,57 @@ def test_composite_used_by_a_function(cluster: Cluster) -> None:
 def test_composite_with_a_domain_attribute(cluster: Cluster) -> None:
     ddl = [POSINT, "CREATE TYPE scored AS (name text, points posint)", "CREATE TABLE t (s scored)"]
     run_oracle(cluster, [], ddl)
+
+
+def _hazard_kinds(
+    cluster: Cluster, source: list[str], target: list[str], schemas: tuple[str, ...]
+) -> set[str]:
+    """The hazard kinds of the plan between two states as PostgreSQL itself reports them
+    (domain names as ``format_type`` prints them, qualified outside public)."""
+    before, after = settled(cluster, source, schemas), settled(cluster, target, schemas)
+    return {hazard.kind for hazard in migration_plan(before, after).hazards}
+
+
+@pytest.mark.parametrize("schema", ["public", "app"])
+def test_a_column_leaving_or_taking_a_domain_is_labelled_by_what_it_can_do(
+    cluster: Cluster, schema: str
+) -> None:
+    create = [] if schema == "public" else [f"CREATE SCHEMA {schema}"]
+    posint = [*create, POSINT.replace("DOMAIN posint", f"DOMAIN {schema}.posint")]
+    in_domain = [*posint, f"CREATE TABLE scores (id bigint PRIMARY KEY, points {schema}.posint)"]
+    plain = [*posint, "CREATE TABLE scores (id bigint PRIMARY KEY, points integer)"]
+    schemas = ("public",) if schema == "public" else ("app", "public")
+    rows = [Rows("SELECT points FROM scores", [(5,)])]
+    run_oracle(
+        cluster,
+        in_domain,
+        plain,
+        schemas=schemas,
+        data=["INSERT INTO scores VALUES (1, 5)"],
+        forward_rows=rows,
+        backward_rows=rows,
+    )
+    # posint → integer only widens; integer → posint keeps every value, its check may reject one.
+    assert _hazard_kinds(cluster, in_domain, plain, schemas) == {"access-exclusive-lock"}
+    assert _hazard_kinds(cluster, plain, in_domain, schemas) == {
+        "backfill-required",
+        "table-rewrite",
+        "access-exclusive-lock",
+    }
+
+
+def test_a_column_leaving_a_text_domain_for_a_shorter_varchar_narrows(cluster: Cluster) -> None:
+    code = "CREATE DOMAIN code AS text CONSTRAINT code_upper CHECK (VALUE = upper(VALUE))"
+    in_domain = [code, "CREATE TABLE items (id bigint PRIMARY KEY, sku code)"]
+    short = [code, "CREATE TABLE items (id bigint PRIMARY KEY, sku varchar(5))"]
+    rows = [Rows("SELECT sku::text FROM items", [("AB",)])]
+    run_oracle(
+        cluster,
+        in_domain,
+        short,
+        data=["INSERT INTO items VALUES (1, 'AB')"],
+        forward_rows=rows,
+        backward_rows=rows,
+    )
+    assert "data-loss" in _hazard_kinds(cluster, in_domain, short, ("public",))
+    assert "data-loss" not in _hazard_kinds(cluster, short, in_domain, ("public",))

@@ -103,12 +103,19 @@ def generate(
     if custom:
         output.stdout.print(f"Wrote {relative} (empty, for hand-written SQL) and its .down.sql.")
         return
-    _print_sql(migration.text)
-    statements = len(result.plan.statements)
-    output.stdout.print(
-        f"[bold green]Wrote[/bold green] {escape(str(relative))} ({statements} statement"
-        f"{'s' if statements != 1 else ''}) and its .down.sql."
-    )
+    for written in result.written:
+        _print_sql(written.migration.text)
+        statements = len(written.plan.statements)
+        path = written.migration.path.relative_to(project.config.root)
+        output.stdout.print(
+            f"[bold green]Wrote[/bold green] {escape(str(path))} ({statements} statement"
+            f"{'s' if statements != 1 else ''}) and its .down.sql."
+        )
+    if len(result.written) > 1:
+        output.stdout.print(
+            "The enum labels come first, in a migration of their own outside a transaction: a new label "
+            "cannot be used in the transaction that adds it, and so the rest runs in one transaction."
+        )
     hazards = result.plan.hazards
     if hazards:
         output.stdout.print(f"[bold yellow]{len(hazards)} hazard(s)[/bold yellow] — review before applying:")
@@ -281,6 +288,10 @@ def status(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOpti
                         "applied_at": e.record.applied_at.isoformat() if e.record else None,
                         "applied_by": e.record.applied_by if e.record else None,
                         "problem": e.problem,
+                        # a partial one resumes after these, at statements_done + 1
+                        "statements_done": e.record.statements_done
+                        if e.status == "partial" and e.record
+                        else None,
                     }
                     for e in state.entries
                 ],
@@ -327,7 +338,12 @@ def _status_text(entry: MigrationStatus) -> str:
         return f"{entry.status}, unreadable (not UTF-8)"
     record = entry.record
     if entry.status == "partial" and record is not None and entry.migration is not None:
-        return f"partial ({record.statements_done} of {len(entry.migration.statements)} ran)"
+        statements = entry.migration.statements
+        done = record.statements_done
+        text = f"partial ({done} of {len(statements)} ran"
+        if done < len(statements):  # where a resumed run starts, as the file is now
+            text += f"; resumes at statement {done + 1}, line {statements[done].line}"
+        return text + ")"
     if entry.status == "partial-down" and record is not None:
         return f"partly rolled back ({record.down_statements_done} down statement(s) ran)"
     return entry.status

@@ -4,14 +4,16 @@ default, nullability, identity); a generated column whose expression changes is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from puckdb.kinds.base import Hazard, Operation, Phase, PlanContext, Row, name_in_message
+from puckdb.kinds.base import Hazard, Key, Operation, Phase, PlanContext, Row, name_in_message
 from puckdb.kinds.casts import MANUAL_USING, conversion
 from puckdb.kinds.comments import SetComment
 from puckdb.kinds.sequences import sequence_option_values, sequence_options
 from puckdb.kinds.type_changes import changes_dimensions, is_narrowing, is_volatile_default, rewrites_table
-from puckdb.model import Column, Identity
+from puckdb.kinds.underlying_types import UnderlyingType, added_constraints, underlying
+from puckdb.model import Column, Domain, Identity
 from puckdb.quoting import ident
 
 # The collation is reported only when it differs from the type's own default, which is
@@ -171,8 +173,20 @@ class AlterColumnType(Operation):
     using: str | None
     """``USING`` expression when PostgreSQL has no assignment cast between the types (see
     :mod:`puckdb.kinds.casts`); a placeholder when it has no way at all."""
+    old_underlying: UnderlyingType | None = None
+    """The old type under its domains, when it names one (its base is what narrowing is
+    judged on)."""
+    new_underlying: UnderlyingType | None = None
 
     phase = Phase.ALTER_COLUMN_TYPES
+
+    @property
+    def _old(self) -> UnderlyingType:
+        return self.old_underlying or UnderlyingType(self.old_type, frozenset())
+
+    @property
+    def _new(self) -> UnderlyingType:
+        return self.new_underlying or UnderlyingType(self.new_type, frozenset())
 
     def render(self) -> tuple[str, ...]:
         text = f"{_alter_column(self.schema, self.table, self.column)} TYPE {self.new_type}"
@@ -202,11 +216,21 @@ class AlterColumnType(Operation):
                 "so the migration fails unless the column is emptied (or re-embedded) first"
             )
             found.append(Hazard("data-loss", message))
-        elif is_narrowing(self.old_type, self.new_type):
+        elif is_narrowing(self._old.base, self._new.base):
             found.append(
                 Hazard("data-loss", f"narrows column {name} ({change}); values that do not fit fail")
             )
-        if rewrites_table(self.old_type, self.new_type):
+        checks = added_constraints(self._old, self._new)
+        if checks:
+            # No value changes, but a row that fails a new check stops the migration.
+            message = (
+                f"{name} becomes {' over '.join(self._new.domains) or self.new_type}, whose "
+                f"{'constraint' if len(checks) == 1 else 'constraints'} {', '.join(sorted(checks))} "
+                "every existing value must pass: one that fails makes the migration fail"
+            )
+            found.append(Hazard("backfill-required", message))
+        # A domain with constraints is checked by rewriting the table, even over the same base.
+        if rewrites_table(self._old.base, self._new.base) or (self._new.domains and self._new.constraints):
             found.append(Hazard("table-rewrite", f"rewrites {table} to change {name} ({change})"))
         found.append(Hazard("access-exclusive-lock", f"locks {table} while {name} changes type"))
         return tuple(found)
@@ -307,8 +331,15 @@ class AlterIdentity(Operation):
         return (f"{_alter_column(self.schema, self.table, self.column)} {options}",)
 
 
-def diff_column(schema: str, table: str, source: Column, target: Column) -> list[Operation]:
-    """Operations that turn column ``source`` into ``target`` (same name)."""
+def diff_column(
+    schema: str,
+    table: str,
+    source: Column,
+    target: Column,
+    domains: tuple[Mapping[Key, Domain], Mapping[Key, Domain]] = ({}, {}),
+) -> list[Operation]:
+    """Operations that turn column ``source`` into ``target`` (same name); ``domains``
+    are the source's and the target's, which a type change is judged through."""
     name = target.name
     if (source.generated, source.generated_virtual) != (target.generated, target.generated_virtual) or (
         target.generated is not None and source.data_type != target.data_type
@@ -330,8 +361,19 @@ def diff_column(schema: str, table: str, source: Column, target: Column) -> list
         operations.append(DropIdentity(schema, table, name))
     if type_changes:
         using = conversion(source.data_type, target.data_type).using(name, source.data_type, target.data_type)
+        old, new = underlying(source.data_type, domains[0]), underlying(target.data_type, domains[1])
         operations.append(
-            AlterColumnType(schema, table, name, source.data_type, target.data_type, target.collation, using)
+            AlterColumnType(
+                schema,
+                table,
+                name,
+                source.data_type,
+                target.data_type,
+                target.collation,
+                using,
+                old if old.domains else None,
+                new if new.domains else None,
+            )
         )
     if source.nullable != target.nullable:
         operations.append(SetColumnNullable(schema, table, name, target.nullable))

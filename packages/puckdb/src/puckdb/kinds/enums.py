@@ -4,7 +4,8 @@ through text."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -250,6 +251,17 @@ def _refers_to(data_type: str, enum: EnumType) -> bool:
         f"{enum.schema}.{enum.name}",
         f'"{enum.schema}"."{enum.name}"',
     )
+
+
+def with_labels_of(source: Schema, target: Schema, keys: Collection[Key]) -> Schema:
+    """``source`` with the enums named by ``keys`` holding ``target``'s labels, the rest
+    as they were: the state between a migration that only adds (and renames) enum labels
+    and the one that does everything else with them."""
+    wanted = {e.key: e for e in target.enums if e.key in keys}
+    enums = tuple(
+        dataclasses.replace(e, labels=wanted[e.key].labels) if e.key in wanted else e for e in source.enums
+    )
+    return dataclasses.replace(source, enums=enums)
 
 
 KIND = Kind("enums", queries=(("enums", ENUMS),), assemble=_assemble, diff=_diff)

@@ -32,7 +32,8 @@ from puckdb.kinds.foreign_keys import foreign_keys_in_the_way
 from puckdb.kinds.indexes import INDEXES, CreateIndex, diff_indexes, index_from_row
 from puckdb.kinds.matching import diff_named
 from puckdb.kinds.partitions import CreatePartition, DetachPartition, partition_depth, partitioning_changes
-from puckdb.model import Column, Index, Schema, Table
+from puckdb.kinds.underlying_types import domains_by_key
+from puckdb.model import Column, Domain, Index, Schema, Table
 from puckdb.quoting import ident
 
 # Children (columns, constraints, indexes) are attached in Python to the relations this
@@ -262,6 +263,7 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
     operations: list[Operation] = []
     source_tables = {(t.schema, t.name): t for t in source.tables}
     target_tables = {(t.schema, t.name): t for t in target.tables}
+    domains = (domains_by_key(source.domains), domains_by_key(target.domains))
     # Parents before their partitions; partitions are dropped before their parents.
     for key, table in sorted(target_tables.items(), key=lambda item: partition_depth(item[1], target_tables)):
         before = source_tables.get(key)
@@ -271,7 +273,7 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
         changes, compare_rest = partitioning_changes(before, table)
         operations.extend(changes)
         if compare_rest:
-            operations.extend(diff_table(before, table))
+            operations.extend(diff_table(before, table, domains))
     dropped = [table for key, table in source_tables.items() if key not in target_tables]
     for table in sorted(dropped, key=lambda t: -partition_depth(t, source_tables)):
         if table.partition_of is not None and table.partition_of in target_tables:
@@ -313,8 +315,13 @@ def _create_table(table: Table) -> list[Operation]:
     return operations
 
 
-def diff_table(source: Table, target: Table) -> list[Operation]:
-    """Operations that turn ``source`` into ``target`` (same schema and name)."""
+def diff_table(
+    source: Table,
+    target: Table,
+    domains: tuple[Mapping[Key, Domain], Mapping[Key, Domain]] = ({}, {}),
+) -> list[Operation]:
+    """Operations that turn ``source`` into ``target`` (same schema and name); ``domains``
+    (the source's and the target's) are what its columns' type changes are judged through."""
     schema, name = target.schema, target.name
     operations: list[Operation] = []
     if source.unlogged != target.unlogged:
@@ -337,7 +344,7 @@ def diff_table(source: Table, target: Table) -> list[Operation]:
             if column.comment is not None:
                 operations.append(SetComment("COLUMN", schema, name, column.name, column.comment))
         else:
-            operations.extend(diff_column(schema, name, before, column))
+            operations.extend(diff_column(schema, name, before, column, domains))
     operations.extend(
         DropColumn(schema, name, column) for column in source.columns if column.name not in target_columns
     )

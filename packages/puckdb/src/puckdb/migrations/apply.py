@@ -338,6 +338,7 @@ def _apply_one(
                     conn, migration.version, number, statement_checksum(statements[number - 1].sql)
                 ),
                 rolled_back=False,
+                atomic_progress=True,
                 lock_timeout_seconds=lock_timeout,
                 blockers=blockers,
             )

@@ -18,7 +18,7 @@ from pathlib import Path
 from puckdb import __version__
 from puckdb.diff.rename_candidates import RenameCandidate, renames_from_flags, resolve_renames
 from puckdb.diff.renames import Renames
-from puckdb.engine import migration_plan
+from puckdb.engine import MigrationStep, migration_steps
 from puckdb.errors import ConfigError
 from puckdb.migrations.files import Migration, format_version, next_version, read_migrations
 from puckdb.migrations.header import render_header
@@ -34,6 +34,15 @@ _NAME_PATTERN = "lowercase letters, digits and underscores, starting with a lett
 _NO_TRANSACTION_REASON = (
     "ALTER TYPE … ADD VALUE is here: a new enum label cannot be used in the transaction that adds it."
 )
+
+_LABELS_FIRST_NOTE = """\
+Only the enum labels of this change, each added IF NOT EXISTS (running one again is harmless).
+The rest of the change, which may use them, runs in one transaction in the next migration:
+{next}"""
+
+_AFTER_LABELS_NOTE = """\
+The enum labels this change adds are committed by the previous migration, before a statement
+here can use them: {previous}"""
 
 _CUSTOM_NOTE = """\
 Hand-written migration: put the SQL below, each statement ending with ';'.
@@ -58,13 +67,23 @@ class GenerateOptions:
 @dataclass(frozen=True)
 class GenerateResult:
     migration: Migration | None
-    """None when the code and the migrations agree (nothing written)."""
+    """None when the code and the migrations agree (nothing written); the last one written
+    when the change took two (see :attr:`written`)."""
     plan: Plan
     down_plan: Plan
     renames: Renames
     unmanaged: tuple[UnmanagedObject, ...] = ()
     """What the migrations build that puckdb does not manage (hand-written functions,
     triggers…): the code cannot declare them, so no migration is generated for them."""
+    written: tuple[WrittenMigration, ...] = ()
+    """Every migration written, in order, with the plan it holds: one, or two when enum
+    labels are added first (:func:`puckdb.engine.migration_steps`)."""
+
+
+@dataclass(frozen=True)
+class WrittenMigration:
+    migration: Migration
+    plan: Plan
 
 
 def generate(
@@ -92,14 +111,13 @@ def generate(
         )
         given = renames_from_flags(list(options.rename_flags), current, desired)
         renames = resolve_renames(current, desired, given, ask, assume_none=options.no_rename)
-        forward = migration_plan(current, desired, renames)
-        backward = migration_plan(desired, current, renames.inverted())
+        steps = migration_steps(current, desired, renames)
+        forward = Plan(tuple(s for step in steps for s in step.forward.statements))
+        backward = Plan(tuple(s for step in reversed(steps) for s in step.backward.statements))
         if forward.is_empty:
             return GenerateResult(None, forward, backward, renames, current.unmanaged)
-        operations = [statement.operation for statement in forward.statements]
-        name = options.name or migration_name(operations, first=not migrations)
-        migration = _write(folder, migrations, name, forward, backward, options.now())
-        return GenerateResult(migration, forward, backward, renames, current.unmanaged)
+        written = _write(folder, migrations, steps, options)
+        return GenerateResult(written[-1].migration, forward, backward, renames, current.unmanaged, written)
 
 
 def _check_name(name: str) -> None:
@@ -120,13 +138,31 @@ def _generating(state_dir: Path) -> Iterator[None]:
 
 
 def _write(
-    folder: Path, migrations: list[Migration], name: str, forward: Plan, backward: Plan, now: datetime
-) -> Migration:
+    folder: Path, migrations: list[Migration], steps: Sequence[MigrationStep], options: GenerateOptions
+) -> tuple[WrittenMigration, ...]:
+    """One file (and down file) per step, numbered in order; the name asked for goes to
+    the last, which holds the change itself."""
+    now = options.now()
     version = next_version(migrations)
-    label = f"{format_version(version)}_{name}"
-    up = render_migration(label, forward, now, title="migration")
-    down = render_migration(label, backward, now, title="down migration")
-    return _write_files(folder, label, up, down)
+    labels = []
+    for number, step in enumerate(steps):
+        operations = [statement.operation for statement in step.forward.statements]
+        last = number == len(steps) - 1
+        name = (options.name if last else None) or migration_name(operations, first=not migrations)
+        labels.append(f"{format_version(version + number)}_{name}")
+    written: list[WrittenMigration] = []
+    for number, (label, step) in enumerate(zip(labels, steps, strict=True)):
+        note = ""
+        if len(steps) > 1:
+            note = (
+                _LABELS_FIRST_NOTE.format(next=labels[number + 1])
+                if number == 0
+                else _AFTER_LABELS_NOTE.format(previous=labels[number - 1])
+            )
+        up = render_migration(label, step.forward, now, title="migration", note=note)
+        down = render_migration(label, step.backward, now, title="down migration")
+        written.append(WrittenMigration(_write_files(folder, label, up, down), step.forward))
+    return tuple(written)
 
 
 def _write_custom(folder: Path, migrations: list[Migration], options: GenerateOptions) -> GenerateResult:
@@ -162,9 +198,10 @@ def _write_files(folder: Path, label: str, up: str, down: str) -> Migration:
     return next(m for m in migrations if m.path == up_path)
 
 
-def render_migration(label: str, plan: Plan, created: datetime, *, title: str) -> str:
+def render_migration(label: str, plan: Plan, created: datetime, *, title: str, note: str = "") -> str:
     """Header, then each statement (with its hazards as a comment above it)."""
     header = render_header(
+        note=note,
         label=label,
         version=__version__,
         created=created,

@@ -284,6 +284,7 @@ def _roll_back(
                     conn, version, number, statement_checksum(step.statements[number - 1].sql)
                 ),
                 rolled_back=False,
+                atomic_progress=True,
                 lock_timeout_seconds=lock_timeout,
                 blockers=blockers,
             )

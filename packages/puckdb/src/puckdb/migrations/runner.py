@@ -3,6 +3,7 @@ its line and PostgreSQL's position."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -220,16 +221,25 @@ def run_statements(
     first: int = 0,
     after_each: Callable[[int], None] | None = None,
     rolled_back: bool = True,
+    atomic_progress: bool = False,
     lock_timeout_seconds: float | None = None,
     blockers: Blockers = lambda: (),
 ) -> None:
     """Execute ``statements[first:]`` on ``conn``; ``after_each(n)`` runs after statement
     number ``n`` (1-based) succeeded. ``rolled_back`` says whether a failure undoes the
-    statements before it (inside a transaction) or not, for the error message."""
+    statements before it (inside a transaction) or not, for the error message.
+
+    ``atomic_progress`` (outside a transaction, ``after_each`` recording progress): each
+    statement commits together with its record, in a transaction of its own, so a run cut
+    off in between never leaves a statement done but unrecorded, to be run a second time
+    on resume (an INSERT twice). A statement PostgreSQL refuses in a transaction block
+    (CREATE INDEX CONCURRENTLY, VACUUM…) runs alone and is recorded right after."""
     for number, statement in enumerate(statements[first:], start=first + 1):
         index = None if rolled_back else concurrent_index(statement.sql)
+        record = after_each if atomic_progress and index is None else None
+        recorded = False
         try:
-            conn.execute(statement.sql.encode())  # bytes: run as written, no %-placeholders
+            recorded = _execute(conn, statement.sql, number, record)
         except psycopg.Error as error:
             if is_lost(conn):
                 outcome = _NOT_COMMITTED if rolled_back else _lost_outside_transaction(first, number)
@@ -245,8 +255,36 @@ def run_statements(
                 f"Statement {number} (line {statement.line}) of {path} ran, but left no usable index. "
                 f"{invalid_index_advice(index)} What ran before it stays applied and is recorded."
             )
-        if after_each is not None:
+        if after_each is not None and not recorded:
             after_each(number)
+
+
+# Leading comment lines aside; a file's own transaction control must not end puckdb's.
+_TRANSACTION_CONTROL = re.compile(
+    r"^(?:\s*--[^\n]*\n)*\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE)\b", re.I
+)
+# What PostgreSQL raises, having run nothing, for a statement that needs to run alone:
+# "cannot run inside a transaction block" (VACUUM, REINDEX CONCURRENTLY) and a procedure
+# that commits ("invalid transaction termination", CALL of a batched backfill).
+_MUST_RUN_ALONE = (pg_errors.ActiveSqlTransaction, pg_errors.InvalidTransactionTermination)
+
+
+def _execute(
+    conn: psycopg.Connection[Any], sql: str, number: int, record: Callable[[int], None] | None
+) -> bool:
+    """Run ``sql`` as written (bytes: no %-placeholders); with ``record``, in one
+    transaction with ``record(number)`` where PostgreSQL allows. Whether it was recorded."""
+    if record is None or _TRANSACTION_CONTROL.match(sql):
+        conn.execute(sql.encode())
+        return False
+    try:
+        with conn.transaction():
+            conn.execute(sql.encode())
+            record(number)
+        return True
+    except _MUST_RUN_ALONE:  # rolled back with the transaction: run it again, alone
+        conn.execute(sql.encode())
+        return False
 
 
 def _lost_outside_transaction(first: int, number: int) -> str:

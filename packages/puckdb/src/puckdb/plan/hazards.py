@@ -4,14 +4,17 @@ Each operation names its own hazards (in its kind's module, :mod:`puckdb.kinds`)
 hazard names its kind and says in one line what it means for this object, e.g.
 ``data-loss: drops column cards.meaning``. Kinds:
 
-- ``data-loss``: rows or values are destroyed (drop table/column/enum value, narrowing type);
+- ``data-loss``: rows or values are destroyed (drop table/column/enum value, narrowing type,
+  judged on the types under any domains: ``posint`` → ``integer`` only widens);
 - ``table-rewrite``: the whole table is rewritten (long, and blocks it meanwhile);
 - ``access-exclusive-lock``: an existing table is locked against reads and writes;
 - ``non-concurrent-index``: an index is built on an existing table without CONCURRENTLY,
   blocking writes for the whole build;
 - ``backward-incompatible``: code still running against the old schema breaks (rename, drop);
-- ``backfill-required``: a NOT NULL column without default is added to an existing table;
-  it fails when the table has rows;
+- ``backfill-required``: existing rows must meet something new, and a row that does not
+  fails the migration (nothing is lost): a NOT NULL column without default is added, a
+  domain gains a check or NOT NULL, a column takes a domain whose constraints its old type
+  did not have (``integer`` → ``posint``);
 - ``non-transactional``: the statement cannot run inside a transaction block;
 - ``drops-unmanaged``: the statement drops, with its table, view or schema, an object puckdb
   does not manage and will not re-create (a policy, a rule, grants…);

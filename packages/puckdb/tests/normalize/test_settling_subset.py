@@ -138,15 +138,16 @@ def test_what_the_subset_leaves_out_comes_back_unchanged(dev):
     assert len(defaults.columns) == 4
 
 
-def test_a_probe_table_never_takes_the_name_of_a_table(dev):
+def test_a_probe_table_never_takes_the_name_of_a_relation_or_type(dev):
     metadata = MetaData()
     Table("puckdb_settle_defaults_0", metadata, Column("a", Integer, server_default=text("1")))
     Table("other", metadata, Column("a", Integer, server_default=text("1")))
+    puckdb.View("puckdb_settle_defaults_1", metadata, "SELECT 1 AS one")
     schema = _build(dev, compile_metadata(metadata, ["public"]))
 
     probe, plain = collapsed(schema)
 
-    assert {table.name for table in probe.tables} == {"puckdb_settle_defaults_1"}
+    assert {table.name for table in probe.tables} == {"puckdb_settle_defaults_2"}
     assert expanded(probe, plain) == schema
 
 

@@ -45,7 +45,7 @@ def collapsed(schema: Schema) -> tuple[Schema, Collapsed]:
     if not plain:
         return schema, Collapsed((), {})
     kept = tuple(table for table in schema.tables if table.key in referenced or not _plain(table))
-    taken = {table.key for table in schema.tables}
+    taken = _taken_names(schema)
     defaults: dict[_DefaultKey, None] = {}
     for table in plain:
         for column in table.columns:
@@ -128,6 +128,24 @@ def _referenced_tables(schema: Schema) -> set[tuple[str, str]]:
     mentioned = {word for text in type_texts for word in re.findall(r'[^\s."\[\]()]+', text)}
     referenced.update(table.key for table in schema.tables if table.name in mentioned)
     return referenced
+
+
+def _taken_names(schema: Schema) -> set[tuple[str, str]]:
+    """(schema, name) of every relation and type: a table's name must be free among both
+    (its row type is a type of the same name)."""
+    taken = {table.key for table in schema.tables}
+    taken.update(view.key for view in schema.views)
+    taken.update(sequence.key for sequence in schema.sequences)
+    for kinds in (schema.enums, schema.domains, schema.composite_types):
+        taken.update(kind.key for kind in kinds)
+    for table in schema.tables:
+        taken.update((table.schema, index.name) for index in table.indexes)
+        taken.update((table.schema, unique.name) for unique in table.unique_constraints)
+        if table.primary_key is not None:
+            taken.add((table.schema, table.primary_key.name))
+    for view in schema.views:
+        taken.update((view.schema, index.name) for index in view.indexes)
+    return taken
 
 
 def _free_name(schema_name: str, taken: set[tuple[str, str]]) -> str:

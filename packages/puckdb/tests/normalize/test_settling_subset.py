@@ -61,7 +61,7 @@ def _metadata() -> MetaData:
         Column("id", Integer, Identity(), primary_key=True),
         Column("numbers", ARRAY(Integer), server_default=text(UNSETTLED)),
         Column("x", Integer, nullable=False),
-        Column("doubled", Integer, Computed("x * 2")),
+        Column("doubled", Integer, Computed("x * 2", persisted=True)),
         CheckConstraint("x > 0", name="checked_x"),
         Index("ix_checked_first", text("(numbers[1])")),
         Index("ix_checked_x", "x", postgresql_where=text("x > 1")),

@@ -3,8 +3,8 @@
 Settling (see fixed_point.py) rebuilds the schema from puckdb's own SQL to see which
 expressions PostgreSQL re-prints. Most of a large schema holds no expression at all:
 foreign keys, indexes on plain columns, primary keys and unique constraints print the
-same names they were given, and building them is what makes a rebuild slow (each one an
-index or triggers; on a schema of 400 tables they are four fifths of the work). They are
+same names they were given, and building them is much of what makes a rebuild slow (each
+one an index or triggers: half the build of bench/synthetic.py's 400 tables). They are
 *inert* when, in addition, no expression's parsing can look at them:
 
 - a foreign key never: nothing is parsed against one;

@@ -6,6 +6,7 @@ until a database is actually needed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from puckdb.server.embedded import DEFAULT_DATABASE, EmbeddedServer
 from puckdb.urls import UrlChoice, choose_url
 
 if TYPE_CHECKING:
+    import threading
+
     from puckdb.loading import LoadedSchema
     from puckdb.model import Schema
     from puckdb.normalize.scratch import DevServer
@@ -163,17 +166,41 @@ class Project:
 
         from puckdb.normalize import normalize
 
-        loaded = self.load_schema()
-        schema = normalize(
-            loaded.metadata,
-            server,
-            schemas=config.schemas,
-            extensions=config.extensions,
-            cache_dir=self.cache_dir / "normalize",
-        )
+        starting = self._initialise_server_early()
+        try:
+            loaded = self.load_schema()
+            schema = normalize(
+                loaded.metadata,
+                server,
+                schemas=config.schemas,
+                extensions=config.extensions,
+                cache_dir=self.cache_dir / "normalize",
+            )
+        finally:
+            if starting is not None:
+                starting.join()
         if loaded.source_files:
             remember_code(code_cache, key, [*loaded.source_files, *puckdb_files()], schema)
         return self.managed(schema)
+
+    def _initialise_server_early(self) -> threading.Thread | None:
+        """Start initialising the embedded server in the background when it has never been
+        initialised, so that initdb (the better part of a second) runs on another core
+        while the schema code is imported and compiled. Without a server nothing can be
+        cached for it, and generate's shadow database needs it anyway."""
+        if self.environ.get(DEV_URL_ENV) or self.server.status().initialised:
+            return None
+        import threading
+
+        starting = threading.Thread(target=self._start_server_quietly, name="puckdb-server", daemon=True)
+        starting.start()
+        return starting
+
+    def _start_server_quietly(self) -> None:
+        # A failure is not lost: the command's own start (on first use of the server)
+        # meets it again and reports it where the command can say so.
+        with contextlib.suppress(Exception):
+            self.server.ensure_running()
 
     def managed(self, schema: Schema) -> Schema:
         """``schema`` without the tables the ``ignore_tables`` setting leaves alone; every

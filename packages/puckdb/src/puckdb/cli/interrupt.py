@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from puckdb.migrations.runner import InterruptedByUserError
-
 
 @contextmanager
 def reporting_interrupted_generate(folder: Path) -> Iterator[None]:
@@ -21,6 +19,10 @@ def reporting_interrupted_generate(folder: Path) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt as interrupt:
+        # Imported here: the runner brings psycopg, which a generate served from the
+        # caches never needs (a tenth of its time).
+        from puckdb.migrations.runner import InterruptedByUserError
+
         after = _stamps(folder)
         written = sorted(name for name, stamp in after.items() if before.get(name) != stamp)
         raise InterruptedByUserError(_message(folder, written)) from interrupt

@@ -34,7 +34,7 @@ from puckdb.errors import PuckdbError
 from puckdb.migrations.files import Migration
 from puckdb.migrations.lockfile import chain_hashes
 from puckdb.model import Schema
-from puckdb.normalize.scratch import DevServer
+from puckdb.normalize.scratch import DevServer, copy_strategy
 from puckdb.schema_cache import read_cached_schema, write_cached_schema
 
 if TYPE_CHECKING:
@@ -308,7 +308,7 @@ def _shadows(admin: psycopg.Connection[Any]) -> set[str]:
 def _create_database(admin: psycopg.Connection[Any], name: str, template: str) -> None:
     from psycopg import sql
 
-    strategy = " STRATEGY FILE_COPY" if admin.info.server_version >= 150000 else ""
+    strategy = copy_strategy(admin.info.server_version)
     admin.execute(
         sql.SQL("CREATE DATABASE {} TEMPLATE {}" + strategy).format(
             sql.Identifier(name), sql.Identifier(template)

@@ -109,7 +109,9 @@ def normalize_ddl(
     """
     from puckdb.engine import migration_plan
     from puckdb.model import Schema
+    from puckdb.normalize.defaults_probe import collapsed, expanded
     from puckdb.normalize.fixed_point import check_only_expressions_changed
+    from puckdb.normalize.inert import with_inert, without_inert
 
     key = _cache_key(statements, schemas, server)
     cached = read_cached_schema(cache_dir, key)
@@ -118,14 +120,21 @@ def normalize_ddl(
     schema = _create_and_inspect(statements, server, schemas, origin)
     _refuse_unmanaged(schema, origin)
     # The model of the code is taken where PostgreSQL's printing and re-parsing agree (see
-    # fixed_point.py); one more pass almost always suffices.
+    # fixed_point.py); one more pass almost always suffices. Only what can be re-printed is
+    # rebuilt: the inert parts (inert.py), most of a large schema's build, cannot change,
+    # and plain tables are rebuilt as one column per distinct default (defaults_probe.py).
+    without, inert = without_inert(schema)
+    probe, plain = collapsed(without)
+    settled = probe
     for _ in range(_FIXED_POINT_PASSES):
-        rebuilt = [statement.sql for statement in migration_plan(Schema(), schema).statements]
+        rebuilt = [statement.sql for statement in migration_plan(Schema(), settled).statements]
         again = _create_and_inspect(rebuilt, server, schemas, "puckdb's rendering of " + origin)
-        if again == schema:
+        if again == settled:
             break
-        check_only_expressions_changed(schema, again, origin)
-        schema = again
+        check_only_expressions_changed(settled, again, origin)
+        settled = again
+    if settled is not probe:
+        schema = with_inert(expanded(settled, plain), inert)
     write_cached_schema(cache_dir, key, schema)
     return schema
 

@@ -52,9 +52,8 @@ def scratch_database(
         if extensions:
             # Refused before a database exists: nothing to clean up for a missing extension.
             refuse_missing_extensions(conn, extensions)
-        # template0: never carries objects someone added to template1. FILE_COPY (PG 15+):
-        # copying the few files of an empty database beats WAL-logging all of it.
-        strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
+        # template0: never carries objects someone added to template1.
+        strategy = copy_strategy(conn.info.server_version)
         conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0" + strategy).format(sql.Identifier(name)))
     try:
         url = make_conninfo(admin, dbname=name)
@@ -65,6 +64,19 @@ def scratch_database(
     finally:
         with connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def copy_strategy(server_version: int) -> str:
+    """How CREATE DATABASE copies its template for a scratch or shadow database.
+
+    WAL_LOG (PostgreSQL 15+) writes the template's pages through the WAL; FILE_COPY copies
+    its files but forces two checkpoints of the whole server, which flush everything the
+    previous scratch or shadow database left dirty. Measured on an embedded server with
+    fsync on (a developer's): from template0, 0.03-0.2 s against 0.2-0.6 s; from a shadow
+    of 400 tables (27 MB), 1.1 s against 1.4-5.8 s, and its DROP 0.05 s against 0.6-1.7 s.
+    Where fsync is off neither is faster. Before 15 there is no choice to make.
+    """
+    return " STRATEGY WAL_LOG" if server_version >= 150000 else ""
 
 
 def refuse_missing_extensions(conn: psycopg.Connection[Any], extensions: Sequence[str]) -> None:

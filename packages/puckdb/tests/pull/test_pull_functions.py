@@ -38,6 +38,10 @@ def test_functions_procedures_and_triggers_round_trip(harness: PullHarness) -> N
     assert "Procedure(" in module.text and "constraint=True" in module.text
     assert 'Trigger(\n    "fronts_insert"' in module.text or 'Trigger("fronts_insert"' in module.text
     assert "-- kept as written" in module.text
+    # A multi-line body reads as written (a triple-quoted block Function dedents back),
+    # not as one string of \n escapes.
+    assert '    """\n    RETURNS trigger\n     LANGUAGE plpgsql\n' in module.text
+    assert "\n        NEW.updated_at = now();  -- kept as written\n" in module.text
     assert harness.ruff_findings(module.text) == ""
 
 

@@ -75,12 +75,20 @@ class Block(Code):
     """
 
     text_lines: tuple[str, ...]
+    exact: bool = False
+    """The text must come back as it is (a function's body): never wrapped, and written as
+    a string literal instead when a line does not fit."""
 
     def flat(self) -> None:
         return None
 
     def lines(self, indent: int, head: str, tail: str) -> list[str]:
         width = LINE_LENGTH - len(_pad(indent))
+        if self.exact:
+            if any(len(line) > width for line in self.text_lines):
+                return Str("\n".join(self.text_lines)).lines(indent, head, tail)
+            body = [(_pad(indent) + line) if line else "" for line in self.text_lines]
+            return [_pad(indent) + head + '"""', *body, _pad(indent) + '"""' + tail]
         body = [
             (_pad(indent) + piece) if piece else ""
             for line in self.text_lines
@@ -254,6 +262,23 @@ def block_or_str(text: str, safe_to_reindent: bool) -> Code:
     simple = all(character.isprintable() for line in lines for character in line)
     if safe_to_reindent and len(lines) > 1 and simple and '"""' not in text and "\\" not in text:
         return Block(tuple(lines))
+    return Str(text.strip())
+
+
+def exact_block_or_str(text: str) -> Code:
+    """A multi-line text that must come back exactly (``puckdb.Function`` dedents what it
+    is given, which takes back the block's indentation) as a triple-quoted block when it
+    can be written as one without escapes or lost trailing spaces; otherwise a string."""
+    lines = text.strip().split("\n")
+    writable = all(character.isprintable() for line in lines for character in line)
+    if (
+        len(lines) > 1
+        and writable
+        and all(line == line.rstrip() for line in lines)
+        and '"""' not in text
+        and "\\" not in text
+    ):
+        return Block(tuple(lines), exact=True)
     return Str(text.strip())
 
 

@@ -8,7 +8,7 @@ import re
 
 from puckdb.kinds.aggregates import aggregate_options
 from puckdb.model import Aggregate, Function, Trigger
-from puckdb.pull.code import Atom, Str, call, comment_lines
+from puckdb.pull.code import Atom, Str, call, comment_lines, exact_block_or_str
 from puckdb.pull.context import Context, label
 
 _QUOTED_OR_BARE = r'(?:"(?:[^"]|"")*"|[^\s."]+)'
@@ -28,7 +28,7 @@ def function_lines(function: Function, context: Context) -> list[str]:
         context.imports.name(keyword),
         Str(signature),
         Atom("Base.metadata"),
-        Str(rest.strip()),
+        exact_block_or_str(rest),
         schema=Str(function.schema) if function.schema != "public" else None,
         comment=Str(function.comment) if function.comment is not None else None,
     )

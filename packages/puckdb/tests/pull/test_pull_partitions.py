@@ -1,6 +1,7 @@
 """pull writes a partitioned table with ``postgresql_partition_by`` and each partition as a
 :class:`puckdb.Partition` after it (nested ones after theirs), and the module normalizes
-back to the database; what a Partition cannot declare is named."""
+back to the database, with what a partition has of its own; what a Partition cannot declare
+(comments on those) is named."""
 
 from __future__ import annotations
 

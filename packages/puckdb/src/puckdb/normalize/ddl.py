@@ -5,8 +5,8 @@ extensions, functions and aggregates (which defaults, checks and indexes may cal
 ``MetaData.create_all`` emits (types, sequences, tables in foreign-key order, indexes,
 comments), then puckdb's own objects that need the tables (partitions, the functions that
 need them, the partitions' own indexes and constraints, then views in declaration order,
-with their comments, then triggers, row-level security, policies and grants). They are both executed in the scratch database and hashed as the cache key of the
-normalized model.
+with their comments, then triggers, row-level security, policies and grants). They are both
+executed in the scratch database and hashed as the cache key of the normalized model.
 """
 
 from __future__ import annotations

@@ -797,6 +797,20 @@ class Partition:
     ``default=True`` declares the default partition instead. A partition has its parent's
     columns, keys and indexes; it lives in its parent's schema unless ``schema`` says
     otherwise. Partitions are created after the tables, in declaration order.
+
+    What a partition has of its own beyond its parent's is SQL text: ``indexes`` are their
+    ``CREATE INDEX`` statements, ``constraints`` their definitions as ``ALTER TABLE … ADD``
+    takes them (named, so that a migration can find them again); both are made once every
+    partition exists, so a foreign key may reference a partition declared after it::
+
+        Partition("payment_2024", of=payment, bound="FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                  indexes=["CREATE INDEX payment_2024_amount ON payment_2024 (amount)"],
+                  constraints=["CONSTRAINT payment_2024_small CHECK (amount < 1000)",
+                               "CONSTRAINT payment_2024_customer_fkey FOREIGN KEY (customer_id) "
+                               "REFERENCES customer (id)"])
+
+    ``unlogged=True`` makes it ``CREATE UNLOGGED TABLE``; row-level security on a partition
+    is a :class:`RowLevelSecurity` of it, as on a table.
     """
 
     def __init__(
@@ -809,6 +823,9 @@ class Partition:
         partition_by: str | None = None,
         schema: str | None = None,
         comment: str | None = None,
+        indexes: Sequence[str] = (),
+        constraints: Sequence[str] = (),
+        unlogged: bool = False,
     ) -> None:
         parent = getattr(of, "__table__", of)
         found = getattr(parent, "metadata", None)
@@ -848,6 +865,9 @@ class Partition:
         self.bound = "DEFAULT" if default else text
         self.partition_by: str | None = partition_by
         self.comment = comment
+        self.indexes = tuple(_partition_index(name, index) for index in indexes)
+        self.constraints = tuple(_partition_constraint(name, constraint) for constraint in constraints)
+        self.unlogged = unlogged
         registry: dict[tuple[str | None, str], Partition] = self.metadata.info.setdefault(_PARTITIONS_KEY, {})
         if (self.schema, name) in registry:
             raise ValueError(f"a partition named {name!r} is already declared on this MetaData")
@@ -859,10 +879,36 @@ class Partition:
 
         sub = f" PARTITION BY {self.partition_by}" if self.partition_by is not None else ""
         parent = qualified(self.parent_schema, self.parent_name)
-        return f"CREATE TABLE {qualified(self.schema, self.name)} PARTITION OF {parent} {self.bound}{sub}"
+        unlogged = "UNLOGGED " if self.unlogged else ""
+        name = qualified(self.schema, self.name)
+        return f"CREATE {unlogged}TABLE {name} PARTITION OF {parent} {self.bound}{sub}"
 
     def __repr__(self) -> str:
         return f"<puckdb.Partition {self.name} of {self.parent_name} {self.bound}>"
+
+
+_CONSTRAINT_KINDS = r"(PRIMARY\s+KEY|UNIQUE|FOREIGN\s+KEY|CHECK|EXCLUDE)\b"
+
+
+def _partition_index(partition: str, index: str) -> str:
+    if not re.match(r"\s*CREATE\s+(UNIQUE\s+)?INDEX\b", index, re.IGNORECASE):
+        raise ValueError(
+            f'Partition {partition!r}: an index is its CREATE INDEX statement (such as "CREATE INDEX '
+            f'{partition}_id ON {partition} (id)"), not {index!r}'
+        )
+    return index.strip().rstrip(";").strip()
+
+
+def _partition_constraint(partition: str, constraint: str) -> str:
+    text = constraint.strip().rstrip(";").strip()
+    if not re.match(r"CONSTRAINT\s+(\"(?:[^\"]|\"\")+\"|\S+)\s+" + _CONSTRAINT_KINDS, text, re.IGNORECASE):
+        raise ValueError(
+            f"Partition {partition!r}: a constraint is its definition with its name, as ALTER TABLE … ADD "
+            f'takes it (such as "CONSTRAINT {partition}_amount CHECK (amount > 0)" or "CONSTRAINT '
+            f'{partition}_customer_fkey FOREIGN KEY (customer_id) REFERENCES customer (id)"), '
+            f"not {constraint!r}"
+        )
+    return text
 
 
 def partitions_of(metadata: MetaData) -> list[Partition]:

@@ -12,11 +12,14 @@ import psycopg
 import pytest
 from sqlalchemy import BigInteger, Column, Date, Index, MetaData, Numeric, Table, Text
 
-from puckdb import Partition
+from puckdb import Partition, RowLevelSecurity
+from puckdb.errors import SchemaCodeError
 from puckdb.inspect import inspect_schema
 from puckdb.normalize import DevServer, normalize
 
 DDL = """
+CREATE TABLE other (id bigint PRIMARY KEY);
+CREATE TABLE tag (id bigint PRIMARY KEY);
 CREATE TABLE payment (id bigint NOT NULL, paid_on date NOT NULL, amount numeric, note text,
                       PRIMARY KEY (id, paid_on)) PARTITION BY RANGE (paid_on);
 CREATE INDEX payment_amount ON payment (amount);
@@ -25,6 +28,12 @@ CREATE TABLE payment_2024 PARTITION OF payment FOR VALUES FROM ('2024-01-01') TO
 CREATE TABLE payment_2024_hi PARTITION OF payment_2024 FOR VALUES WITH (MODULUS 1, REMAINDER 0);
 CREATE TABLE payment_other PARTITION OF payment DEFAULT;
 COMMENT ON TABLE payment_other IS 'everything else';
+CREATE INDEX payment_other_note ON payment_other (note);
+ALTER TABLE payment_other ADD CONSTRAINT payment_other_id_key UNIQUE (id);
+ALTER TABLE payment_other ADD CONSTRAINT payment_other_small CHECK (amount < 1000);
+ALTER TABLE payment_other ADD CONSTRAINT payment_other_id_fkey FOREIGN KEY (id) REFERENCES other (id);
+ALTER TABLE payment_other ENABLE ROW LEVEL SECURITY;
+ALTER TABLE payment_2024_hi ADD CONSTRAINT payment_2024_hi_id_fkey FOREIGN KEY (id) REFERENCES payment_other (id);
 """
 
 
@@ -35,7 +44,7 @@ def _dev(pg_server: object) -> DevServer:
     )
 
 
-def _metadata(note_type: type = Text) -> MetaData:
+def _metadata(note_type: type = Text, other_keyed: bool = True) -> MetaData:
     metadata = MetaData()
     payment = Table(
         "payment",
@@ -47,15 +56,34 @@ def _metadata(note_type: type = Text) -> MetaData:
         Index("payment_amount", "amount"),
         postgresql_partition_by="RANGE (paid_on)",
     )
-    Table("other", metadata, Column("id", BigInteger, primary_key=True, autoincrement=False))
+    Table("other", metadata, Column("id", BigInteger, primary_key=other_keyed, autoincrement=False))
+    Table("tag", metadata, Column("id", BigInteger, primary_key=True, autoincrement=False))
     year = Partition(
         "payment_2024",
         of=payment,
         bound="FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
         partition_by="HASH (id)",
     )
-    Partition("payment_2024_hi", of=year, bound="FOR VALUES WITH (MODULUS 1, REMAINDER 0)")
-    Partition("payment_other", of=payment, default=True, comment="everything else")
+    # Its foreign key references a partition declared after it: made once all of them exist.
+    Partition(
+        "payment_2024_hi",
+        of=year,
+        bound="FOR VALUES WITH (MODULUS 1, REMAINDER 0)",
+        constraints=["CONSTRAINT payment_2024_hi_id_fkey FOREIGN KEY (id) REFERENCES payment_other (id)"],
+    )
+    other = Partition(
+        "payment_other",
+        of=payment,
+        default=True,
+        comment="everything else",
+        indexes=["CREATE INDEX payment_other_note ON payment_other (note);"],
+        constraints=[
+            "CONSTRAINT payment_other_id_fkey FOREIGN KEY (id) REFERENCES other (id)",
+            "constraint payment_other_small check (amount < 1000)",
+            "CONSTRAINT payment_other_id_key UNIQUE (id)",
+        ],
+    )
+    RowLevelSecurity(other)
     return metadata
 
 
@@ -63,7 +91,6 @@ def test_declared_partitions_normalize_as_the_ddl_does(pg_server: object, databa
     code = normalize(_metadata(), _dev(pg_server))
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(DDL.encode())
-        conn.execute(b"CREATE TABLE other (id bigint PRIMARY KEY)")
         live = inspect_schema(conn, ["public"])
     assert live == code
 
@@ -74,13 +101,24 @@ def test_incremental_normalization_keeps_the_partitions(pg_server: object) -> No
         cache = Path(folder)
         normalize(_metadata(), server, cache_dir=cache)
         changed = _metadata()
-        changed.tables["other"].append_column(Column("extra", Text))
+        # No partition's foreign key references tag: only it is rebuilt.
+        changed.tables["tag"].append_column(Column("extra", Text))
         incremental = normalize(changed, server, cache_dir=cache)
         # A change of the partitioned table itself is a full build: its partitions come with it.
         parent_changed = normalize(_metadata(note_type=Date), server, cache_dir=cache)
     assert incremental == normalize(changed, server, cache_dir=None)
     assert parent_changed == normalize(_metadata(note_type=Date), server, cache_dir=None)
     assert incremental.table("public", "payment_2024_hi") is not None
+
+
+def test_a_table_a_partitions_foreign_key_references_is_rebuilt_with_it(pg_server: object) -> None:
+    # Kept from the cache, the partition's key would hide that what it references is gone.
+    server = _dev(pg_server)
+    with tempfile.TemporaryDirectory() as folder:
+        cache = Path(folder)
+        normalize(_metadata(), server, cache_dir=cache)
+        with pytest.raises(SchemaCodeError, match="payment_other_id_fkey"):
+            normalize(_metadata(other_keyed=False), server, cache_dir=cache)
 
 
 def test_a_partition_is_declared_on_a_partitioned_table_with_one_bound() -> None:
@@ -102,3 +140,16 @@ def test_a_partition_is_declared_on_a_partitioned_table_with_one_bound() -> None
     Partition("p", of=parted, bound="FOR VALUES WITH (MODULUS 2, REMAINDER 0)")
     with pytest.raises(ValueError, match="already declared"):
         Partition("p", of=parted, bound="FOR VALUES WITH (MODULUS 2, REMAINDER 1)")
+    with pytest.raises(ValueError, match="an index is its CREATE INDEX statement"):
+        Partition("q", of=parted, bound="FOR VALUES WITH (MODULUS 2, REMAINDER 1)", indexes=["q_id (id)"])
+    with pytest.raises(ValueError, match="a constraint is its definition with its name"):
+        Partition(
+            "q", of=parted, bound="FOR VALUES WITH (MODULUS 2, REMAINDER 1)", constraints=["CHECK (id > 0)"]
+        )
+    with pytest.raises(ValueError, match="a constraint is its definition with its name"):
+        Partition(
+            "q",
+            of=parted,
+            bound="FOR VALUES WITH (MODULUS 2, REMAINDER 1)",
+            constraints=["ALTER TABLE q ADD CONSTRAINT q_id CHECK (id > 0)"],
+        )

@@ -120,7 +120,13 @@ def rename_column(spec: SchemaSpec, table_name: str, old: str, new: str) -> Sche
         else policy
         for policy in spec.policies
     )
-    return replace(spec, tables=tuple(tables), views=views, policies=policies)
+    partitions = tuple(
+        replace(partition, own_index=new)
+        if partition.parent == table_name and partition.own_index == old
+        else partition
+        for partition in spec.partitions
+    )
+    return replace(spec, tables=tuple(tables), views=views, policies=policies, partitions=partitions)
 
 
 @st.composite

@@ -56,6 +56,7 @@ from puckdb import (
     Trigger,
     View,
 )
+from puckdb.quoting import ident
 
 INTEGERS = frozenset({"smallint", "integer", "bigint"})
 NUMBERS = INTEGERS | {"numeric", "real", "double"}
@@ -312,6 +313,8 @@ class PartitionSpec:
     name: str
     parent: str
     bound: int | None
+    own_index: str | None = None
+    """A parent's column that this partition alone has an index on (``<name>_own``)."""
 
     def sql(self, parent: TableSpec) -> str | None:
         """The ``FOR VALUES`` clause, or None when ``parent`` cannot take this partition."""
@@ -730,6 +733,8 @@ def _repair_partitions(spec: SchemaSpec) -> tuple[PartitionSpec, ...]:
             continue
         if partition.sql(parent) is None or (partition.parent, partition.bound) in bounds:
             continue
+        if partition.own_index is not None and not _fits(KEYABLE, parent.column(partition.own_index)):
+            partition = replace(partition, own_index=None)
         partitions[partition.name] = partition
         bounds.add((partition.parent, partition.bound))
     return tuple(partitions.values())
@@ -842,6 +847,12 @@ def build_metadata(spec: SchemaSpec) -> MetaData:
             of=tables[partition.parent],
             bound=None if bound == "DEFAULT" else bound,
             default=bound == "DEFAULT",
+            indexes=[
+                f"CREATE INDEX {ident(partition.name + '_own')} ON {ident(partition.name)} "
+                f"({ident(partition.own_index)})"
+            ]
+            if partition.own_index is not None
+            else (),
         )
     functions = {
         function.name: Function(f"{function.name}()", metadata, function.definition())

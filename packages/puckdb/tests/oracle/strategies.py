@@ -867,7 +867,8 @@ def change_collation(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 
 def add_partition(draw: st.DrawFn, spec: SchemaSpec, position: int | None = None) -> SchemaSpec:
-    """A partition of a partitioned table: one of two bounds, or the default."""
+    """A partition of a partitioned table: one of two bounds, or the default; now and then
+    with an index of its own."""
     partitioned = [i for i, t in enumerate(spec.tables) if t.partition_by is not None]
     if position is None:
         if not partitioned:
@@ -878,11 +879,28 @@ def add_partition(draw: st.DrawFn, spec: SchemaSpec, position: int | None = None
         return spec
     bound = draw(st.sampled_from((0, 1, None)))
     name = f"{parent.name}_{'default' if bound is None else f'p{bound}'}"
-    return replace(spec, partitions=(*spec.partitions, PartitionSpec(name, parent.name, bound)))
+    # Sometimes with an index of its own, as pg_dump of an older database writes them.
+    own_index = draw(st.sampled_from([None, None, *(c.name for c in _columns_of(parent, KEYABLE))]))
+    partition = PartitionSpec(name, parent.name, bound, own_index)
+    return replace(spec, partitions=(*spec.partitions, partition))
 
 
 def drop_partition(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     return _drop_one(draw, spec, "partitions")
+
+
+def change_partition_index(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
+    """A partition's own index (beyond its parent's) added, moved to another column or dropped."""
+    position = _pick(draw, len(spec.partitions))
+    if position is None:
+        return spec
+    partition = spec.partitions[position]
+    parent = spec.table(partition.parent)
+    if parent is None:
+        return spec
+    choices = [None, *(c.name for c in _columns_of(parent, KEYABLE) if c.name != partition.own_index)]
+    changed = replace(partition, own_index=draw(st.sampled_from(choices)))
+    return replace(spec, partitions=(*spec.partitions[:position], changed, *spec.partitions[position + 1 :]))
 
 
 # --- row-level security, policies and grants --------------------------------------------------
@@ -1042,6 +1060,7 @@ CHANGES: dict[str, Change] = {
     "change_collation": change_collation,
     "add_partition": add_partition,
     "drop_partition": drop_partition,
+    "change_partition_index": change_partition_index,
     "change_row_security": change_row_security,
     "add_policy": add_policy,
     "drop_policy": drop_policy,

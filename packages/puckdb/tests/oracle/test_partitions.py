@@ -141,6 +141,106 @@ def test_partitions_own_index_and_check_and_a_comment(cluster: Cluster) -> None:
     )
 
 
+# pagila's shape: the parent's key, and each partition's own foreign key, index and check.
+RENTAL = (
+    "CREATE TABLE customer (id int PRIMARY KEY)",
+    "CREATE TABLE rental (id int, d date, customer_id int, PRIMARY KEY (d, id)) PARTITION BY RANGE (d)",
+    "CREATE TABLE rental_p1 PARTITION OF rental FOR VALUES FROM ('2022-01-01') TO ('2022-02-01')",
+    "CREATE TABLE rental_p2 PARTITION OF rental FOR VALUES FROM ('2022-02-01') TO ('2022-03-01')",
+)
+RENTAL_OWN = (
+    "CREATE INDEX rental_p1_customer ON rental_p1 (customer_id)",
+    "ALTER TABLE rental_p1 ADD CONSTRAINT rental_p1_customer_fkey FOREIGN KEY (customer_id) "
+    "REFERENCES customer (id)",
+    "ALTER TABLE rental_p1 ADD CONSTRAINT rental_p1_customer_check CHECK (customer_id > 0)",
+    "ALTER TABLE rental_p2 ADD CONSTRAINT rental_p2_customer_fkey FOREIGN KEY (customer_id) "
+    "REFERENCES customer (id) ON DELETE CASCADE",
+)
+RENTAL_ROWS = (
+    "INSERT INTO customer VALUES (1), (2)",
+    "INSERT INTO rental VALUES (1, '2022-01-05', 1), (2, '2022-02-05', 2)",
+)
+
+
+def test_partitions_own_foreign_keys_indexes_and_checks_added_and_dropped(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        list(RENTAL),
+        [*RENTAL, *RENTAL_OWN],
+        data=RENTAL_ROWS,
+        forward_rows=[
+            Rows(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid IN ('rental_p1'::regclass, "
+                "'rental_p2'::regclass) AND contype IN ('f', 'c') AND conislocal",
+                [(3,)],
+            ),
+            Rows("SELECT count(*) FROM pg_indexes WHERE tablename = 'rental_p1'", [(2,)]),
+            Rows("SELECT count(*) FROM rental", [(2,)]),
+        ],
+        backward_rows=[Rows("SELECT count(*) FROM pg_indexes WHERE tablename = 'rental_p1'", [(1,)])],
+    )
+
+
+def test_partitions_own_members_created_with_the_tables_they_reference(cluster: Cluster) -> None:
+    run_oracle(cluster, [], [*RENTAL, *RENTAL_OWN])
+
+
+def test_partitions_own_foreign_key_index_and_check_changed(cluster: Cluster) -> None:
+    run_oracle(
+        cluster,
+        [*RENTAL, *RENTAL_OWN],
+        [
+            *RENTAL,
+            "CREATE INDEX rental_p1_customer ON rental_p1 (customer_id, id)",
+            "ALTER TABLE rental_p1 ADD CONSTRAINT rental_p1_customer_fkey FOREIGN KEY (customer_id) "
+            "REFERENCES customer (id) ON DELETE SET NULL",
+            "ALTER TABLE rental_p1 ADD CONSTRAINT rental_p1_customer_check CHECK (customer_id >= 0)",
+            "ALTER TABLE rental_p2 ADD CONSTRAINT rental_p2_customer_fkey FOREIGN KEY (customer_id) "
+            "REFERENCES customer (id) DEFERRABLE",
+        ],
+        data=RENTAL_ROWS,
+        forward_rows=[Rows("SELECT count(*) FROM rental", [(2,)])],
+    )
+
+
+def test_a_partitions_own_key_referenced_by_another_partition(cluster: Cluster) -> None:
+    # No key on the parent: each partition has its own, and one partition's foreign key
+    # references the other's (created after it, dropped before it).
+    run_oracle(
+        cluster,
+        [
+            "CREATE TABLE log (id int, kind text) PARTITION BY LIST (kind)",
+            "CREATE TABLE log_a PARTITION OF log FOR VALUES IN ('a')",
+            "CREATE TABLE log_b PARTITION OF log FOR VALUES IN ('b')",
+        ],
+        [
+            "CREATE TABLE log (id int, kind text) PARTITION BY LIST (kind)",
+            "CREATE TABLE log_a PARTITION OF log FOR VALUES IN ('a')",
+            "CREATE TABLE log_b PARTITION OF log FOR VALUES IN ('b')",
+            "ALTER TABLE log_b ADD CONSTRAINT log_b_pkey PRIMARY KEY (id)",
+            "ALTER TABLE log_a ADD CONSTRAINT log_a_id_key UNIQUE (id)",
+            "ALTER TABLE log_a ADD CONSTRAINT log_a_b_fkey FOREIGN KEY (id) REFERENCES log_b (id)",
+        ],
+        data="INSERT INTO log VALUES (1, 'a'), (1, 'b')",
+        forward_rows=[Rows("SELECT count(*) FROM log", [(2,)])],
+    )
+
+
+def test_a_partitioned_partitions_own_index_reaches_its_partitions(cluster: Cluster) -> None:
+    year = (
+        "CREATE TABLE payment_2024 PARTITION OF payment FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') "
+        "PARTITION BY HASH (id)"
+    )
+    half = "CREATE TABLE payment_2024_0 PARTITION OF payment_2024 FOR VALUES WITH (MODULUS 1, REMAINDER 0)"
+    run_oracle(
+        cluster,
+        [PAYMENT, year, half],
+        [PAYMENT, year, half, "CREATE INDEX payment_2024_amount ON payment_2024 (amount)"],
+        data=ROWS.replace(", (2, '2030-01-01', 7)", ""),
+        forward_rows=[Rows("SELECT count(*) FROM pg_indexes WHERE tablename = 'payment_2024_0'", [(2,)])],
+    )
+
+
 def test_foreign_key_to_a_partitioned_table(cluster: Cluster) -> None:
     refund = (
         "CREATE TABLE refund (id int PRIMARY KEY, payment_id bigint, paid_on date, "

@@ -61,6 +61,11 @@ CREATE TABLE payment_2024 PARTITION OF payment FOR VALUES FROM ('2024-01-01 00:0
 CREATE TABLE payment_2025 PARTITION OF payment FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2026-01-01 00:00:00+00');
 CREATE TABLE payment_other PARTITION OF payment DEFAULT;
 CREATE INDEX payment_inventory_idx ON payment (inventory_id);
+-- As pg_dump of an older pagila has them: each partition's own foreign key and index.
+ALTER TABLE payment_2024 ADD CONSTRAINT payment_2024_inventory_id_fkey
+    FOREIGN KEY (inventory_id) REFERENCES inventory (inventory_id);
+CREATE INDEX idx_fk_payment_2024_amount ON payment_2024 (amount);
+ALTER TABLE payment_2025 ADD CONSTRAINT payment_2025_amount_check CHECK (amount >= 0);
 
 CREATE TRIGGER film_last_update BEFORE UPDATE ON film FOR EACH ROW EXECUTE FUNCTION touch_last_update();
 CREATE TRIGGER language_last_update BEFORE UPDATE ON language FOR EACH ROW EXECUTE FUNCTION touch_last_update();

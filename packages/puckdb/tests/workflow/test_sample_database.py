@@ -108,6 +108,7 @@ def test_pull_generate_apply_reproduces_the_database_and_check_agrees_after_base
     assert pulled.returncode == 0, pulled.stderr
     module = (tmp_path / "schema.py").read_text(encoding="utf-8")
     assert "puckdb pull: the database also holds what puckdb does not manage" not in module, module
+    assert "cannot be declared on a puckdb.Partition" not in module, module
 
     generated = puckdb(tmp_path, pg_server, copy, "generate", "--name", "initial")
     assert generated.returncode == 0, generated.stderr + generated.stdout

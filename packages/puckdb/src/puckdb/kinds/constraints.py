@@ -3,6 +3,7 @@ name; leftovers of equal content are renames (a renamed table keeps ``old_pkey``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from puckdb.kinds.base import Hazard, Operation, Phase, PlanContext, Row, name_in_message
@@ -16,7 +17,7 @@ from puckdb.model import (
     Table,
     UniqueConstraint,
 )
-from puckdb.quoting import column_list, ident
+from puckdb.quoting import ident
 
 Constraint = PrimaryKey | UniqueConstraint | ForeignKey | CheckConstraint | ExclusionConstraint
 
@@ -151,23 +152,26 @@ def constraints_of(table: Table) -> list[Constraint]:
     return found
 
 
-def constraint_definition(constraint: Constraint) -> str:
-    """``CONSTRAINT name …`` as CREATE TABLE / ADD CONSTRAINT write it."""
-    head = f"CONSTRAINT {ident(constraint.name)}"
+def constraint_definition(constraint: Constraint, quote: Callable[[str], str] = ident) -> str:
+    """``CONSTRAINT name …`` as CREATE TABLE / ADD CONSTRAINT write it; ``quote`` writes
+    each name (every one quoted, unless pull asks for the bare names people write)."""
+    head = f"CONSTRAINT {quote(constraint.name)}"
+
+    def listed(names: tuple[str, ...]) -> str:
+        return ", ".join(quote(name) for name in names)
+
     if isinstance(constraint, PrimaryKey):
-        return f"{head} PRIMARY KEY ({column_list(constraint.columns)}){_deferral(constraint)}"
+        return f"{head} PRIMARY KEY ({listed(constraint.columns)}){_deferral(constraint)}"
     if isinstance(constraint, UniqueConstraint):
         nulls = " NULLS NOT DISTINCT" if constraint.nulls_not_distinct else ""
-        return f"{head} UNIQUE{nulls} ({column_list(constraint.columns)}){_deferral(constraint)}"
+        return f"{head} UNIQUE{nulls} ({listed(constraint.columns)}){_deferral(constraint)}"
     if isinstance(constraint, CheckConstraint):
         return f"{head} {constraint.expression}"
     if isinstance(constraint, ExclusionConstraint):
         return f"{head} {constraint.definition}"
-    referenced = ident(constraint.ref_schema, constraint.ref_table)
-    text = (
-        f"{head} FOREIGN KEY ({column_list(constraint.columns)}) "
-        f"REFERENCES {referenced} ({column_list(constraint.ref_columns)})"
-    )
+    referenced = f"{quote(constraint.ref_schema)}.{quote(constraint.ref_table)}"
+    references = f"REFERENCES {referenced} ({listed(constraint.ref_columns)})"
+    text = f"{head} FOREIGN KEY ({listed(constraint.columns)}) {references}"
     if constraint.match != "SIMPLE":
         text += f" MATCH {constraint.match}"
     if constraint.on_update != "NO ACTION":

@@ -80,6 +80,13 @@ ORDER BY i.indrelid, ic.relname
 _ON_ONLY = re.compile(r'^(CREATE (?:UNIQUE )?INDEX (?:"(?:[^"]|"")*"|\S+) ON )ONLY ')
 
 
+def creatable_definition(index: Index) -> str:
+    """The CREATE INDEX statement that makes ``index`` again: pg_get_indexdef prints a
+    partitioned table's index ON ONLY it, which built that way would reach no partition and
+    stay invalid; ON builds it on every partition too."""
+    return _ON_ONLY.sub(r"\1", index.definition, count=1)
+
+
 def index_from_row(row: Row) -> Index:
     key_count: int = row["indnkeyatts"]
     keys = tuple(
@@ -122,9 +129,7 @@ class CreateIndex(Operation):
         return self.phase
 
     def render(self) -> tuple[str, ...]:
-        # pg_get_indexdef prints a partitioned table's index ON ONLY it; built that way it
-        # would reach no partition and stay invalid. ON builds it on every partition too.
-        return (_ON_ONLY.sub(r"\1", self.index.definition, count=1),)
+        return (creatable_definition(self.index),)
 
     def hazards(self, context: PlanContext) -> tuple[Hazard, ...]:
         if not context.holds_data(self.schema, self.table):

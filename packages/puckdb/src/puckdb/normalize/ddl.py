@@ -3,10 +3,10 @@
 The statements are what a fresh database needs, in order: schemas and their comments,
 extensions, functions and aggregates (which defaults, checks and indexes may call), then everything
 ``MetaData.create_all`` emits (types, sequences, tables in foreign-key order, indexes,
-comments), then puckdb's own objects that need the tables (partitions, then views in
-declaration order, with their comments, then triggers, row-level security, policies and
-grants). They are both executed in the scratch database and hashed as the cache key of the
-normalized model.
+comments), then puckdb's own objects that need the tables (partitions, the functions that
+need them, the partitions' own indexes and constraints, then views in declaration order,
+with their comments, then triggers, row-level security, policies and grants). They are both
+executed in the scratch database and hashed as the cache key of the normalized model.
 """
 
 from __future__ import annotations
@@ -49,6 +49,9 @@ from puckdb.objects import (
     views_of,
 )
 from puckdb.quoting import ident, literal, qualified
+
+# A partition's constraint as Partition(constraints=…) takes it, CONSTRAINT name first.
+_FOREIGN_KEY = re.compile(r'CONSTRAINT\s+(?:"(?:[^"]|"")+"|\S+)\s+FOREIGN\s+KEY\b', re.IGNORECASE)
 
 # Index methods that exist only once an extension is installed.
 _EXTENSION_OF_INDEX_METHOD = {"hnsw": "vector", "ivfflat": "vector"}
@@ -209,6 +212,22 @@ def partition_statements(partition: Partition) -> list[str]:
     return statements
 
 
+def partition_member_statements(partitions: Sequence[Partition]) -> list[str]:
+    """The partitions' own indexes, then their keys and checks, then their foreign keys,
+    each group for all of them: a foreign key may reference another partition's key, or
+    a unique index."""
+    indexes: list[str] = []
+    constraints: list[str] = []
+    foreign_keys: list[str] = []
+    for partition in partitions:
+        indexes.extend(partition.indexes)
+        name = qualified(partition.schema, partition.name)
+        for constraint in partition.constraints:
+            added = f"ALTER TABLE {name} ADD {constraint}"
+            (foreign_keys if _FOREIGN_KEY.match(constraint) else constraints).append(added)
+    return [*indexes, *constraints, *foreign_keys]
+
+
 def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> list[str]:
     """COMMENT ON SCHEMA for each :class:`~puckdb.objects.SchemaComment`, in declaration
     order; one on a schema puckdb does not manage would never be compared, so it is refused."""
@@ -228,19 +247,19 @@ def schema_comment_statements(metadata: MetaData, schemas: Sequence[str]) -> lis
 
 def all_view_statements(metadata: MetaData) -> list[str]:
     """puckdb's objects that need the tables, created last: partitions (which a view may
-    read), the functions that need the tables (:func:`needs_the_tables`), views in
-    declaration order, then triggers (which may be on a view), row-level
-    security and policies (whose expressions may read views and call functions), then grants
-    (once everything they are on exists)."""
+    read), the functions that need the tables (:func:`needs_the_tables`), then the
+    partitions' own indexes and constraints (once every partition exists, since a foreign key
+    may reference one declared later, and those functions, which a check may call), views in
+    declaration order, then triggers (which may be on a view), row-level security and
+    policies (whose expressions may read views and call functions), then grants (once
+    everything they are on exists)."""
     late = [f for f in functions_of(metadata) if needs_the_tables(f, metadata)]
+    partitions = partitions_of(metadata)
     return [
-        *(
-            statement
-            for partition in partitions_of(metadata)
-            for statement in partition_statements(partition)
-        ),
+        *(statement for partition in partitions for statement in partition_statements(partition)),
         *(["SET check_function_bodies = off"] if late else []),
         *(statement for function in late for statement in function_statements(function)),
+        *partition_member_statements(partitions),
         *(statement for view in views_of(metadata) for statement in view_statements(view)),
         *(statement for trigger in triggers_of(metadata) for statement in trigger_statements(trigger)),
         *(statement for secured in row_level_security_of(metadata) for statement in secured.sql()),

@@ -118,6 +118,13 @@ def tables_to_rebuild(
         return None
     if any(table.partition_by is not None and table.key in touched for table in manifest.schema.tables):
         return None  # its partitions (declared apart, in the shared part) are built with it
+    if any(
+        (key.ref_schema, key.ref_table) in touched
+        for table in manifest.schema.tables
+        if table.partition_of is not None
+        for key in table.foreign_keys
+    ):
+        return None  # a partition's own foreign key must see what it references still exists
     if any((trigger.schema, trigger.table) in touched for trigger in manifest.schema.triggers):
         return None  # its definition (UPDATE OF a column) is checked against the table
     secured = {t.key for t in manifest.schema.tables if t.rls_enabled or t.rls_forced}

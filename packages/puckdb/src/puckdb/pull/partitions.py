@@ -1,16 +1,20 @@
 """Partitions: ``Partition("name", of=parent, bound=...)`` (or ``default=True``) for each,
-after the tables, parents before their partitions. What a partition has of its own beyond
-its bound and comment (its own keys, checks, indexes, row security) cannot be declared on
-a :class:`puckdb.Partition`; pull says so where it would have been."""
+after the tables, parents before their partitions, with what a partition has of its own
+beyond its parent's: its indexes as their CREATE INDEX statements and its constraints as
+their definitions (row-level security is a ``RowLevelSecurity`` of it, written with the
+tables'). The comments on those cannot be declared; pull says so where they would have been."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from puckdb.kinds.constraints import Constraint
+from sqlalchemy.dialects import postgresql
+
+from puckdb.kinds.constraints import Constraint, constraint_definition
+from puckdb.kinds.indexes import creatable_definition
 from puckdb.kinds.partitions import partition_depth
 from puckdb.model import Schema, Table
-from puckdb.pull.code import Atom, Str, call, comment_lines, statement
+from puckdb.pull.code import Atom, Code, Str, call, comment_lines, list_of, statement
 from puckdb.pull.context import Context, label
 
 
@@ -29,21 +33,11 @@ def partition_lines(
     assert table.partition_of is not None and table.partition_bound is not None
     subject = f"partition {label(table.schema, table.name)}"
     lines: list[str] = []
-    constraints: list[Constraint] = [
-        *([table.primary_key] if table.primary_key is not None else []),
-        *table.unique_constraints,
-        *table.check_constraints,
-        *table.exclusion_constraints,
-        *table.foreign_keys,
-    ]
-    own = [
-        *(f"its constraint {c.name}" for c in constraints),
-        *(f"its index {index.name}" for index in table.indexes),
-        *(["row-level security"] if table.rls_enabled or table.rls_forced else []),
-        *(["UNLOGGED"] if table.unlogged else []),
-    ]
-    if own:
-        text = f"{', '.join(own)} cannot be declared on a puckdb.Partition; not kept."
+    if table.rls_forced and not table.rls_enabled:
+        text = (
+            "FORCE ROW LEVEL SECURITY is set while row-level security is off, which has no effect and "
+            "puckdb.RowLevelSecurity cannot say; it is not kept."
+        )
         lines += comment_lines(context.note(subject, text).text, 0)
     parent = names.get(table.partition_of)
     if parent is None:  # a parent in a schema that is not pulled: named by text
@@ -61,5 +55,48 @@ def partition_lines(
         partition_by=Str(table.partition_by) if table.partition_by is not None else None,
         schema=Str(table.schema) if table.schema != table.partition_of[0] else None,
         comment=Str(table.comment) if table.comment is not None else None,
+        unlogged=Atom("True") if table.unlogged else None,
+        indexes=_indexes(table, subject, context),
+        constraints=_constraints(table, subject, context),
     )
     return lines + statement(variable, value)
+
+
+def _indexes(table: Table, subject: str, context: Context) -> Code | None:
+    """``["CREATE INDEX …", …]`` for the partition's own indexes, or None without any."""
+    items: list[Code] = []
+    for index in table.indexes:
+        if index.comment is not None:
+            text = f"the comment on its index {index.name} ({index.comment!r}) cannot be declared; not kept."
+            items.append(context.note(subject, text))
+        items.append(Str(creatable_definition(index)))
+    return list_of(items) if items else None
+
+
+def _constraints(table: Table, subject: str, context: Context) -> Code | None:
+    """``["CONSTRAINT name …", …]`` for the partition's own constraints, keys first and
+    foreign keys last, or None without any."""
+    constraints: list[Constraint] = [
+        *([table.primary_key] if table.primary_key is not None else []),
+        *table.unique_constraints,
+        *table.check_constraints,
+        *table.exclusion_constraints,
+        *table.foreign_keys,
+    ]
+    items: list[Code] = []
+    for constraint in constraints:
+        if constraint.comment is not None:
+            text = (
+                f"the comment on its constraint {constraint.name} ({constraint.comment!r}) cannot be "
+                "declared; not kept."
+            )
+            items.append(context.note(subject, text))
+        items.append(Str(constraint_definition(constraint, _quoted_if_needed)))
+    return list_of(items) if items else None
+
+
+def _quoted_if_needed(name: str) -> str:
+    """``name`` as people write it: bare, but quoted when it has a capital, an unusual
+    character or is a reserved word (SQLAlchemy's PostgreSQL rule, the one its DDL follows)."""
+    preparer = postgresql.dialect().identifier_preparer  # type: ignore[no-untyped-call]
+    return str(preparer.quote(name))

@@ -19,6 +19,8 @@ class ProjectInfo:
     config_file: str
     schema_origin: str
     tables: int
+    partitions: int
+    """Declared with ``puckdb.Partition``, which ``tables`` does not count."""
     views: int
     migrations_dir: str
     database_url: str
@@ -29,7 +31,7 @@ class ProjectInfo:
 
 def info(project: Project) -> ProjectInfo:
     """Load the schema code, connect to the target database and describe both."""
-    from puckdb.objects import views_of
+    from puckdb.objects import partitions_of, views_of
 
     loaded = project.load_schema()
     target = project.target()
@@ -42,6 +44,7 @@ def info(project: Project) -> ProjectInfo:
         config_file=str(project.config.file),
         schema_origin=loaded.origin,
         tables=len(loaded.metadata.tables),
+        partitions=len(partitions_of(loaded.metadata)),
         views=len(views_of(loaded.metadata)),
         migrations_dir=str(project.config.migrations),
         database_url=redact(target.url),

@@ -65,3 +65,12 @@ def test_a_plain_table_declared_partitioned_is_a_blocking_manual_step(workspace:
     assert result.migration is not None
     sql = result.migration.path.read_text()
     assert "manual-step" in sql and "RAISE EXCEPTION" in sql
+
+
+def test_info_counts_partitions_beside_the_tables(workspace: Workspace) -> None:
+    # pull counted partitions as tables and info did not: "22 tables" against "15 tables".
+    workspace.write_schema(PARTITIONED)
+    result = workspace.run("info")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(1 table, 2 partitions, 0 views)" in result.stdout
+    assert '"partitions": 2' in workspace.run("info", "--json").stdout

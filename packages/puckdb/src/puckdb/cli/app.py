@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,6 +16,9 @@ from puckdb.cli.pull import pull as pull_command
 from puckdb.cli.studio import studio as studio_command
 from puckdb.errors import PuckdbError
 from puckdb.project import Project
+
+if TYPE_CHECKING:
+    from puckdb.info import ProjectInfo  # loaded by the command itself: it connects
 
 app = typer.Typer(
     name="puckdb",
@@ -51,6 +55,14 @@ def _root(
     """puckdb: the database workflow for PostgreSQL + pgvector projects."""
 
 
+def _counts(details: ProjectInfo) -> str:
+    def counted(n: int, what: str) -> str:
+        return f"{n} {what}{'' if n == 1 else 's'}"
+
+    partitions = f", {counted(details.partitions, 'partition')}" if details.partitions else ""
+    return f"{counted(details.tables, 'table')}{partitions}, {counted(details.views, 'view')}"
+
+
 @app.command()
 def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption = False) -> None:
     """Show the configuration, the schema code and the database puckdb would use."""
@@ -62,7 +74,7 @@ def info(config: ConfigOption = None, url: UrlOption = None, as_json: JsonOption
         return
     rows = [
         ("config", details.config_file),
-        ("schema", f"{details.schema_origin} ({details.tables} tables, {details.views} views)"),
+        ("schema", f"{details.schema_origin} ({_counts(details)})"),
         ("migrations", details.migrations_dir),
         ("database", details.database_url),
         ("  from", details.database_source),

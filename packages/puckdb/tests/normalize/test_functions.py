@@ -21,6 +21,8 @@ CREATE FUNCTION customer_label(c customer) RETURNS text LANGUAGE sql AS 'SELECT 
 CREATE FUNCTION customer_count() RETURNS bigint LANGUAGE sql STABLE
     BEGIN ATOMIC SELECT count(*) FROM customer; END;
 CREATE FUNCTION plain(customer integer) RETURNS integer LANGUAGE sql AS 'SELECT customer';
+CREATE TABLE keyless (said text);
+CREATE FUNCTION everything_said() RETURNS SETOF keyless LANGUAGE sql AS 'SELECT * FROM keyless';
 """
 
 
@@ -45,13 +47,16 @@ def _metadata() -> MetaData:
     )
     # An argument *named* like a table is no use of its row type.
     Function("plain(customer integer)", metadata, "RETURNS integer LANGUAGE sql AS 'SELECT customer'")
+    # A table with no key or index: the settling rebuild must still create it (pagila's r1).
+    Table("keyless", metadata, Column("said", Text))
+    Function("everything_said()", metadata, "RETURNS SETOF keyless LANGUAGE sql AS 'SELECT * FROM keyless'")
     return metadata
 
 
 def test_functions_that_need_the_tables_are_told_apart() -> None:
     metadata = _metadata()
     found = {function.name for function in functions_of(metadata) if needs_the_tables(function, metadata)}
-    assert found == {"top_customers", "customer_label", "customer_count"}
+    assert found == {"top_customers", "customer_label", "customer_count", "everything_said"}
 
 
 def test_code_with_row_type_functions_normalizes_as_the_ddl_does(

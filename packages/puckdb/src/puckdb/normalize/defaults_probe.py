@@ -118,13 +118,16 @@ def _referenced_tables(schema: Schema) -> set[tuple[str, str]]:
         referenced.update((fk.ref_schema, fk.ref_table) for fk in table.foreign_keys)
     for function in schema.functions:
         referenced.update((schema_name, relation) for _, schema_name, relation, _ in function.used_by)
-    # A table's row type may be a column's, a domain's or a composite type's type: a
-    # name that any type text mentions keeps its table.
+    # A table's row type may be a column's, a domain's, a composite type's, a function's
+    # or an aggregate's type (``RETURNS SETOF customer``): a name that any type text
+    # mentions keeps its table.
     type_texts = [column.data_type for table in schema.tables for column in table.columns]
     type_texts += [domain.base for domain in schema.domains]
     type_texts += [
         attribute.data_type for composite in schema.composite_types for attribute in composite.attributes
     ]
+    type_texts += [f"{f.arguments} {f.returns or ''}" for f in schema.functions]
+    type_texts += [f"{a.arguments} {a.stype} {a.returns}" for a in schema.aggregates]
     mentioned = {word for text in type_texts for word in re.findall(r'[^\s."\[\]()]+', text)}
     referenced.update(table.key for table in schema.tables if table.name in mentioned)
     return referenced

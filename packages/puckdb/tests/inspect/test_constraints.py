@@ -24,6 +24,22 @@ def test_unique_nulls_not_distinct(inspect_after):
     )
 
 
+def test_primary_key_and_unique_include_columns_in_index_order(inspect_after):
+    schema = inspect_after(
+        "CREATE TABLE t (a int, b int, c int, d int,"
+        " CONSTRAINT t_pk PRIMARY KEY (b, a) INCLUDE (d, c),"
+        " CONSTRAINT t_c UNIQUE NULLS NOT DISTINCT (c) INCLUDE (a) DEFERRABLE,"
+        " CONSTRAINT t_d UNIQUE (d))"
+    )
+    table = schema.table("public", "t")
+    # The key columns stay the key's own: INCLUDE columns are not part of conkey.
+    assert table.primary_key == PrimaryKey("t_pk", ("b", "a"), include=("d", "c"))
+    assert table.unique_constraints == (
+        UniqueConstraint("t_c", ("c",), nulls_not_distinct=True, deferrable=True, include=("a",)),
+        UniqueConstraint("t_d", ("d",)),
+    )
+
+
 def test_constraint_backing_indexes_are_not_listed_as_indexes(inspect_after):
     schema = inspect_after(
         "CREATE TABLE t (id int PRIMARY KEY, code text UNIQUE, during tsrange,"

@@ -441,6 +441,20 @@ def test_deferrable_primary_key(harness: PullHarness) -> None:
     )
 
 
+def test_primary_key_and_unique_include_columns(harness: PullHarness) -> None:
+    # A key named as PostgreSQL would name it still needs the explicit constraint: the
+    # column flags cannot say INCLUDE.
+    schema = harness.inspect_ddl(
+        [
+            "CREATE TABLE decks (id bigint, code text, name text, CONSTRAINT decks_pkey PRIMARY KEY (id)"
+            " INCLUDE (name), CONSTRAINT decks_code UNIQUE (code) INCLUDE (name, id))"
+        ]
+    )
+    module = harness.round_trip(schema)
+    assert 'PrimaryKeyConstraint("id", name="decks_pkey", postgresql_include=["name"])' in module.text
+    assert 'UniqueConstraint("code", name="decks_code", postgresql_include=["name", "id"])' in module.text
+
+
 def test_collations_are_declared_and_used_by_columns(harness: PullHarness) -> None:
     schema = harness.inspect_ddl(
         [

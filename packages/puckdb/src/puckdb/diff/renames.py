@@ -221,14 +221,19 @@ def _rename_column(table: Table, old: str, new: str) -> Table:
     )
     primary_key = table.primary_key
     if primary_key is not None:
-        primary_key = replace(primary_key, columns=_swap(primary_key.columns, old, new))
+        primary_key = replace(
+            primary_key,
+            columns=_swap(primary_key.columns, old, new),
+            include=_swap(primary_key.include, old, new),
+        )
     return replace(
         table,
         columns=columns,
         partition_by=renamed(table.partition_by) if table.partition_by is not None else None,
         primary_key=primary_key,
         unique_constraints=tuple(
-            replace(u, columns=_swap(u.columns, old, new)) for u in table.unique_constraints
+            replace(u, columns=_swap(u.columns, old, new), include=_swap(u.include, old, new))
+            for u in table.unique_constraints
         ),
         foreign_keys=tuple(replace(f, columns=_swap(f.columns, old, new)) for f in table.foreign_keys),
         check_constraints=tuple(

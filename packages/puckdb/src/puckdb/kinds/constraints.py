@@ -46,13 +46,18 @@ SELECT con.conrelid, con.conname, con.contype::text AS kind,
        CASE WHEN con.contype = 'f' THEN coalesce((to_jsonb(con) ->> 'conenforced')::boolean, true)
             ELSE true END AS enforced,
        coalesce(ix.indnullsnotdistinct, false) AS nulls_not_distinct,
+       -- conkey lists a key's own columns; its index's columns past indnkeyatts are INCLUDE
+       ARRAY(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, position)
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+             WHERE k.position > ix.indnkeyatts
+             ORDER BY k.position) AS include,
        d.description AS comment
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class fc ON fc.oid = con.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype = 'u'
+LEFT JOIN pg_index ix ON ix.indexrelid = con.conindid AND con.contype IN ('p', 'u')
 LEFT JOIN pg_description d ON d.objoid = con.oid AND d.classoid = 'pg_constraint'::regclass
      AND d.objsubid = 0
 WHERE n.nspname = ANY(%(schemas)s::text[])
@@ -99,6 +104,7 @@ def constraints_from_rows(rows: list[Row]) -> TableConstraints:
                 deferrable=row["condeferrable"],
                 initially_deferred=row["condeferred"],
                 comment=comment,
+                include=tuple(row["include"]),
             )
         elif kind == "u":
             uniques.append(
@@ -109,6 +115,7 @@ def constraints_from_rows(rows: list[Row]) -> TableConstraints:
                     deferrable=row["condeferrable"],
                     initially_deferred=row["condeferred"],
                     comment=comment,
+                    include=tuple(row["include"]),
                 )
             )
         elif kind == "f":
@@ -161,10 +168,12 @@ def constraint_definition(constraint: Constraint, quote: Callable[[str], str] = 
         return ", ".join(quote(name) for name in names)
 
     if isinstance(constraint, PrimaryKey):
-        return f"{head} PRIMARY KEY ({listed(constraint.columns)}){_deferral(constraint)}"
+        key = f"PRIMARY KEY ({listed(constraint.columns)}){_include(constraint, listed)}"
+        return f"{head} {key}{_deferral(constraint)}"
     if isinstance(constraint, UniqueConstraint):
         nulls = " NULLS NOT DISTINCT" if constraint.nulls_not_distinct else ""
-        return f"{head} UNIQUE{nulls} ({listed(constraint.columns)}){_deferral(constraint)}"
+        key = f"UNIQUE{nulls} ({listed(constraint.columns)}){_include(constraint, listed)}"
+        return f"{head} {key}{_deferral(constraint)}"
     if isinstance(constraint, CheckConstraint):
         return f"{head} {constraint.expression}"
     if isinstance(constraint, ExclusionConstraint):
@@ -184,6 +193,10 @@ def constraint_definition(constraint: Constraint, quote: Callable[[str], str] = 
     elif not constraint.validated:
         text += " NOT VALID"
     return text
+
+
+def _include(constraint: PrimaryKey | UniqueConstraint, listed: Callable[[tuple[str, ...]], str]) -> str:
+    return f" INCLUDE ({listed(constraint.include)})" if constraint.include else ""
 
 
 def _deferral(constraint: PrimaryKey | UniqueConstraint | ForeignKey) -> str:

@@ -75,15 +75,17 @@ class CreateTable(Operation):
         lines = [column_definition(column) for column in t.columns]
         inline: list[Constraint] = []
         added_after: list[Constraint] = []
-        keys: set[tuple[str, ...]] = set()
+        keys: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
         if t.primary_key is not None:
             inline.append(t.primary_key)
-            keys.add(t.primary_key.columns)
+            keys.add((t.primary_key.columns, t.primary_key.include))
         for unique in t.unique_constraints:
-            # CREATE TABLE silently drops a unique constraint over the same columns as the
-            # primary key or an earlier one; ALTER TABLE … ADD keeps it, as the source has it.
-            (added_after if unique.columns in keys else inline).append(unique)
-            keys.add(unique.columns)
+            # CREATE TABLE silently drops a unique constraint over the same columns (and
+            # INCLUDE columns) as the primary key or an earlier one; ALTER TABLE … ADD
+            # keeps it, as the source has it.
+            key = (unique.columns, unique.include)
+            (added_after if key in keys else inline).append(unique)
+            keys.add(key)
         inline.extend(t.check_constraints)
         inline.extend(t.exclusion_constraints)
         lines.extend(constraint_definition(constraint) for constraint in inline)

@@ -165,7 +165,7 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class PrimaryKey:
-    """``PRIMARY KEY (columns)``; its backing index belongs to it."""
+    """``PRIMARY KEY (columns) [INCLUDE (include)]``; its backing index belongs to it."""
 
     name: str
     columns: tuple[str, ...]
@@ -173,11 +173,14 @@ class PrimaryKey:
     comment: str | None = None
     deferrable: bool = False
     initially_deferred: bool = False
+    include: tuple[str, ...] = ()
+    """INCLUDE columns (stored in the key's index, not part of the key), in index order."""
 
 
 @dataclass(frozen=True, slots=True)
 class UniqueConstraint:
-    """``UNIQUE [NULLS NOT DISTINCT] (columns)``; its backing index belongs to it."""
+    """``UNIQUE [NULLS NOT DISTINCT] (columns) [INCLUDE (include)]``; its backing index
+    belongs to it."""
 
     name: str
     columns: tuple[str, ...]
@@ -186,6 +189,8 @@ class UniqueConstraint:
     deferrable: bool = False
     initially_deferred: bool = False
     comment: str | None = None
+    include: tuple[str, ...] = ()
+    """INCLUDE columns (stored in the constraint's index, not part of the key), in index order."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,13 +23,14 @@ from puckdb.model.objects import (
     View,
 )
 
-MODEL_VERSION = 6
+MODEL_VERSION = 7
 """Written into every serialized schema and checked when reading one back; raised whenever
 the model's shape changes, so that data from another puckdb is refused, not misread.
 (2: schema comments, view column comments; 3: unmanaged objects, functions, triggers;
 4: index key collations, deferrable primary keys, NOT ENFORCED, collations, row-level
 security policies, view column dependencies, domains and composite types; 5: grants,
-partitioned tables and partitions; 6: aggregates.)"""
+partitioned tables and partitions; 6: aggregates; 7: INCLUDE columns of primary keys and
+unique constraints.)"""
 
 PUBLIC_SCHEMA_COMMENT = "standard public schema"
 """The comment ``initdb`` gives the public schema. The model reads it as no comment: a

@@ -20,9 +20,9 @@ from puckdb.pull.sqltext import parse_check, parse_exclusion, without_outer_brac
 
 def primary_key_inline(table: Table, context: Context) -> bool:
     """Whether the key is best written as ``primary_key=True`` on its columns: it has the
-    name PostgreSQL would give it, no comment, and its columns in table order (which is
-    the order column flags give). A serial column in a composite key needs the explicit
-    constraint: SQLAlchemy would move it to the front of an implicit one."""
+    name PostgreSQL would give it, no comment, no INCLUDE columns, and its columns in table
+    order (which is the order column flags give). A serial column in a composite key needs
+    the explicit constraint: SQLAlchemy would move it to the front of an implicit one."""
     key = table.primary_key
     if key is None:
         return False
@@ -32,6 +32,7 @@ def primary_key_inline(table: Table, context: Context) -> bool:
         key.name == pg_object_name(table.name, None, "pkey")
         and key.comment is None
         and not key.deferrable
+        and not key.include
         and in_table_order
         and not serial_in_composite
     )
@@ -60,6 +61,7 @@ def _primary_key(key: PrimaryKey, context: Context) -> Code:
         name=Str(key.name),
         deferrable=Atom("True") if key.deferrable else None,
         initially=Str("DEFERRED") if key.initially_deferred else None,
+        postgresql_include=_include(key.include),
         comment=_comment(key.comment),
     )
 
@@ -72,6 +74,7 @@ def _unique(unique: UniqueConstraint, context: Context) -> Code:
         deferrable=Atom("True") if unique.deferrable else None,
         initially=Str("DEFERRED") if unique.initially_deferred else None,
         postgresql_nulls_not_distinct=Atom("True") if unique.nulls_not_distinct else None,
+        postgresql_include=_include(unique.include),
         comment=_comment(unique.comment),
     )
 
@@ -205,6 +208,10 @@ def _exclusion(table: Table, exclusion: ExclusionConstraint, context: Context) -
         )
     )
     return items
+
+
+def _include(columns: tuple[str, ...]) -> Code | None:
+    return list_of([Str(name) for name in columns]) if columns else None
 
 
 def _action(action: str) -> Code | None:

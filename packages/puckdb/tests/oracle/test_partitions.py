@@ -323,3 +323,20 @@ def test_renamed_partition_key_column_is_renamed_in_place(cluster: Cluster) -> N
         data="INSERT INTO payment VALUES (1, '2024-03-01', 5)",
         forward_rows=[Rows("SELECT paid FROM payment", [(date(2024, 3, 1),)])],
     )
+
+
+def test_a_parent_index_matching_a_partitions_own_index_leaves_it_its_own(cluster: Cluster) -> None:
+    # Found by the property oracle: CREATE INDEX on the parent adopts a partition's own
+    # matching index as the parent's, so the partition's own index was gone. (Declared in
+    # the other order, as here in A, PostgreSQL adopts it too: the DDL's order matters.)
+    own = "CREATE INDEX payment_2024_amount ON payment_2024 (amount)"
+    parent = "CREATE INDEX payment_amount ON payment (amount)"
+    run_oracle(
+        cluster,
+        [PAYMENT, P2024, own],
+        [PAYMENT, parent, P2024, own],
+        data=ROWS.replace(", (2, '2030-01-01', 7)", ""),
+        forward_rows=[Rows("SELECT count(*) FROM pg_indexes WHERE tablename = 'payment_2024'", [(3,)])],
+    )
+    partial = "CREATE INDEX payment_amount ON payment (amount) WHERE amount > 0"
+    run_oracle(cluster, [PAYMENT, partial, P2024, own], [PAYMENT, parent, P2024, own])

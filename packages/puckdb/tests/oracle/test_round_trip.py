@@ -17,7 +17,16 @@ from puckdb.diff import Renames
 from puckdb.normalize.ddl import compile_metadata
 
 from .renaming import rename_table, spec_pairs_with_renames
-from .spec import ColumnSpec, ColumnType, GrantSpec, SchemaSpec, TableSpec, build_metadata
+from .spec import (
+    ColumnSpec,
+    ColumnType,
+    GrantSpec,
+    IndexSpec,
+    PartitionSpec,
+    SchemaSpec,
+    TableSpec,
+    build_metadata,
+)
 from .strategies import schema_specs, spec_pairs
 from .support import Cluster, differences, inspect_url, run_oracle
 
@@ -52,6 +61,19 @@ _GRANTED = SchemaSpec(
     grants=(GrantSpec(("table", "users"), "pg_monitor", ("SELECT",)),),
 )
 
+
+def _own_index(where: tuple[str, str] | None) -> SchemaSpec:
+    columns = (
+        ColumnSpec("id", ColumnType("integer"), nullable=False),
+        ColumnSpec("title", ColumnType("integer")),
+    )
+    index = IndexSpec("users_title_partial_idx", ("title",), where=where)
+    return SchemaSpec(
+        tables=(TableSpec("users", columns, indexes=(index,), partition_by=("RANGE", "id")),),
+        partitions=(PartitionSpec("users_p0", "users", 0, own_index="title"),),
+    )
+
+
 # Every pair that ever failed, pinned so that CI always runs it.
 FOUND = [
     # boolean → jsonb has no cast: USING "id"::jsonb was rejected (a fresh clone's CI run).
@@ -68,6 +90,8 @@ FOUND = [
         _users(partition_by=("LIST", "title"), collation="C"),
         None,
     ),
+    # A parent index made to match a partition's own index adopted it as the parent's.
+    (_own_index(("present", "id")), _own_index(None), None),
 ]
 
 
@@ -81,6 +105,7 @@ def ddl_of(spec: SchemaSpec) -> tuple[str, ...]:
 @example(case=FOUND[0])
 @example(case=FOUND[1])
 @example(case=FOUND[2])
+@example(case=FOUND[3])
 def test_round_trip(cluster: Cluster, case: tuple[SchemaSpec, SchemaSpec, Renames | None]) -> None:
     source, target, renames = case
     run_oracle(cluster, ddl_of(source), ddl_of(target), renames=renames, accept_manual_steps=True)

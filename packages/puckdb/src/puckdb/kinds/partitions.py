@@ -12,13 +12,14 @@ parent's keys and indexes reach its partitions the same way. Tables are diffed b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from puckdb.expressions import column_references
 from puckdb.kinds.base import Hazard, Key, Operation, Phase, PlanContext, name_in_message
 from puckdb.kinds.constraints import constraint_definition
-from puckdb.model import Schema, Table
+from puckdb.kinds.indexes import CreateIndex, DropIndex
+from puckdb.model import Index, Schema, Table
 from puckdb.quoting import ident, literal
 
 
@@ -150,6 +151,48 @@ def partitions_below(schema: Schema, keys: Iterable[Key]) -> set[Key]:
                 found.add(child)
                 pending.append(child)
     return found
+
+
+def adopted_partition_indexes(
+    source: Schema, target: Schema, planned: Sequence[Operation]
+) -> list[Operation]:
+    """PostgreSQL builds an index on a partitioned table by *adopting* each partition's own
+    index that matches it (same method, keys, predicate, uniqueness) instead of making a
+    new one: the partition's own index would silently become the parent's. So a partition
+    index that stays its own and matches a parent index the plan creates is dropped first
+    and created again after it (then the parent's is built fresh on the partition)."""
+    created = [o for o in planned if isinstance(o, CreateIndex)]
+    if not created:
+        return []
+    before = {t.key: t for t in source.tables}
+    after = {t.key: t for t in target.tables}
+    remade = {(o.schema, o.table, o.index.name) for o in created}
+    operations: list[Operation] = []
+    for parent_index in created:
+        parent = after.get((parent_index.schema, parent_index.table))
+        if parent is None or parent.partition_by is None:
+            continue
+        for key in sorted(partitions_below(target, [parent.key])):
+            old, new = before.get(key), after.get(key)
+            if old is None or new is None:
+                continue  # a new partition's own indexes come after the parent's anyway
+            kept = {i.name: i for i in old.indexes}
+            for index in new.indexes:
+                if (
+                    (*key, index.name) not in remade
+                    and kept.get(index.name) == index
+                    and _matches(index, parent_index.index)
+                ):
+                    operations += [DropIndex(*key, kept[index.name]), CreateIndex(*key, index)]
+                    remade.add((*key, index.name))
+    return operations
+
+
+def _matches(one: Index, other: Index) -> bool:
+    def shape(index: Index) -> Index:
+        return replace(index, name="", comment=None, options=())
+
+    return shape(one) == shape(other)
 
 
 def partitioning_changes(source: Table, target: Table) -> tuple[list[Operation], bool]:

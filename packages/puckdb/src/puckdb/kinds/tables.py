@@ -31,7 +31,13 @@ from puckdb.kinds.constraints import (
 from puckdb.kinds.foreign_keys import foreign_keys_in_the_way
 from puckdb.kinds.indexes import INDEXES, CreateIndex, diff_indexes, index_from_row
 from puckdb.kinds.matching import diff_named
-from puckdb.kinds.partitions import CreatePartition, DetachPartition, partition_depth, partitioning_changes
+from puckdb.kinds.partitions import (
+    CreatePartition,
+    DetachPartition,
+    adopted_partition_indexes,
+    partition_depth,
+    partitioning_changes,
+)
 from puckdb.kinds.underlying_types import domains_by_key
 from puckdb.model import Column, Domain, Index, Schema, Table
 from puckdb.quoting import ident
@@ -276,6 +282,7 @@ def _diff(source: Schema, target: Schema, earlier: Sequence[Operation]) -> list[
         operations.extend(changes)
         if compare_rest:
             operations.extend(diff_table(before, table, domains))
+    operations.extend(adopted_partition_indexes(source, target, operations))
     dropped = [table for key, table in source_tables.items() if key not in target_tables]
     for table in sorted(dropped, key=lambda t: -partition_depth(t, source_tables)):
         if table.partition_of is not None and table.partition_of in target_tables:

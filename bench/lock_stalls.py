@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import random
 import shutil
 import subprocess
 import sys
@@ -269,8 +270,6 @@ class PuckdbGenerator:
 def writer(url: str, rate: float, rows: int, stop: Event, ready: Event, results: Connection) -> None:
     """Single-row writes at ``rate`` per second until ``stop``; sends back, per write, its
     scheduled time (time.monotonic), its latency from then in seconds, and its error or None."""
-    import random
-
     records: list[tuple[float, float, str | None]] = []
     interval = 1.0 / rate
     conn = psycopg.connect(url, autocommit=True)
@@ -375,7 +374,7 @@ def build_base(project: PuckdbProject, databases: Databases, rows: int) -> str:
         )
         conn.execute(
             "INSERT INTO cards (user_id, language_id, group_id, content, status, card_type, meaning, slug) "
-            "SELECT 'user' || (g % 1000), 'es', 'g' || (g % %s), 'content ' || g, 'active', 'word', "
+            "SELECT 'user' || (g %% 1000), 'es', 'g' || (g %% %s), 'content ' || g, 'active', 'word', "
             "'meaning ' || g, 'slug-' || g FROM generate_series(1, %s) AS g",
             (GROUPS, rows),
         )
@@ -510,7 +509,7 @@ def main() -> None:
                 puckdb_result.problem = f"generate: {error}"
                 puckdb_sql = None
             if options.show_sql:
-                print(f"-- {change}: drizzle-kit\n" + ";\n".join(statements) + ";\n")
+                print(f"-- {change}: drizzle-kit\n" + "\n".join(statements) + "\n")
                 print(f"-- {change}: puckdb\n{puckdb_sql}\n")
             # drizzle-kit first, then puckdb, each on its own fresh copy of the loaded table.
             name = f"stalls_{change}_drizzle"

@@ -22,7 +22,8 @@ varchar. Each starts from the same base schema.
 
 The writer schedules write k at start + k/rate and measures each write's latency from its
 scheduled time, not from when it was finally sent: a write queued behind a blocked one is
-late by the whole stall, as an application's request would be (no coordinated omission).
+late by the whole stall, as an application's request would be (no coordinated omission);
+so whenever a stall covers more than 1% of the window, p99 sits just below the max.
 The figures cover the writes scheduled from a quarter second before the migration started
 to a quarter second after it ended: max latency (the longest stall), p99, failed writes
 (any error: lock timeout, constraint violation, lost connection), and the migration's wall

@@ -765,17 +765,9 @@ def _named_object(text: str) -> tuple[str, str | None, str, str | None]:
 def _identity_arguments(arguments: str) -> str:
     """A declared argument list without its defaults (``a integer DEFAULT 1`` → ``a integer``):
     what GRANT … ON FUNCTION takes."""
-    parts: list[str] = []
-    depth, current = 0, ""
-    for char in arguments:
-        depth += char == "("
-        depth -= char == ")"
-        if char == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
+    from puckdb.expressions import split_top_level
+
+    parts = split_top_level(arguments)
     cut = re.compile(r"\s+DEFAULT\s.*|\s*=.*", re.IGNORECASE | re.DOTALL)
     return ", ".join(cut.sub("", part).strip() for part in parts if part.strip())
 

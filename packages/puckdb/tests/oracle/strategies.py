@@ -588,6 +588,16 @@ def _drop_one(draw: st.DrawFn, spec: SchemaSpec, field: str) -> SchemaSpec:
     return replace(spec, **{field: items[:index] + items[index + 1 :]})
 
 
+def _change_one(draw: st.DrawFn, spec: SchemaSpec, field: str, change: Callable[[Any], Any]) -> SchemaSpec:
+    """``spec`` with one of its ``field`` (a tuple of the schema's objects) changed by
+    ``change`` (drawing with the ``draw`` it closes over)."""
+    items: tuple[Any, ...] = getattr(spec, field)
+    index = _pick(draw, len(items))
+    if index is None:
+        return spec
+    return replace(spec, **{field: (*items[:index], change(items[index]), *items[index + 1 :])})
+
+
 def _change_in(
     draw: st.DrawFn, spec: SchemaSpec, field: str, change: Callable[[st.DrawFn, Any], Any]
 ) -> SchemaSpec:
@@ -701,27 +711,21 @@ def drop_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 def change_view(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """Another body (columns, filter) over the same table, another comment, or another
     comment on one of its columns."""
-    index = _pick(draw, len(spec.views))
-    if index is None:
-        return spec
-    view = spec.views[index]
-    table = spec.table(view.table)
-    if table is None:
-        return spec
-    what = draw(st.sampled_from(("body", "comment", "column comment")))
-    if what == "body":
-        columns, where = _view_body(draw, table)
-        function = _optional(draw, [f.name for f in spec.functions])
-        changed = replace(view, columns=columns, where=where, function=function)
-    elif what == "comment":
-        changed = replace(view, comment=_other(draw, (None, *COMMENTS), view.comment))
-    else:
-        changed = replace(
-            view, column_comments=_view_column_comments(draw, view.columns, view.column_comments)
-        )
-    views = list(spec.views)
-    views[index] = changed
-    return replace(spec, views=tuple(views))
+
+    def change(view: Any) -> Any:
+        table = spec.table(view.table)
+        if table is None:
+            return view
+        what = draw(st.sampled_from(("body", "comment", "column comment")))
+        if what == "body":
+            columns, where = _view_body(draw, table)
+            function = _optional(draw, [f.name for f in spec.functions])
+            return replace(view, columns=columns, where=where, function=function)
+        if what == "comment":
+            return replace(view, comment=_other(draw, (None, *COMMENTS), view.comment))
+        return replace(view, column_comments=_view_column_comments(draw, view.columns, view.column_comments))
+
+    return _change_one(draw, spec, "views", change)
 
 
 def add_function(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
@@ -736,26 +740,19 @@ def add_function(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 def drop_function(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """The function goes; a view calling it stops calling it (repair)."""
-    index = _pick(draw, len(spec.functions))
-    if index is None:
-        return spec
-    return replace(spec, functions=spec.functions[:index] + spec.functions[index + 1 :])
+    return _drop_one(draw, spec, "functions")
 
 
 def change_function(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """Another body (CREATE OR REPLACE) or another result type (re-created, with the views
     calling it)."""
-    index = _pick(draw, len(spec.functions))
-    if index is None:
-        return spec
-    function = spec.functions[index]
-    if draw(st.booleans()):
-        changed = replace(function, value=_other(draw, range(10), function.value) or 0)
-    else:
-        changed = replace(function, returns="bigint" if function.returns == "integer" else "integer")
-    functions = list(spec.functions)
-    functions[index] = changed
-    return replace(spec, functions=tuple(functions))
+
+    def change(function: Any) -> Any:
+        if draw(st.booleans()):
+            return replace(function, value=_other(draw, range(10), function.value) or 0)
+        return replace(function, returns="bigint" if function.returns == "integer" else "integer")
+
+    return _change_one(draw, spec, "functions", change)
 
 
 def add_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
@@ -775,24 +772,16 @@ def add_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 
 def drop_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
-    index = _pick(draw, len(spec.triggers))
-    if index is None:
-        return spec
-    return replace(spec, triggers=spec.triggers[:index] + spec.triggers[index + 1 :])
+    return _drop_one(draw, spec, "triggers")
 
 
 def change_trigger(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
-    index = _pick(draw, len(spec.triggers))
-    if index is None:
-        return spec
-    trigger = spec.triggers[index]
-    if draw(st.booleans()) and trigger.timing != "INSTEAD OF":
-        changed = replace(trigger, timing=_other(draw, TRIGGER_TIMINGS, trigger.timing) or trigger.timing)
-    else:
-        changed = replace(trigger, events=_other(draw, TRIGGER_EVENTS, trigger.events) or trigger.events)
-    triggers = list(spec.triggers)
-    triggers[index] = changed
-    return replace(spec, triggers=tuple(triggers))
+    def change(trigger: Any) -> Any:
+        if draw(st.booleans()) and trigger.timing != "INSTEAD OF":
+            return replace(trigger, timing=_other(draw, TRIGGER_TIMINGS, trigger.timing) or trigger.timing)
+        return replace(trigger, events=_other(draw, TRIGGER_EVENTS, trigger.events) or trigger.events)
+
+    return _change_one(draw, spec, "triggers", change)
 
 
 def change_column_collation(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
@@ -829,18 +818,14 @@ def drop_domain(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 def change_domain(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """Another base type (re-created, its columns converted), NOT NULL, check or default."""
-    index = _pick(draw, len(spec.domains))
-    if index is None:
-        return spec
-    domain = spec.domains[index]
-    what = draw(st.sampled_from(("base", "not_null", "check", "default")))
-    if what == "base":
-        changed = replace(domain, base=_other(draw, DOMAIN_BASES[domain.name], domain.base) or domain.base)
-    else:
-        changed = replace(domain, **{what: not getattr(domain, what)})
-    domains = list(spec.domains)
-    domains[index] = changed
-    return replace(spec, domains=tuple(domains))
+
+    def change(domain: Any) -> Any:
+        what = draw(st.sampled_from(("base", "not_null", "check", "default")))
+        if what == "base":
+            return replace(domain, base=_other(draw, DOMAIN_BASES[domain.name], domain.base) or domain.base)
+        return replace(domain, **{what: not getattr(domain, what)})
+
+    return _change_one(draw, spec, "domains", change)
 
 
 def add_collation(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
@@ -943,26 +928,22 @@ def drop_policy(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 def change_policy(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """Roles, USING or WITH CHECK (ALTER POLICY), or command or restrictive (re-created)."""
-    index = _pick(draw, len(spec.policies))
-    if index is None:
-        return spec
-    policy = spec.policies[index]
-    table = spec.table(policy.table)
-    assert table is not None
-    what = draw(st.sampled_from(("command", "restrictive", "roles", "using", "with_check")))
-    if what == "command":
-        changed = replace(policy, command=_other(draw, POLICY_COMMANDS, policy.command) or "all")
-    elif what == "restrictive":
-        changed = replace(policy, restrictive=not policy.restrictive)
-    elif what == "roles":
-        changed = replace(
-            policy, roles=tuple(draw(st.lists(st.sampled_from(ROLES), max_size=2, unique=True)))
-        )
-    else:
-        changed = replace(policy, **{what: _policy_clause(draw, table)})
-    policies = list(spec.policies)
-    policies[index] = changed
-    return replace(spec, policies=tuple(policies))
+
+    def change(policy: Any) -> Any:
+        table = spec.table(policy.table)
+        assert table is not None
+        what = draw(st.sampled_from(("command", "restrictive", "roles", "using", "with_check")))
+        if what == "command":
+            return replace(policy, command=_other(draw, POLICY_COMMANDS, policy.command) or "all")
+        if what == "restrictive":
+            return replace(policy, restrictive=not policy.restrictive)
+        if what == "roles":
+            return replace(
+                policy, roles=tuple(draw(st.lists(st.sampled_from(ROLES), max_size=2, unique=True)))
+            )
+        return replace(policy, **{what: _policy_clause(draw, table)})
+
+    return _change_one(draw, spec, "policies", change)
 
 
 def _grant_privileges(draw: st.DrawFn, kind: str) -> tuple[str, ...]:
@@ -995,17 +976,13 @@ def drop_grant(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
 
 def change_grant(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:
     """Other privileges (GRANT and REVOKE each difference) or the grant option toggled."""
-    index = _pick(draw, len(spec.grants))
-    if index is None:
-        return spec
-    grant = spec.grants[index]
-    if draw(st.booleans()):
-        changed = replace(grant, privileges=_grant_privileges(draw, grant.on[0]))
-    else:
-        changed = replace(grant, with_grant_option=not grant.with_grant_option)
-    grants = list(spec.grants)
-    grants[index] = changed
-    return replace(spec, grants=tuple(grants))
+
+    def change(grant: Any) -> Any:
+        if draw(st.booleans()):
+            return replace(grant, privileges=_grant_privileges(draw, grant.on[0]))
+        return replace(grant, with_grant_option=not grant.with_grant_option)
+
+    return _change_one(draw, spec, "grants", change)
 
 
 def change_public_comment(draw: st.DrawFn, spec: SchemaSpec) -> SchemaSpec:

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from puckdb.expressions import identifiers, split_top_level
 from puckdb.kinds.base import Hazard, Kind, Operation, Phase, PlanContext, Rows
 from puckdb.kinds.comments import SetComment
 from puckdb.model import Function, Schema
@@ -123,13 +124,7 @@ def _phase(function: Function, bound: bool) -> Phase:
     )
 
 
-_WORD = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$]*')
 _MODES = frozenset({"in", "out", "inout", "variadic"})
-
-
-def _words(text: str) -> list[str]:
-    """The identifiers of ``text``, as PostgreSQL folds them (quoted ones as written)."""
-    return [w[1:-1].replace('""', '"') if w.startswith('"') else w.lower() for w in _WORD.findall(text)]
 
 
 def signature_types(arguments: str, returns: str | None) -> set[str]:
@@ -138,20 +133,13 @@ def signature_types(arguments: str, returns: str | None) -> set[str]:
     whether a function needs a table's row type; ``double precision`` yields ``precision``,
     which names no table either."""
     found: set[str] = set()
-    depth, start, parts = 0, 0, []
-    for position, character in enumerate(arguments):
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if character == "," and depth == 0:
-            parts.append(arguments[start:position])
-            start = position + 1
-    parts.append(arguments[start:])
-    for part in parts:
-        words = _words(re.split(r"\bDEFAULT\b|=", part, maxsplit=1, flags=re.IGNORECASE)[0])
+    for part in split_top_level(arguments):
+        words = identifiers(re.split(r"\bDEFAULT\b|=", part, maxsplit=1, flags=re.IGNORECASE)[0])
         if words and words[0] in _MODES:
             words = words[1:]
         found.update(words[1:] if len(words) > 1 else words)
     if returns is not None:
-        words = _words(returns)
+        words = identifiers(returns)
         if words and words[0] == "setof":
             words = words[1:]
         if words and words[0] != "table":

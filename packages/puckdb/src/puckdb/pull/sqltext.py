@@ -5,66 +5,11 @@ names, nothing more. The parts themselves stay PostgreSQL's own text."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from puckdb.expressions import closing_bracket, find_top_level, outside_quotes, split_top_level
 
-def outside_quotes(text: str) -> Iterator[tuple[int, str, int]]:
-    """(position, character, bracket depth) of every character outside '…' literals and
-    "…" names. PostgreSQL prints literals with doubled quotes, never backslash escapes
-    (standard_conforming_strings is on in every supported version by default)."""
-    depth = 0
-    quote: str | None = None
-    position = 0
-    while position < len(text):
-        character = text[position]
-        if quote is not None:
-            if character == quote:
-                if text.startswith(quote, position + 1):
-                    position += 1  # a doubled quote stays inside
-                else:
-                    quote = None
-        elif character in "'\"":
-            quote = character
-        else:
-            if character == "(":
-                depth += 1
-            yield position, character, depth
-            if character == ")":
-                depth -= 1
-        position += 1
-
-
-def closing_bracket(text: str, opening: int) -> int | None:
-    """Where the bracket opened at ``opening`` closes."""
-    target: int | None = None
-    for position, character, depth in outside_quotes(text):
-        if position == opening:
-            target = depth
-        elif target is not None and character == ")" and depth == target:
-            return position
-    return None
-
-
-def split_top_level(text: str) -> list[str]:
-    """``text`` split at commas outside brackets and quotes, each part stripped."""
-    parts: list[str] = []
-    start = 0
-    for position, character, depth in outside_quotes(text):
-        if character == "," and depth == 0:
-            parts.append(text[start:position].strip())
-            start = position + 1
-    parts.append(text[start:].strip())
-    return parts
-
-
-def find_top_level(text: str, word: str) -> int:
-    """The last position of ``word`` outside brackets and quotes, or -1."""
-    found = -1
-    for position, _character, depth in outside_quotes(text):
-        if depth == 0 and text.startswith(word, position):
-            found = position
-    return found
+__all__ = ["closing_bracket", "find_top_level", "outside_quotes", "split_top_level"]
 
 
 def without_outer_brackets(text: str) -> str:
